@@ -1,0 +1,1 @@
+// placeholder: built out by its issue
