@@ -1,0 +1,229 @@
+"""PyTorch reference of docs/models.md: the `transformer` and `mlp` models and AdamW.
+
+Functional on purpose: a model is a dict {name: tensor} with the doc's names and `[in, out]`
+shapes, applied as `x @ W`, so an engine checkpoint loads without any renaming or transposing.
+
+Every function also accepts a leading model dimension M on every parameter (`[M, in, out]`):
+`@` then becomes a batched matmul (bmm), which is how bench.py trains M models at once.
+"""
+import math
+
+import torch
+import torch.nn.functional as F
+
+LN_EPS = 1e-5
+
+
+def configure_threads(n=1):
+    """One torch thread: torch threads plus OpenBLAS threads oversubscribe a 2-core machine.
+    (Callers should also export OPENBLAS_NUM_THREADS=1 before torch is imported.)"""
+    torch.set_num_threads(n)
+
+
+# ---------------------------------------------------------------------------------------------
+# shapes and init
+
+
+def d_mlp(cfg):
+    return cfg.get("dMlp") or 4 * cfg["dModel"]
+
+
+def param_shapes(cfg, vocab, seq_len, classes):
+    """{name: (shape, kind)} where kind is 'embed', 'weight', 'bias', 'ln_g' or 'ln_b'."""
+    d, f = cfg["dModel"], d_mlp(cfg)
+    if cfg.get("kind", "transformer") == "mlp":
+        return {
+            "embed.tok": ((vocab, d), "embed"),
+            "mlp.w1": ((seq_len * d, f), "weight"),
+            "mlp.b1": ((f,), "bias"),
+            "unembed.w": ((f, classes), "weight"),
+            "unembed.b": ((classes,), "bias"),
+        }
+    shapes = {
+        "embed.tok": ((vocab, d), "embed"),
+        "embed.pos": ((seq_len, d), "embed"),
+        "attn.wq": ((d, d), "weight"),
+        "attn.wk": ((d, d), "weight"),
+        "attn.wv": ((d, d), "weight"),
+        "attn.wo": ((d, d), "weight"),
+        "mlp.w1": ((d, f), "weight"),
+        "mlp.b1": ((f,), "bias"),
+        "mlp.w2": ((f, d), "weight"),
+        "mlp.b2": ((d,), "bias"),
+        "unembed.w": ((d, classes), "weight"),
+    }
+    ln = cfg.get("layerNorm", "none")
+    names = ["ln1", "ln2"] + (["lnf"] if ln == "pre" else []) if ln != "none" else []
+    for n in names:
+        shapes[n + ".g"] = ((d,), "ln_g")
+        shapes[n + ".b"] = ((d,), "ln_b")
+    return shapes
+
+
+def init_params(cfg, vocab, seq_len, classes, init_scale=1.0, seed=0, dtype=torch.float32, models=None):
+    """The doc's init (pytorch or N(0, sigma)), times alpha. `models=M` adds a leading model dim.
+    The random streams differ from the engine's; parity always starts from engine weights."""
+    g = torch.Generator().manual_seed(seed)
+    std = cfg.get("initStd", "pytorch")
+    lead = (models,) if models else ()
+    shapes = param_shapes(cfg, vocab, seq_len, classes)
+    # a bias's fan_in is that of the weight it belongs to
+    fan_in = {n: s[0] for n, (s, k) in shapes.items() if k == "weight"}
+    bias_of = {"mlp.b1": "mlp.w1", "mlp.b2": "mlp.w2", "unembed.b": "unembed.w"}
+    p = {}
+    for name, (shape, kind) in shapes.items():
+        full = lead + tuple(shape)
+        if kind == "ln_g":
+            t = torch.ones(full, dtype=torch.float64)
+        elif kind == "ln_b":
+            t = torch.zeros(full, dtype=torch.float64)
+        elif std != "pytorch":
+            t = torch.randn(full, generator=g, dtype=torch.float64) * std if kind != "bias" else torch.zeros(full, dtype=torch.float64)
+        elif kind == "embed":
+            t = torch.randn(full, generator=g, dtype=torch.float64)
+        else:
+            bound = 1.0 / math.sqrt(fan_in[name] if kind == "weight" else fan_in[bias_of[name]])
+            t = (torch.rand(full, generator=g, dtype=torch.float64) * 2 - 1) * bound
+        p[name] = (t * init_scale).to(dtype)
+    return p
+
+
+# ---------------------------------------------------------------------------------------------
+# forward
+
+
+def _act(x, cfg):
+    if cfg.get("activation", "relu") == "gelu":
+        return F.gelu(x, approximate="tanh")
+    return torch.relu(x)
+
+
+def _ln(x, p, name):
+    g, b = p[name + ".g"], p[name + ".b"]
+    if g.dim() == 1:
+        return F.layer_norm(x, (x.shape[-1],), g, b, LN_EPS)
+    # batched models: normalise, then a per-model affine broadcast over the example dims
+    y = F.layer_norm(x, (x.shape[-1],), None, None, LN_EPS)
+    extra = x.dim() - 2
+    return y * g.view(g.shape[0], *([1] * extra), -1) + b.view(b.shape[0], *([1] * extra), -1)
+
+
+def _bias(b, like):
+    """[F] or [M, F] as something that broadcasts against [N, F] or [M, N, F]."""
+    return b if b.dim() == 1 else b.unsqueeze(1)
+
+
+def _embed(table, tokens):
+    """[V, d] or [M, V, d] gathered at [N, S] tokens -> [N, S, d] or [M, N, S, d]."""
+    return table[tokens] if table.dim() == 2 else table[:, tokens]
+
+
+def transformer_logits(p, tokens, cfg):
+    """tokens: int64 [N, S]. Returns logits [N, C] (or [M, N, C])."""
+    ln = cfg.get("layerNorm", "none")
+    d, heads = cfg["dModel"], cfg.get("heads", 4)
+    dh = d // heads
+    S = tokens.shape[-1]
+    pos = p["embed.pos"][..., :S, :]
+    x = _embed(p["embed.tok"], tokens) + (pos if pos.dim() == 2 else pos.unsqueeze(1))  # [.., N, S, d]
+    a = _ln(x, p, "ln1") if ln == "pre" else x
+    lead = a.shape[:-2]  # (.., N)
+    # K, V at every position; the query only at the last one (the only position that is read).
+    # Flatten (N, S) so batched models get one bmm per weight instead of a broadcast matmul.
+    rows = a.reshape(*a.shape[:-3], -1, d)  # [.., N*S, d]
+    k = rows @ p["attn.wk"]
+    v = rows @ p["attn.wv"]
+    q = a[..., -1, :] @ p["attn.wq"]  # [.., N, d]
+    q = q.reshape(*lead, heads, dh)
+    k = k.reshape(*lead, S, heads, dh)
+    v = v.reshape(*lead, S, heads, dh)
+    scores = torch.einsum("...hd,...shd->...hs", q, k) / math.sqrt(dh)
+    probs = torch.softmax(scores, dim=-1)
+    o = torch.einsum("...hs,...shd->...hd", probs, v).reshape(*lead, d)
+    h = x[..., -1, :] + o @ p["attn.wo"]
+    if ln == "post":
+        h = _ln(h, p, "ln1")
+    u = _ln(h, p, "ln2") if ln == "pre" else h
+    m = _act(u @ p["mlp.w1"] + _bias(p["mlp.b1"], u), cfg) @ p["mlp.w2"] + _bias(p["mlp.b2"], u)
+    r = h + m
+    if ln == "post":
+        r = _ln(r, p, "ln2")
+    elif ln == "pre":
+        r = _ln(r, p, "lnf")
+    return r @ p["unembed.w"]
+
+
+def mlp_logits(p, tokens, cfg):
+    e = _embed(p["embed.tok"], tokens)  # [.., N, S, d]
+    x = e.reshape(*e.shape[:-2], -1)  # concat over positions: [.., N, S*d]
+    hidden = _act(x @ p["mlp.w1"] + _bias(p["mlp.b1"], x), cfg)
+    return hidden @ p["unembed.w"] + _bias(p["unembed.b"], hidden)
+
+
+def logits(p, tokens, cfg):
+    if cfg.get("kind", "transformer") == "mlp":
+        return mlp_logits(p, tokens, cfg)
+    return transformer_logits(p, tokens, cfg)
+
+
+def loss_fn(p, tokens, labels, cfg):
+    """Mean cross-entropy over the batch; with M models, the sum of the per-model means (so each
+    model's gradient is exactly its own)."""
+    z = logits(p, tokens, cfg)
+    if z.dim() == 2:
+        return F.cross_entropy(z, labels)
+    lp = torch.log_softmax(z, dim=-1)
+    nll = -lp.gather(-1, labels.view(1, -1, 1).expand(z.shape[0], -1, 1)).squeeze(-1)
+    return nll.mean(dim=-1).sum()
+
+
+def accuracy(p, tokens, labels, cfg):
+    with torch.no_grad():
+        return (logits(p, tokens, cfg).argmax(-1) == labels).to(torch.float64).mean(-1)
+
+
+# ---------------------------------------------------------------------------------------------
+# AdamW, written out exactly as the doc says (PyTorch semantics, decay on every parameter)
+
+
+class AdamW:
+    def __init__(self, params, lr=1e-3, weight_decay=1.0, betas=(0.9, 0.98), eps=1e-8, warmup_steps=0, step=0, state=None):
+        self.params = params  # {name: leaf tensor with requires_grad}
+        self.lr, self.wd, self.betas, self.eps, self.warmup = lr, weight_decay, betas, eps, warmup_steps
+        self.t = step
+        state = state or {}
+        self.m = {n: state.get("adam.m." + n, torch.zeros_like(t)).to(t.dtype).clone() for n, t in params.items()}
+        self.v = {n: state.get("adam.v." + n, torch.zeros_like(t)).to(t.dtype).clone() for n, t in params.items()}
+
+    def lr_at(self, t):
+        return self.lr * min(1.0, t / self.warmup) if self.warmup > 0 else self.lr
+
+    @torch.no_grad()
+    def step(self):
+        self.t += 1
+        t = self.t
+        lr = self.lr_at(t)
+        b1, b2 = self.betas
+        bc1, bc2 = 1 - b1**t, 1 - b2**t
+        for n, p in self.params.items():
+            g = p.grad
+            p.mul_(1 - lr * self.wd)
+            self.m[n].mul_(b1).add_(g, alpha=1 - b1)
+            self.v[n].mul_(b2).addcmul_(g, g, value=1 - b2)
+            # same op order as torch.optim.AdamW (single-tensor path): m/bc1 / (sqrt(v)/sqrt(bc2) + eps)
+            denom = (self.v[n].sqrt() / math.sqrt(bc2)).add_(self.eps)
+            p.addcdiv_(self.m[n], denom, value=-lr / bc1)
+            p.grad = None
+
+    def state_dict(self):
+        out = {"adam.m." + n: t for n, t in self.m.items()}
+        out.update({"adam.v." + n: t for n, t in self.v.items()})
+        return out
+
+
+def train_step(p, opt, tokens, labels, cfg):
+    """One full-batch step; returns the loss before the update (a float, or per-model list)."""
+    loss = loss_fn(p, tokens, labels, cfg)
+    loss.backward()
+    opt.step()
+    return loss.item()
