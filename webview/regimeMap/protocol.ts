@@ -1,0 +1,109 @@
+// The regime-map webview's message protocol, imported by both sides (host: src/extension/panels/regimeMapPanel.ts,
+// webview: webview/regimeMap/main.ts). DOM-free.
+import { isAxisValue, isExportRequest, isObject, isSelection, type AxisValue, type ExportRequest, type Selection } from '../shared/protocolBase';
+
+export const REGIME_MAP_VIEW_TYPE = 'grok.regimeMap';
+
+export type RegimeName = 'progression' | 'ungrokking' | 'semi-grokking' | 'grokking' | 'no-learning' | 'unsettled';
+
+/** One (model size, data size) cell: its seeds pooled. */
+export interface MapCell {
+  /** Index into xAxis.values / yAxis.values. */
+  x: number;
+  y: number;
+  /** The most frequent regime among finished seeds (ties: the first in REGIMES order); null if none finished. */
+  regime: RegimeName | null;
+  counts: Partial<Record<RegimeName, number>>;
+  valAcc: number | null;
+  valAccMin: number | null;
+  valAccMax: number | null;
+  trainAcc: number | null;
+  /** Runs in the cell, and how many have a final result. */
+  runs: number;
+  finished: number;
+  runIds: string[];
+}
+
+export interface MapAxis { path: string; values: number[] }
+
+/** A curve over model size (D_crit, D_mem), in data-size units; null where unknown. */
+export interface MapLine { x: number; value: number | null; low?: number | null; high?: number | null; kind?: string }
+
+export interface UCurve { dataSize: number; points: Array<{ modelSize: number; valAcc: number | null; min: number | null; max: number | null }> }
+
+export interface MapData {
+  name: string;
+  resultsDir: string;
+  xAxis: MapAxis;
+  yAxis: MapAxis;
+  /** Other (non-seed) axes and the value this map is sliced at. */
+  slice: Selection;
+  sliceAxes: Record<string, AxisValue[]>;
+  cells: MapCell[];
+  dCrit: MapLine[];
+  dMem: MapLine[];
+  epsilon: number;
+  uCurves: UCurve[];
+  /** Set when the sweep has no model-size × data-size grid to map. */
+  problem?: string;
+}
+
+export const REGIMES: RegimeName[] = ['grokking', 'progression', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled'];
+
+export interface RegimeMapState { resultsDir: string; slice?: Selection }
+
+export type HostToMap = { type: 'update'; map: MapData };
+
+export type MapToHost =
+  | { type: 'ready' }
+  | { type: 'openCell'; params: Record<string, AxisValue> }
+  | { type: 'slice'; slice: Selection }
+  | ExportRequest;
+
+const isNumOrNull = (v: unknown) => v === null || typeof v === 'number';
+
+export function isMapCell(x: unknown): x is MapCell {
+  return isObject(x) && typeof x.x === 'number' && typeof x.y === 'number'
+    && (x.regime === null || (typeof x.regime === 'string' && (REGIMES as string[]).includes(x.regime)))
+    && isObject(x.counts) && isNumOrNull(x.valAcc) && isNumOrNull(x.trainAcc)
+    && typeof x.runs === 'number' && typeof x.finished === 'number' && Array.isArray(x.runIds);
+}
+
+function isAxis(x: unknown): x is MapAxis {
+  return isObject(x) && typeof x.path === 'string' && Array.isArray(x.values) && x.values.every((v) => typeof v === 'number');
+}
+
+function isLine(x: unknown): x is MapLine {
+  return isObject(x) && typeof x.x === 'number' && isNumOrNull(x.value);
+}
+
+export function isMapData(x: unknown): x is MapData {
+  return isObject(x) && typeof x.name === 'string' && typeof x.resultsDir === 'string' && isAxis(x.xAxis) && isAxis(x.yAxis)
+    && isSelection(x.slice) && isObject(x.sliceAxes) && Array.isArray(x.cells) && x.cells.every(isMapCell)
+    && Array.isArray(x.dCrit) && x.dCrit.every(isLine) && Array.isArray(x.dMem) && x.dMem.every(isLine)
+    && typeof x.epsilon === 'number' && Array.isArray(x.uCurves);
+}
+
+export function isHostToMap(x: unknown): x is HostToMap {
+  return isObject(x) && x.type === 'update' && isMapData(x.map);
+}
+
+export function isRegimeMapState(x: unknown): x is RegimeMapState {
+  return isObject(x) && typeof x.resultsDir === 'string';
+}
+
+export function isMapToHost(x: unknown): x is MapToHost {
+  if (!isObject(x)) return false;
+  switch (x.type) {
+    case 'ready':
+      return true;
+    case 'openCell':
+      return isObject(x.params) && Object.values(x.params).every(isAxisValue);
+    case 'slice':
+      return isSelection(x.slice);
+    case 'export':
+      return isExportRequest(x);
+    default:
+      return false;
+  }
+}
