@@ -52,9 +52,11 @@ export const TextTaskSchema = z.strictObject({
     maxVocab: z.number().int().min(4).default(20000).describe('Largest vocabulary (word).'),
     minFreq: z.number().int().min(1).default(2).describe('Smallest count for a word to enter the vocabulary (word).'),
     maxLength: z.number().int().min(2).max(4096).default(256).describe('Tokens per example, after truncation; shorter ones are padded.'),
-    lowercase: z.boolean().default(true),
-  }).prefault({}).describe('How text becomes tokens.'),
-  valSize: z.number().int().min(1).optional().describe('Cap on the number of validation examples.'),
+    lowercase: z.boolean().default(true).describe('Lowercase before tokenizing (and, for wordpiece, strip accents, as bert-base-uncased does).'),
+    overflow: z.enum(['truncate', 'drop']).default('truncate')
+      .describe('Examples longer than maxLength (with [CLS]): "truncate" keeps their first tokens; "drop" leaves them out (Zhu et al. drop them).'),
+  }).prefault({}).describe('How text becomes tokens. Every example starts with [CLS] (id 2 for word; the vocab\'s [CLS] for wordpiece), then its tokens, then [PAD] (id 0).'),
+  valSize: z.number().int().min(1).optional().describe('Cap on the number of validation examples from the test split: a fixed seeded sample of it is kept, the same for every run. Without a test split, use training.valSize.'),
 }).describe('Binary sentiment classification from local files (IMDB, Yelp, CSV, JSONL).');
 
 export const TaskSchema = z.discriminatedUnion('kind', [ModularTaskSchema, MemorizationTaskSchema, MixtureTaskSchema, TextTaskSchema]);
