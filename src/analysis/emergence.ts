@@ -1,0 +1,79 @@
+// Emergence in mixture tasks (Huang et al. 2024): trained next to a memorization task, a
+// component (e.g. addition) generalizes only past some model size, often abruptly. Model sizes
+// span orders of magnitude, so every position and width here is taken in log10 model size.
+import { ANALYSIS_DEFAULTS, type AnalysisOptions } from './options';
+import { firstCrossing, mean, reducePerX, type CrossingKind, type XY } from './stats';
+
+export interface ComponentPoint {
+  modelSize: number;
+  /** As in RunSummary.components. */
+  components: Record<string, { valAcc: number }>;
+}
+
+export interface EmergenceOptions extends Pick<AnalysisOptions, 'emergenceLowFraction' | 'emergenceHighFraction'> {
+  /** How seeds at one size combine: 'mean', or 'max' (Huang et al. report the best of 3 runs). */
+  aggregate: 'mean' | 'max';
+}
+
+export interface Emergence {
+  component: string;
+  epsilon: number;
+  /** Model size where the component's val accuracy first reaches ε (interpolated in log size). */
+  value: number | null;
+  kind: CrossingKind;
+  /** log10(size at 90% of the rise) − log10(size at 10%), the rise being min → max of the curve.
+   *  Small = sharp. null when the curve does not rise. */
+  widthLog10: number | null;
+  /** Steepest rise between neighbouring sizes, in accuracy per decade of model size. */
+  maxSlope: number;
+  /** Where that is: the geometric mean of the two sizes (null with fewer than two sizes). */
+  maxSlopeAt: number | null;
+  /** The curve the numbers come from: aggregated val accuracy per model size, ascending. */
+  curve: Array<{ modelSize: number; valAcc: number }>;
+}
+
+/** The crossing of `level` on a log10-x curve, back in linear size. */
+function sizeAt(logCurve: XY[], level: number): { kind: CrossingKind; value: number | null } {
+  const c = firstCrossing(logCurve, level);
+  return { kind: c.kind, value: c.value === null ? null : 10 ** c.value };
+}
+
+const toLog = (p: XY): XY => ({ x: Math.log10(p.x), y: p.y });
+
+/** Where `component` emerges as model size grows, and how sharply. */
+export function emergence(
+  points: readonly ComponentPoint[],
+  component: string,
+  eps: number,
+  options: Partial<EmergenceOptions> = {},
+): Emergence {
+  const opts = { ...ANALYSIS_DEFAULTS, aggregate: 'mean' as const, ...options };
+  const reduce = opts.aggregate === 'max' ? (ys: number[]) => Math.max(...ys) : mean;
+  const curve = reducePerX(
+    points.filter((p) => p.components[component]).map((p) => ({ x: p.modelSize, y: p.components[component].valAcc })),
+    reduce,
+  );
+  const logCurve = curve.map(toLog);
+  const crossing = sizeAt(logCurve, eps);
+  if (crossing.kind === 'below-grid') crossing.value = curve[0].x; // exact, not 10^log10
+
+  const ys = logCurve.map((p) => p.y);
+  const lo = Math.min(...ys), hi = Math.max(...ys);
+  let widthLog10: number | null = null;
+  if (hi > lo) {
+    const a = firstCrossing(logCurve, lo + opts.emergenceLowFraction * (hi - lo)).value!;
+    const b = firstCrossing(logCurve, lo + opts.emergenceHighFraction * (hi - lo)).value!;
+    widthLog10 = b - a;
+  }
+
+  let maxSlope = 0, maxSlopeAt: number | null = null;
+  for (let i = 1; i < logCurve.length; i++) {
+    const s = (logCurve[i].y - logCurve[i - 1].y) / (logCurve[i].x - logCurve[i - 1].x);
+    if (maxSlopeAt === null || s > maxSlope) { maxSlope = s; maxSlopeAt = 10 ** ((logCurve[i].x + logCurve[i - 1].x) / 2); }
+  }
+
+  return {
+    component, epsilon: eps, value: crossing.value, kind: crossing.kind, widthLog10, maxSlope, maxSlopeAt,
+    curve: curve.map((p) => ({ modelSize: p.x, valAcc: p.y })),
+  };
+}

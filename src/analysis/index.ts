@@ -1,0 +1,14 @@
+// The analysis API: pure functions over run histories and summaries (no engine, no vscode).
+export { ANALYSIS_DEFAULTS, AnalysisOptionsSchema, analysisOptions, chanceAcc, floorAccOf, type AnalysisOptions } from './options';
+export { regimeOf, endWindow, REGIMES, MEMORIZATION_FIRST, type RegimeOptions, type RegimeReport } from './regime';
+export { pairOutcome, type PairOutcome, type PairReport } from './pair';
+export { groupRuns, groupBy, paramKey, sharedParams, withoutAxes, type RunGroup } from './groups';
+export { criticalDataSize, type DataRun, type BootstrapOptions } from './cds';
+export { memorizationCapacity, type MemorizationCapacity, type RegimeAtSize } from './memorization';
+export { regimeMapData, type RegimeMapData, type RegimeMapAxes, type RegimePanel, type RegimeCell, type BoundaryPoint } from './regimeMap';
+export { uShape, type UShape, type SizeAcc } from './uShape';
+export { emergence, type Emergence, type EmergenceOptions, type ComponentPoint } from './emergence';
+export { planCdsSearch, nextProbes, type CdsSearchState, type GroupSearch, type Probe, type ProbeResult, type SearchStep, type SearchConfig, type SearchPlanOptions } from './search';
+export { summarize, summarizeRun, analysisOptionsOf, dataAxisOf, numClassesOf, SEED_AXIS, type RunWithHistory } from './summarize';
+export { dataRunOf, isFinished, numericParam } from './runs';
+export { firstCrossing, type Crossing, type CrossingKind } from './stats';

@@ -1,0 +1,126 @@
+// Classify one run's history into a learning regime (Huang et al. 2024's four dynamics, plus
+// no-learning and unsettled). The papers define the regimes only in words; the thresholds are the
+// AnalysisOptions, and the decision order is:
+//   1. train never fits:               unsettled if train or val still moves at the end, else no-learning
+//   2. val ends ≥ ε:                   grokking if val left the floor only after train fit AND
+//                                      grokDelay ≥ delayRatio × trainFitStep, else progression
+//   3. val ends < ε and still moves:   unsettled
+//   4. val's end-window mean ≤ floor:  ungrokking (memorization only)
+//   5. otherwise:                      semi-grokking (val ends between floor and ε, or oscillates there)
+import type { EvalMetrics } from '../trainer/engine/types';
+import type { Regime } from '../store/types';
+import { ANALYSIS_DEFAULTS, floorAccOf, type AnalysisOptions } from './options';
+import { mean, slope } from './stats';
+
+export type RegimeOptions = Pick<AnalysisOptions,
+  'epsilon' | 'fitAcc' | 'numClasses' | 'floorAcc' | 'floorMargin' | 'delayRatio' | 'settleFraction' | 'settleMinEvals' | 'moveDelta'>;
+
+export interface RegimeReport {
+  regime: Regime;
+  /** The rule that decided, in words (for tooltips and the report). */
+  reason: string;
+  /** First eval step with trainAcc ≥ fitAcc. */
+  trainFitStep: number | null;
+  /** First eval step with valAcc ≥ fitAcc. */
+  valFitStep: number | null;
+  /** First eval step with valAcc ≥ ε. */
+  valReachStep: number | null;
+  /** First eval step with valAcc above the floor: when validation starts rising. */
+  valLeavesFloorStep: number | null;
+  /** valReachStep − trainFitStep: how long generalization lagged memorization. */
+  grokDelay: number | null;
+  /** Step of the largest total weight norm (grokking: the norm rises, peaks, then falls). */
+  weightNormPeakStep: number | null;
+  /** 1 − final / peak weight norm: how far the norm fell after its peak (0 = still at the peak). */
+  weightNormDrop: number | null;
+  /** The floor accuracy in force (absolute, or derived from chance). */
+  floorAcc: number;
+  finalValAcc: number | null;
+  /** Over the end window: mean val accuracy, and the least-squares change of val and train accuracy. */
+  endValMean: number | null;
+  endValTrend: number;
+  endTrainTrend: number;
+  lastStep: number;
+}
+
+/** First eval step where `acc` passes `test`, or null. */
+function firstStep(history: readonly EvalMetrics[], test: (e: EvalMetrics) => boolean): number | null {
+  return history.find(test)?.step ?? null;
+}
+
+/** The end window: evals in the last settleFraction of the steps, at least settleMinEvals of them. */
+export function endWindow(history: readonly EvalMetrics[], opts: Pick<AnalysisOptions, 'settleFraction' | 'settleMinEvals'>): EvalMetrics[] {
+  const last = history[history.length - 1].step;
+  const byStep = history.filter((e) => e.step >= last * (1 - opts.settleFraction));
+  return byStep.length >= opts.settleMinEvals ? byStep : history.slice(-opts.settleMinEvals);
+}
+
+/** Net change of `acc` over the window, from its least-squares line. */
+function trendOf(window: readonly EvalMetrics[], acc: (e: EvalMetrics) => number): number {
+  const steps = window.map((e) => e.step);
+  return slope(steps, window.map(acc)) * (steps[steps.length - 1] - steps[0]);
+}
+
+function weightNormPeak(history: readonly EvalMetrics[]): { step: number | null; drop: number | null } {
+  const withNorm = history.filter((e) => Number.isFinite(e.weightNorm));
+  if (withNorm.length === 0) return { step: null, drop: null };
+  const peak = withNorm.reduce((a, b) => (b.weightNorm > a.weightNorm ? b : a));
+  const final = withNorm[withNorm.length - 1].weightNorm;
+  return { step: peak.step, drop: peak.weightNorm > 0 ? 1 - final / peak.weightNorm : 0 };
+}
+
+/** The regime of one run from its eval history (in step order), with the steps that decided it. */
+export function regimeOf(history: readonly EvalMetrics[], options: Partial<RegimeOptions> = {}): RegimeReport {
+  const opts: RegimeOptions = { ...ANALYSIS_DEFAULTS, ...options };
+  const floorAcc = floorAccOf(opts);
+  if (history.length === 0) {
+    return {
+      regime: 'unsettled', reason: 'no evaluations yet', trainFitStep: null, valFitStep: null, valReachStep: null,
+      valLeavesFloorStep: null, grokDelay: null, weightNormPeakStep: null, weightNormDrop: null, floorAcc,
+      finalValAcc: null, endValMean: null, endValTrend: 0, endTrainTrend: 0, lastStep: 0,
+    };
+  }
+  const trainFitStep = firstStep(history, (e) => e.trainAcc >= opts.fitAcc);
+  const valReachStep = firstStep(history, (e) => e.valAcc >= opts.epsilon);
+  const valLeavesFloorStep = firstStep(history, (e) => e.valAcc > floorAcc);
+  const window = endWindow(history, opts);
+  const endValTrend = trendOf(window, (e) => e.valAcc);
+  const endTrainTrend = trendOf(window, (e) => e.trainAcc);
+  const endValMean = mean(window.map((e) => e.valAcc));
+  const finalValAcc = history[history.length - 1].valAcc;
+  const grokDelay = trainFitStep !== null && valReachStep !== null ? valReachStep - trainFitStep : null;
+  const norm = weightNormPeak(history);
+  const valMoving = Math.abs(endValTrend) >= opts.moveDelta;
+
+  const decide = (): [Regime, string] => {
+    if (trainFitStep === null) {
+      return valMoving || Math.abs(endTrainTrend) >= opts.moveDelta
+        ? ['unsettled', 'train has not fit and accuracy is still moving at the end']
+        : ['no-learning', `train accuracy never reached ${opts.fitAcc}`];
+    }
+    if (finalValAcc >= opts.epsilon) {
+      if (valLeavesFloorStep !== null && valLeavesFloorStep <= trainFitStep) {
+        return ['progression', 'validation started rising before train fit'];
+      }
+      return grokDelay! >= opts.delayRatio * trainFitStep
+        ? ['grokking', `validation reached ${opts.epsilon} ${grokDelay} steps after train fit (≥ ${opts.delayRatio}× the fit step)`]
+        : ['progression', `validation reached ${opts.epsilon} soon after train fit (< ${opts.delayRatio}× the fit step)`];
+    }
+    if (valMoving) return ['unsettled', 'validation accuracy is still moving at the end'];
+    if (endValMean <= floorAcc) return ['ungrokking', 'train fit; validation stayed at the floor'];
+    return ['semi-grokking', `train fit; validation settled between the floor and ${opts.epsilon}`];
+  };
+  const [regime, reason] = decide();
+  return {
+    regime, reason, trainFitStep, valReachStep, valLeavesFloorStep, grokDelay, floorAcc, finalValAcc,
+    valFitStep: firstStep(history, (e) => e.valAcc >= opts.fitAcc),
+    weightNormPeakStep: norm.step, weightNormDrop: norm.drop,
+    endValMean, endValTrend, endTrainTrend, lastStep: history[history.length - 1].step,
+  };
+}
+
+/** Every regime, in legend order (also the tie-break order of a majority vote). */
+export const REGIMES: readonly Regime[] = ['progression', 'grokking', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled'];
+
+/** The regimes where train fits before validation generalizes (memorization first). */
+export const MEMORIZATION_FIRST: ReadonlySet<Regime> = new Set<Regime>(['ungrokking', 'semi-grokking', 'grokking']);

@@ -1,0 +1,22 @@
+// From stored run summaries to the inputs of the analyses.
+import type { RunSummary } from '../store/types';
+import type { DataRun } from './cds';
+
+/** Whether a run's final metrics are its converged outcome (it ran to its end or stopped early). */
+export function isFinished(run: Pick<RunSummary, 'status' | 'final'>): boolean {
+  return (run.status === 'done' || run.status === 'stopped') && run.final !== null;
+}
+
+/** A numeric param, or null. */
+export function numericParam(run: Pick<RunSummary, 'params'>, axis: string): number | null {
+  const v = run.params[axis];
+  return typeof v === 'number' ? v : null;
+}
+
+/** A finished run as a critical-data-size point, or null (unfinished, or no numeric data size). */
+export function dataRunOf(run: RunSummary, dataAxis: string, seedAxis: string): DataRun | null {
+  const dataSize = numericParam(run, dataAxis);
+  if (dataSize === null || !isFinished(run)) return null;
+  const seed = run.params[seedAxis];
+  return { params: run.params, dataSize, seed: typeof seed === 'boolean' ? String(seed) : seed ?? 0, valAcc: run.final!.valAcc };
+}

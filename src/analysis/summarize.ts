@@ -1,0 +1,106 @@
+// What summary.json holds, computed from the runs' histories: per run the regime, fit steps and
+// final metrics; per group (every axis but data size and seed) D_crit and D_mem.
+// The sweep runner calls summarize() whenever it writes summary.json.
+import type { ExperimentConfig, TaskConfig } from '../config/schema';
+import type { EvalMetrics } from '../trainer/engine/types';
+import type { RunParams, RunStatus, RunSummary, Summary } from '../store/types';
+import { criticalDataSize } from './cds';
+import { groupRuns } from './groups';
+import { memorizationCapacity } from './memorization';
+import { analysisOptions, type AnalysisOptions } from './options';
+import { regimeOf } from './regime';
+import { dataRunOf, isFinished, numericParam } from './runs';
+
+export interface RunWithHistory {
+  id: string;
+  params: RunParams;
+  status: RunStatus;
+  stopReason?: string;
+  error?: string;
+  /** The run's evals so far, in step order (metrics.jsonl). */
+  history: readonly EvalMetrics[];
+}
+
+export const SEED_AXIS = 'seed';
+
+/** Classes of the task's answer: chance accuracy is 1 / this. */
+export function numClassesOf(task: TaskConfig): number {
+  return task.kind === 'text' ? 2 : task.modulus;
+}
+
+/**
+ * The data-size param: search.axis when searching; else the swept train size or fraction
+ * (training.* first, then any *.trainSize / *.trainFraction such as a mixture component's);
+ * else training.trainSize.
+ */
+export function dataAxisOf(config: Pick<ExperimentConfig, 'search' | 'sweep'>): string {
+  if (config.search) return config.search.axis;
+  const swept = Object.keys(config.sweep);
+  return swept.find((k) => k === 'training.trainSize' || k === 'training.trainFraction')
+    ?? swept.find((k) => /\.train(Size|Fraction)$/.test(k))
+    ?? 'training.trainSize';
+}
+
+/** The config value at a dotted path ("training.trainSize", "task.components.0.trainSize"). */
+function valueAtPath(config: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), config);
+}
+
+/** The options in force for a config: its analysis section, chance from its task. */
+export function analysisOptionsOf(config: Pick<ExperimentConfig, 'analysis' | 'task'>): AnalysisOptions {
+  const opts = analysisOptions(config.analysis);
+  return { ...opts, numClasses: opts.numClasses ?? numClassesOf(config.task) };
+}
+
+/** One run's summary. `regime` is provisional while the run is running, null if failed or without evals. */
+export function summarizeRun(run: RunWithHistory, opts: AnalysisOptions): RunSummary {
+  const { history } = run;
+  const last = history.length ? history[history.length - 1] : null;
+  const report = last && regimeOf(history, opts);
+  const summary: RunSummary = {
+    id: run.id,
+    params: run.params,
+    status: run.status,
+    regime: report && run.status !== 'failed' ? report.regime : null,
+    final: last && { trainAcc: last.trainAcc, valAcc: last.valAcc, trainLoss: last.trainLoss, valLoss: last.valLoss },
+    steps: { trainFit: report?.trainFitStep ?? null, valFit: report?.valFitStep ?? null, last: last?.step ?? 0 },
+  };
+  if (run.stopReason !== undefined) summary.stopReason = run.stopReason;
+  if (run.error !== undefined) summary.error = run.error;
+  if (last?.components) {
+    summary.components = Object.fromEntries(Object.entries(last.components).map(([name, c]) => [name, { trainAcc: c.train.acc, valAcc: c.val.acc }]));
+  }
+  return summary;
+}
+
+/**
+ * The whole summary. D_crit and D_mem use finished runs only (done or stopped). A data size that is
+ * not swept is read from the config, so a single-size sweep still reports 'below-grid' / 'not-reached'.
+ */
+export function summarize(
+  runs: readonly RunWithHistory[],
+  config: ExperimentConfig,
+  meta: { configHash: string; updatedAt: string },
+): Summary {
+  const opts = analysisOptionsOf(config);
+  const dataAxis = dataAxisOf(config);
+  const configSize = valueAtPath(config, dataAxis);
+  const summaries = runs.map((r) => summarizeRun(r, opts));
+  // The data size joins the params only for the analysis, not in the stored run summaries.
+  const sized = summaries
+    .map((r) => (r.params[dataAxis] === undefined && typeof configSize === 'number' ? { ...r, params: { ...r.params, [dataAxis]: configSize } } : r))
+    .filter((r) => numericParam(r, dataAxis) !== null && isFinished(r));
+  const groups = groupRuns(sized, dataAxis, SEED_AXIS);
+  return {
+    name: config.name,
+    configHash: meta.configHash,
+    updatedAt: meta.updatedAt,
+    runs: summaries,
+    criticalDataSize: groups.map((g) =>
+      criticalDataSize(g.runs.map((r) => dataRunOf(r, dataAxis, SEED_AXIS)!), opts.epsilon, { ...opts, group: g.params })),
+    memorizationCapacity: groups.map((g) => ({
+      group: g.params,
+      ...memorizationCapacity(g.runs.map((r) => ({ dataSize: numericParam(r, dataAxis)!, regime: r.regime }))),
+    })),
+  };
+}
