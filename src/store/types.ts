@@ -1,14 +1,31 @@
 // Results store layout (one directory per sweep, default `.grok/<name>/` next to the config):
 //   manifest.json              { name, configHash, config (resolved), runs: [{id, params}], createdAt }
 //   runs/<id>/metrics.jsonl    one EvalRecord a line, append-only, flushed at every eval
-//   runs/<id>/status.json      { status, stopReason?, error? }
-//   runs/<id>/ckpt-<step>.safetensors
+//   runs/<id>/status.json      { status, stopReason?, error? } (a RunSummary: a superset), atomic
+//   runs/<id>/ckpt-<step>.safetensors   the latest checkpoint only (older ones are pruned)
 //   summary.json               Summary, written atomically (tmp + rename)
+// Readers (the extension, `grok status`, the report) watch summary.json and metrics.jsonl; both are
+// only ever replaced by rename or appended to, so a reader never sees a half-written JSON document.
+// The last metrics line may be torn while a run writes it: readers skip it (see src/store/jsonl.ts).
 import type { EvalMetrics } from '../trainer/engine/types';
-import type { SweepValue } from '../config/schema';
+import type { ExperimentConfig, SweepValue } from '../config/schema';
 
 export type RunParams = Record<string, SweepValue>;
 export type RunStatus = 'pending' | 'running' | 'done' | 'stopped' | 'failed';
+/** Status of a whole sweep (additive): stopped = cancelled with partial results kept. */
+export type SweepStatus = 'running' | 'done' | 'stopped' | 'failed';
+
+/** manifest.json: written once when the sweep directory is created. */
+export interface Manifest {
+  name: string;
+  configHash: string;
+  /** The resolved config (defaults filled, CLI overrides such as --no-early-stop applied). */
+  config: ExperimentConfig;
+  /** Absolute path of the config file it came from (relative data paths resolve against its folder). */
+  configPath: string;
+  runs: Array<{ id: string; params: RunParams }>;
+  createdAt: string;
+}
 
 /** One line of metrics.jsonl. */
 export type EvalRecord = EvalMetrics & { wallMs?: number };
@@ -43,6 +60,8 @@ export interface Summary {
   name: string;
   configHash: string;
   updatedAt: string;
+  /** Additive: the sweep's state when this file was written. */
+  status?: SweepStatus;
   runs: RunSummary[];
   criticalDataSize: CriticalDataSize[];
   memorizationCapacity: Array<{ group: RunParams; value: number | null; kind: string }>;

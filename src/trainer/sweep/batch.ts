@@ -1,0 +1,173 @@
+// Trains one lock-step batch: every run of it in one LockstepTrainer, from step 0 or from their
+// common checkpoint. Each eval is appended to the run's metrics.jsonl before the next step; runs
+// leave the batch (deactivate) when they early-stop or reach their step budget; the batch ends when
+// none is left, or on cancel (checkpointing every active run first, so nothing is lost).
+import type { ExperimentConfig } from '../../config/schema';
+import type { EvalRecord, RunStatus } from '../../store/types';
+import type { SweepStore } from '../../store/writer';
+import type { EvalMetrics, LockstepTrainer, ModelRunSpec } from '../engine/types';
+import type { Dataset, Split } from '../tasks/types';
+import type { WorkerMessage } from '../worker/protocol';
+import type { SweepControl } from './control';
+import type { SweepDeps } from './deps';
+import { EarlyStopMonitor } from './earlyStop';
+import type { RunLedger } from './ledger';
+import type { ProgressMeter } from './progressMeter';
+import type { PlannedRun } from './schedule';
+import { summarizeRun } from './summary';
+
+/** How often the loop lets the event loop run (IPC: cancel, pause), at the least. */
+const YIELD_EVERY_MS = 50;
+
+export interface BatchContext {
+  store: SweepStore;
+  ledger: RunLedger;
+  meter: ProgressMeter;
+  control: SweepControl;
+  deps: SweepDeps;
+  send: (message: WorkerMessage) => void;
+  /** Sends a progress message if the last one is old enough (or `force`). */
+  reportProgress: (force?: boolean) => void;
+  threads?: number;
+}
+
+interface Slot {
+  run: PlannedRun;
+  /** Model index inside the trainer. */
+  index: number;
+  records: EvalRecord[];
+  monitor: EarlyStopMonitor;
+  maxSteps: number;
+  /** wallMs of the last kept record: a resumed run's clock goes on from there. */
+  wallBase: number;
+  active: boolean;
+}
+
+export function modelRunSpec(config: ExperimentConfig, split: Split): ModelRunSpec {
+  return {
+    seed: config.seed,
+    trainIdx: split.train,
+    valIdx: split.val,
+    initScale: config.init.scale,
+    lr: config.optimizer.lr,
+    weightDecay: config.optimizer.weightDecay,
+    warmupSteps: config.optimizer.warmupSteps,
+  };
+}
+
+/** Why a run ends after this record, if it does: early stop, or its step budget reached. */
+function stopReason(slot: Slot, rec: EvalRecord): string | null {
+  return slot.monitor.observe(rec) ?? (rec.step >= slot.maxSteps ? 'steps' : null);
+}
+
+export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset: Dataset, resumeStep: number | null): Promise<void> {
+  const { store, ledger, meter, control, deps, send } = ctx;
+  const first = runs[0].config;
+  const { evalEvery, checkpointEvery } = first.training;
+  let trainer: LockstepTrainer | null = null;
+  let clockStart = Date.now();
+
+  const finish = (slot: Slot, status: RunStatus, reason?: string, error?: string): void => {
+    if (slot.active && trainer && status !== 'failed') {
+      const step = trainer.step;
+      // A finished run keeps its final weights; a stopped one the point to resume from.
+      if (store.latestCheckpoint(slot.run.id) !== step) {
+        store.saveCheckpoint(slot.run.id, step, trainer.saveCheckpoint(slot.index));
+      }
+      trainer.deactivate(slot.index);
+    }
+    const lastStep = slot.records.at(-1)?.step ?? 0;
+    slot.active = false;
+    const summary = summarizeRun(slot.run.id, slot.run.params, slot.records, { status, stopReason: reason, error }, slot.run.config.analysis.epsilon);
+    ledger.set(summary);
+    meter.runEnded(status === 'done', status === 'done' || status === 'failed' ? Math.max(0, slot.maxSteps - lastStep) : 0);
+    send({ type: 'runFinished', run: summary });
+  };
+
+  const record = (slot: Slot, m: EvalMetrics): void => {
+    const rec: EvalRecord = { ...m, wallMs: slot.wallBase + (Date.now() - clockStart) };
+    store.appendMetrics(slot.run.id, rec);
+    slot.records.push(rec);
+    send({ type: 'metrics', runs: [{ runId: slot.run.id, records: [rec] }] });
+    const reason = stopReason(slot, rec);
+    if (reason) finish(slot, 'done', reason);
+  };
+
+  // Rewind each run to the checkpoint and replay its kept evals through early stop: a run killed
+  // after its final eval but before its status was written ends here without training.
+  const slots: Slot[] = [];
+  for (const run of runs) {
+    const records = store.rewindMetrics(run.id, resumeStep ?? -1);
+    const slot: Slot = {
+      run, index: -1, records: [], monitor: new EarlyStopMonitor(run.config.training.earlyStop),
+      maxSteps: run.config.training.steps, wallBase: records.at(-1)?.wallMs ?? 0, active: true,
+    };
+    let reason: string | null = null;
+    for (const rec of records) {
+      slot.records.push(rec);
+      if ((reason = stopReason(slot, rec))) break;
+    }
+    if (reason) finish(slot, 'done', reason);
+    else slots.push(slot);
+  }
+  if (slots.length === 0) return;
+  slots.forEach((s, i) => { s.index = i; });
+
+  try {
+    trainer = await deps.createTrainer({
+      model: first.model,
+      optimizer: { betas: first.optimizer.betas, eps: first.optimizer.eps },
+      dataset,
+      runs: slots.map((s) => modelRunSpec(s.run.config, deps.split(dataset, s.run.config))),
+      batchSize: first.training.batchSize,
+      threads: ctx.threads,
+    });
+    if (resumeStep !== null) {
+      for (const s of slots) trainer.loadCheckpoint(s.index, store.loadCheckpoint(s.run.id, resumeStep));
+      if (trainer.step !== resumeStep) throw new Error(`engine resumed at step ${trainer.step}, the checkpoints are at step ${resumeStep}`);
+    }
+    for (const s of slots) ledger.set(summarizeRun(s.run.id, s.run.params, s.records, { status: 'running' }, s.run.config.analysis.epsilon));
+    ledger.writeSummary('running');
+    clockStart = Date.now();
+
+    if (resumeStep === null) {
+      const metrics = await trainer.evaluate();
+      for (const s of slots) record(s, metrics[s.index]);
+    }
+    let lastYield = Date.now();
+    for (let active = slots.filter((s) => s.active); active.length; active = active.filter((s) => s.active)) {
+      if (control.paused) {
+        ctx.reportProgress(true);
+        await control.untilRunnable();
+        ctx.reportProgress(true);
+      }
+      if (control.cancelled) {
+        for (const s of active) finish(s, 'stopped', 'cancelled');
+        return;
+      }
+      await trainer.trainStep();
+      const step = trainer.step;
+      meter.trained(active.length);
+      const due = active.filter((s) => step % evalEvery === 0 || step >= s.maxSteps);
+      if (due.length) {
+        const metrics = await trainer.evaluate();
+        for (const s of due) record(s, metrics[s.index]);
+        ledger.writeSummary('running');
+      }
+      if (step % checkpointEvery === 0) {
+        for (const s of active) if (s.active) store.saveCheckpoint(s.run.id, step, trainer.saveCheckpoint(s.index));
+      }
+      ctx.reportProgress();
+      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
+    }
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    for (const s of slots) if (s.active) finish(s, 'failed', undefined, message);
+    throw e;
+  } finally {
+    await trainer?.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+// Opens a sweep's results directory: a new one gets its manifest; an existing one with the same
+// config is resumed; a different config is refused (listing the changed fields) unless --fresh,
+// which moves the old results aside rather than deleting them.
+import { existsSync, renameSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ExperimentConfig } from '../../config/schema';
+import { readManifest, isSweepDir } from '../../store/reader';
+import type { Manifest } from '../../store/types';
+import { SweepStore } from '../../store/writer';
+import type { SweepOptions } from '../worker/protocol';
+import { diffConfig, formatChanges } from './configDiff';
+import { UserError, type SweepDeps } from './deps';
+import type { PlannedRun } from './schedule';
+
+export interface OpenedSweep {
+  store: SweepStore;
+  manifest: Manifest;
+  runs: PlannedRun[];
+  /** True when the directory already held this sweep. */
+  resumed: boolean;
+  /** Set when --fresh moved an older sweep out of the way. */
+  movedAside: string | null;
+}
+
+export async function openSweep(options: SweepOptions, deps: SweepDeps): Promise<OpenedSweep> {
+  if (options.device === 'gpu') throw new UserError('--device gpu: no GPU backend in this build (use --device cpu or auto)');
+  const { config, configPath, outDir } = await resolveConfig(options, deps);
+  const configHash = deps.configHash(config);
+  const runs = deps.expand(config);
+  let movedAside: string | null = null;
+  if (isSweepDir(outDir)) {
+    const old = readManifest(outDir);
+    if (!options.fresh && old.configHash === configHash) {
+      return { store: new SweepStore(outDir), manifest: old, runs, resumed: true, movedAside };
+    }
+    if (!options.fresh) {
+      const changes = diffConfig(old.config, config);
+      throw new UserError(
+        `${configPath}: the config changed since the sweep in ${outDir} was started; changed fields:\n` +
+        (changes.length ? formatChanges(changes) : '  (none by value: the config hash changed)') +
+        '\nRun with --fresh to start over (the old results are kept, moved aside), or give another --out DIR.',
+      );
+    }
+    movedAside = asideName(outDir);
+    renameSync(outDir, movedAside);
+  }
+  const manifest: Manifest = {
+    name: config.name, configHash, config, configPath,
+    runs: runs.map((r) => ({ id: r.id, params: r.params })),
+    createdAt: new Date().toISOString(),
+  };
+  const store = new SweepStore(outDir);
+  store.writeManifest(manifest);
+  return { store, manifest, runs, resumed: false, movedAside };
+}
+
+async function resolveConfig(options: SweepOptions, deps: SweepDeps): Promise<{ config: ExperimentConfig; configPath: string; outDir: string }> {
+  if (options.configPath) {
+    const configPath = resolve(options.configPath);
+    let config = await deps.loadConfig(configPath);
+    if (options.earlyStop === false) {
+      config = structuredClone(config);
+      config.training.earlyStop.enabled = false;
+    }
+    const outDir = resolve(options.outDir ?? join(dirname(configPath), '.grok', config.name));
+    return { config, configPath, outDir };
+  }
+  if (!options.outDir) throw new UserError('nothing to run: give a config file (grok sweep FILE) or a results directory (grok resume DIR)');
+  const outDir = resolve(options.outDir);
+  if (!isSweepDir(outDir)) throw new UserError(`${outDir}: not a sweep results directory (no manifest.json)`);
+  const manifest = readManifest(outDir);
+  return { config: manifest.config, configPath: manifest.configPath, outDir };
+}
+
+function asideName(dir: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  let name = `${dir}.old-${stamp}`;
+  for (let i = 1; existsSync(name); i++) name = `${dir}.old-${stamp}-${i}`;
+  return name;
+}

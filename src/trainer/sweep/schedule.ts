@@ -1,0 +1,89 @@
+// Packs the runs of a sweep into lock-step batches: runs that share shapes (task/dataset, model
+// dims, batch size, eval/checkpoint cadence, AdamW betas/eps) train together, as many as fit in a
+// memory budget. Seed 0 (the first seed) of every cell comes first, so a first picture of the whole
+// grid appears early; the other seeds follow.
+import type { ExperimentConfig } from '../../config/schema';
+import type { RunParams } from '../../store/types';
+
+/** One run of the expanded sweep (the shape of config/sweep.ts's RunPlan). */
+export interface PlannedRun {
+  id: string;
+  index: number;
+  params: RunParams;
+  config: ExperimentConfig;
+}
+
+export interface Batch<R extends PlannedRun = PlannedRun> {
+  /** Runs that can share one LockstepTrainer (same shapeKey). */
+  runs: R[];
+  shapeKey: string;
+  bytes: number;
+}
+
+/** What must be equal for two runs to train in one lock-step batch. */
+export function shapeKey(config: ExperimentConfig): string {
+  return JSON.stringify({
+    dataset: datasetKey(config),
+    model: config.model,
+    betas: config.optimizer.betas,
+    eps: config.optimizer.eps,
+    batchSize: config.training.batchSize,
+    evalEvery: config.training.evalEvery,
+    checkpointEvery: config.training.checkpointEvery,
+  });
+}
+
+/** What determines the dataset (its tokens and labels). Random labels are drawn by seed. */
+export function datasetKey(config: ExperimentConfig): string {
+  const { task } = config;
+  const randomLabels = task.kind === 'memorization' || (task.kind === 'mixture' && task.components.some((c) => c.labels === 'random'));
+  return JSON.stringify({ task, labelSeed: randomLabels ? config.seed : null });
+}
+
+/** Cell of the grid: the params without the seed. */
+export function cellKey(params: RunParams): string {
+  const { seed: _seed, ...rest } = params;
+  return JSON.stringify(rest);
+}
+
+/**
+ * Packs runs into batches of at most `budgetBytes` (a run larger than the budget gets a batch of its
+ * own). `bytesOf` estimates one run's memory. Deterministic: the same runs and budget always give
+ * the same batches.
+ */
+export function planBatches<R extends PlannedRun>(runs: R[], bytesOf: (run: R) => number, budgetBytes: number): Batch<R>[] {
+  const seedRank = rankSeeds(runs);
+  const groups = new Map<string, R[]>();
+  for (const r of runs) {
+    const key = shapeKey(r.config);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(r);
+  }
+  const batches: Array<Batch<R> & { rank: number; order: number }> = [];
+  for (const [key, members] of groups) {
+    members.sort((a, b) => seedRank(a) - seedRank(b) || a.index - b.index);
+    let current: Batch<R> | null = null;
+    for (const r of members) {
+      const bytes = bytesOf(r);
+      if (!current || current.bytes + bytes > budgetBytes) {
+        current = { runs: [], shapeKey: key, bytes: 0 };
+        batches.push({ ...current, rank: seedRank(r), order: batches.length });
+        current = batches[batches.length - 1];
+      }
+      current.runs.push(r);
+      current.bytes += bytes;
+    }
+  }
+  batches.sort((a, b) => a.rank - b.rank || a.order - b.order);
+  return batches.map(({ runs: rs, shapeKey: k, bytes }) => ({ runs: rs, shapeKey: k, bytes }));
+}
+
+/** Rank of each run's seed among the sweep's seeds, in order of first appearance. */
+function rankSeeds(runs: PlannedRun[]): (run: PlannedRun) => number {
+  const order = new Map<string, number>();
+  for (const r of runs) {
+    const s = String(r.params.seed ?? r.config.seed);
+    if (!order.has(s)) order.set(s, order.size);
+  }
+  return (r) => order.get(String(r.params.seed ?? r.config.seed))!;
+}

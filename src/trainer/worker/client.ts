@@ -1,0 +1,132 @@
+// Host side of the sweep worker: used by the CLI and by the VS Code extension (no `vscode` import
+// here). Training always runs in a separate process (dist/worker.js), never in the host.
+//
+//   const sweep = startSweep({ configPath: 'examples/sweep-small.grok.json' });
+//   sweep.on('progress', (p) => ...).on('metrics', (m) => ...).on('runFinished', (m) => ...);
+//   sweep.cancel();                    // stops within one eval interval; results so far are kept
+//   const { status, outDir, error } = await sweep.done;   // never rejects
+//
+// `done` resolves with status 'done' | 'stopped' (cancelled) | 'failed'. A worker that crashes, is
+// killed or runs out of memory resolves it with 'failed' and an `error` naming the cause (exit code
+// or signal, and the tail of its stderr), after an 'error' event.
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { SweepStatus } from '../../store/types';
+import { distAsset } from '../../util/assets';
+import type { HostMessage, SweepOptions, WorkerMessage } from './protocol';
+
+type MessageOf<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
+
+/** Events of a SweepHandle: one per worker message type (payload: the message). */
+export type SweepEvents = { [T in WorkerMessage['type']]: (message: MessageOf<T>) => void };
+
+export interface SweepResult {
+  status: SweepStatus;
+  /** The results directory (null when the sweep failed before creating it). */
+  outDir: string | null;
+  error?: string;
+}
+
+export interface StartSweepOptions extends SweepOptions {
+  /** The worker script (default dist/worker.js). Tests pass a worker wired to a fake engine. */
+  workerPath?: string;
+  /** Node flags for the worker process (e.g. ['--max-old-space-size=4096']). */
+  execArgv?: string[];
+}
+
+export interface SweepHandle {
+  on<E extends keyof SweepEvents>(event: E, listener: SweepEvents[E]): this;
+  off<E extends keyof SweepEvents>(event: E, listener: SweepEvents[E]): this;
+  /** Stop after the current step: active runs are checkpointed and marked 'stopped'. */
+  cancel(): void;
+  pause(): void;
+  resume(): void;
+  readonly done: Promise<SweepResult>;
+  /** The worker's process id (for diagnostics). */
+  readonly pid: number | undefined;
+}
+
+const STDERR_TAIL_CHARS = 4000;
+
+class WorkerSweep extends EventEmitter implements SweepHandle {
+  readonly done: Promise<SweepResult>;
+  private readonly child: ChildProcess;
+  private outputTail = '';
+  private finished: SweepResult | null = null;
+  private outDir: string | null = null;
+
+  constructor(options: StartSweepOptions) {
+    super();
+    const { workerPath, execArgv, ...sweepOptions } = options;
+    this.child = fork(workerPath ?? distAsset('worker.js'), [], {
+      silent: true, // own stdout/stderr: their tail explains a crash
+      execArgv: execArgv ?? [],
+      serialization: 'advanced',
+    });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => { this.outputTail = (this.outputTail + chunk).slice(-STDERR_TAIL_CHARS); });
+    }
+    this.done = new Promise<SweepResult>((resolve) => {
+      this.child.on('message', (m: WorkerMessage) => {
+        if (m.type === 'started') this.outDir = m.outDir;
+        if (m.type === 'done') this.finished = { status: m.status, outDir: m.outDir, ...(m.error ? { error: m.error } : {}) };
+        this.deliver(m);
+      });
+      this.child.on('error', (e) => this.crashed(resolve, `could not run the sweep worker: ${e.message}`));
+      this.child.on('exit', (code, signal) => {
+        if (this.finished) resolve(this.finished);
+        else this.crashed(resolve, describeExit(code, signal, this.outputTail));
+      });
+    });
+    this.send({ type: 'start', options: sweepOptions });
+  }
+
+  get pid(): number | undefined { return this.child.pid; }
+
+  cancel(): void { this.send({ type: 'cancel' }); }
+  pause(): void { this.send({ type: 'pause' }); }
+  resume(): void { this.send({ type: 'resume' }); }
+
+  override on<E extends keyof SweepEvents>(event: E, listener: SweepEvents[E]): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  override off<E extends keyof SweepEvents>(event: E, listener: SweepEvents[E]): this {
+    return super.off(event, listener as (...args: unknown[]) => void);
+  }
+
+  private send(m: HostMessage): void {
+    if (this.child.connected) this.child.send(m);
+  }
+
+  private crashed(resolve: (r: SweepResult) => void, message: string): void {
+    if (this.finished) return;
+    const tail = this.outputTail.trim();
+    this.finished = { status: 'failed', outDir: this.outDir, error: message };
+    this.deliver({ type: 'error', message, ...(tail ? { cause: tail } : {}) });
+    resolve(this.finished);
+  }
+
+  private deliver(m: WorkerMessage): void {
+    // An EventEmitter throws on an 'error' event nobody listens to: errors also reach `done`.
+    if (m.type === 'error' && this.listenerCount('error') === 0) return;
+    this.emit(m.type, m);
+  }
+}
+
+/** Why a worker process ended without finishing its sweep. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null, output: string): string {
+  const outOfMemory = /heap out of memory|Allocation failed|Cannot allocate memory|RangeError: Array buffer allocation failed|WebAssembly.Memory/i.test(output);
+  let what: string;
+  if (outOfMemory) what = `ran out of memory (${signal ?? `exit code ${code}`}); try fewer runs per batch or a smaller model`;
+  else if (signal === 'SIGKILL') what = 'was killed (SIGKILL; the system may have run out of memory)';
+  else if (signal) what = `was killed by ${signal}`;
+  else what = `exited with code ${code} before finishing`;
+  const lastLines = output.trim().split('\n').slice(-8).join('\n');
+  return `the sweep worker ${what}` + (lastLines ? `\n--- last output of the worker ---\n${lastLines}` : '');
+}
+
+export function startSweep(options: StartSweepOptions): SweepHandle {
+  return new WorkerSweep(options);
+}
