@@ -1,0 +1,155 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { regimeOf } from '../../src/analysis/regime';
+import { ANALYSIS_DEFAULTS, analysisOptions, floorAccOf } from '../../src/analysis/options';
+import { flat, history, jump, point, ramp } from './histories';
+
+const P = { numClasses: 113 }; // chance 0.0088, floor ≈ 0.108
+const FLOOR = floorAccOf({ ...ANALYSIS_DEFAULTS, ...P });
+const CHANCE = 1 / 113;
+
+describe('regimeOf: the six regimes', () => {
+  test('progression: train and val rise together', () => {
+    const r = regimeOf(history(3000, ramp(0, 1, 0, 2000), ramp(0, 1, 0, 2000)), P);
+    assert.equal(r.regime, 'progression');
+    assert.equal(r.trainFitStep, 2000);
+    assert.ok(r.valLeavesFloorStep! < r.trainFitStep!);
+  });
+
+  test('grokking: train fits early, val reaches ε long after; norm peaks at fit, then falls', () => {
+    const norm = (s: number) => (s <= 500 ? 10 + s / 50 : Math.max(8, 20 - (s - 500) / 200));
+    const r = regimeOf(history(5000, ramp(0, 1, 0, 500), ramp(CHANCE, 1, 3000, 3500), { norm }), P);
+    assert.equal(r.regime, 'grokking');
+    assert.equal(r.trainFitStep, 500);
+    assert.equal(r.valReachStep, 3500);
+    assert.equal(r.valFitStep, 3500);
+    assert.equal(r.grokDelay, 3000);
+    assert.equal(r.valLeavesFloorStep, 3100);
+    assert.equal(r.weightNormPeakStep, 500);
+    assert.ok(Math.abs(r.weightNormDrop! - 0.6) < 1e-9); // 20 → 8
+  });
+
+  test('ungrokking: train fits, val stays at chance to the end', () => {
+    const r = regimeOf(history(5000, ramp(0, 1, 0, 500), flat(0.02)), P);
+    assert.equal(r.regime, 'ungrokking');
+    assert.equal(r.valReachStep, null);
+    assert.equal(r.grokDelay, null);
+  });
+
+  test('semi-grokking: train fits, val settles between the floor and ε', () => {
+    const r = regimeOf(history(5000, ramp(0, 1, 0, 500), ramp(CHANCE, 0.55, 1000, 2000)), P);
+    assert.equal(r.regime, 'semi-grokking');
+    assert.ok(Math.abs(r.endValMean! - 0.55) < 1e-9);
+  });
+
+  test('semi-grokking: val oscillates between low and high without a trend', () => {
+    const r = regimeOf(history(5000, flat(1), (s) => ((s / 100) % 2 === 0 ? 0.05 : 0.9)), P);
+    assert.equal(r.regime, 'semi-grokking');
+    assert.ok(Math.abs(r.endValTrend) < ANALYSIS_DEFAULTS.moveDelta);
+  });
+
+  test('no-learning: train never fits and nothing moves', () => {
+    const r = regimeOf(history(5000, flat(0.3), flat(0.01)), P);
+    assert.equal(r.regime, 'no-learning');
+    assert.equal(r.trainFitStep, null);
+  });
+
+  test('unsettled: train fit, val still climbing when the budget ends', () => {
+    const r = regimeOf(history(5000, flat(1), ramp(CHANCE, 0.7, 3000, 5000)), P);
+    assert.equal(r.regime, 'unsettled');
+    assert.ok(r.endValTrend > 0.2);
+  });
+
+  test('unsettled: train still climbing toward fit when the budget ends', () => {
+    const r = regimeOf(history(5000, ramp(0, 0.9, 0, 5000), flat(0.01)), P);
+    assert.equal(r.regime, 'unsettled');
+  });
+
+  test('unsettled: no evals yet', () => {
+    const r = regimeOf([], P);
+    assert.equal(r.regime, 'unsettled');
+    assert.equal(r.finalValAcc, null);
+  });
+});
+
+describe('regimeOf: each threshold, just below and just above', () => {
+  test('fitAcc: train max 0.989 does not fit, 0.99 does', () => {
+    assert.equal(regimeOf(history(5000, flat(0.989), flat(0.01)), P).regime, 'no-learning');
+    const fits = regimeOf(history(5000, jump(0, 0.99, 500), flat(0.01)), P);
+    assert.equal(fits.regime, 'ungrokking');
+    assert.equal(fits.trainFitStep, 500);
+  });
+
+  test('ε: val ending at 0.949 is semi-grokking, at 0.95 it generalized', () => {
+    assert.equal(regimeOf(history(5000, jump(0, 1, 500), jump(CHANCE, 0.949, 3000)), P).regime, 'semi-grokking');
+    assert.equal(regimeOf(history(5000, jump(0, 1, 500), jump(CHANCE, 0.95, 3000)), P).regime, 'grokking');
+  });
+
+  test('delay ratio: delay 1.9× the fit step is progression, 2× is grokking', () => {
+    const below = regimeOf(history(6000, jump(0, 1, 1000), jump(CHANCE, 1, 2900)), P);
+    assert.equal(below.grokDelay, 1900);
+    assert.equal(below.regime, 'progression');
+    const at = regimeOf(history(6000, jump(0, 1, 1000), jump(CHANCE, 1, 3000)), P);
+    assert.equal(at.grokDelay, 2000);
+    assert.equal(at.regime, 'grokking');
+  });
+
+  test('floor: val above the floor at the fit step is progression, just below it is grokking', () => {
+    const val = (atFit: number) => (s: number) => (s < 1000 ? CHANCE : s === 1000 ? atFit : s < 4000 ? 0.5 : 1);
+    const rising = regimeOf(history(6000, jump(0, 1, 1000), val(FLOOR + 0.001)), P);
+    assert.equal(rising.valLeavesFloorStep, 1000);
+    assert.equal(rising.regime, 'progression');
+    const flatAtFit = regimeOf(history(6000, jump(0, 1, 1000), val(FLOOR - 0.001)), P);
+    assert.equal(flatAtFit.valLeavesFloorStep, 1100);
+    assert.equal(flatAtFit.regime, 'grokking');
+  });
+
+  test('floor: end-window mean just below the floor is ungrokking, just above is semi-grokking', () => {
+    assert.equal(regimeOf(history(5000, flat(1), flat(FLOOR - 0.001)), P).regime, 'ungrokking');
+    assert.equal(regimeOf(history(5000, flat(1), flat(FLOOR + 0.001)), P).regime, 'semi-grokking');
+  });
+
+  test('moveDelta: a 0.04 rise over the end window is settled, 0.06 is still moving', () => {
+    // The end window is steps 4000..5000 (the last 20%); val rises linearly across it.
+    const risingBy = (d: number) => (s: number) => (s < 4000 ? 0.5 : 0.5 + (d * (s - 4000)) / 1000);
+    const settled = regimeOf(history(5000, flat(1), risingBy(0.04)), P);
+    assert.ok(Math.abs(settled.endValTrend - 0.04) < 1e-9);
+    assert.equal(settled.regime, 'semi-grokking');
+    assert.equal(regimeOf(history(5000, flat(1), risingBy(0.06)), P).regime, 'unsettled');
+  });
+
+  test('settleMinEvals: a short run still gets a window of that many evals', () => {
+    const h = [point(0, 0, 0.01), point(100, 1, 0.01), point(200, 1, 0.5), point(300, 1, 0.6)];
+    const r = regimeOf(h, { ...P, settleMinEvals: 3 });
+    assert.ok(Math.abs(r.endValTrend - 0.59) < 1e-9); // least-squares line over 100..300
+    assert.equal(r.regime, 'unsettled');
+  });
+});
+
+describe('regimeOf: options', () => {
+  test('the floor follows chance: binary tasks need val above 0.55 to leave it', () => {
+    assert.equal(floorAccOf({ numClasses: 2, floorAcc: null, floorMargin: 0.1 }), 0.55);
+    const h = history(5000, jump(0, 1, 500), flat(0.54));
+    assert.equal(regimeOf(h, { numClasses: 2 }).regime, 'ungrokking');
+    assert.equal(regimeOf(h, { numClasses: 113 }).regime, 'semi-grokking');
+  });
+
+  test('an absolute floorAcc overrides chance', () => {
+    const h = history(5000, jump(0, 1, 500), flat(0.2));
+    assert.equal(regimeOf(h, { ...P, floorAcc: 0.25 }).regime, 'ungrokking');
+  });
+
+  test('config overrides: known keys merge over the defaults, unknown keys are ignored, bad values throw', () => {
+    const opts = analysisOptions({ epsilon: 0.8, fitAcc: 0.9, delayRatio: 6, somethingElse: 'kept by the config, ignored here' });
+    assert.equal(opts.epsilon, 0.8);
+    assert.equal(opts.fitAcc, 0.9);
+    assert.equal(opts.delayRatio, 6);
+    assert.equal(opts.moveDelta, ANALYSIS_DEFAULTS.moveDelta);
+    assert.throws(() => analysisOptions({ fitAcc: 1.5 }), /fitAcc/);
+    // A lower ε turns a semi-grokking run into a grokking one.
+    const h = history(5000, jump(0, 1, 500), jump(CHANCE, 0.85, 3000));
+    assert.equal(regimeOf(h, P).regime, 'semi-grokking');
+    assert.equal(regimeOf(h, { ...opts, ...P }).regime, 'progression'); // delay 2500 < 6 × 500
+    assert.equal(regimeOf(h, { ...opts, ...P, delayRatio: 2 }).regime, 'grokking');
+  });
+});
