@@ -32,12 +32,6 @@ export interface Emergence {
   curve: Array<{ modelSize: number; valAcc: number }>;
 }
 
-/** The crossing of `level` on a log10-x curve, back in linear size. */
-function sizeAt(logCurve: XY[], level: number): { kind: CrossingKind; value: number | null } {
-  const c = firstCrossing(logCurve, level);
-  return { kind: c.kind, value: c.value === null ? null : 10 ** c.value };
-}
-
 const toLog = (p: XY): XY => ({ x: Math.log10(p.x), y: p.y });
 
 /** Where `component` emerges as model size grows, and how sharply. */
@@ -54,8 +48,9 @@ export function emergence(
     reduce,
   );
   const logCurve = curve.map(toLog);
-  const crossing = sizeAt(logCurve, eps);
-  if (crossing.kind === 'below-grid') crossing.value = curve[0].x; // exact, not 10^log10
+  const crossing = firstCrossing(logCurve, eps);
+  // Back to linear size (exactly the first size when below the grid, not 10^log10 of it).
+  const value = crossing.kind === 'below-grid' ? curve[0].x : crossing.value === null ? null : 10 ** crossing.value;
 
   const ys = logCurve.map((p) => p.y);
   const lo = Math.min(...ys), hi = Math.max(...ys);
@@ -73,7 +68,7 @@ export function emergence(
   }
 
   return {
-    component, epsilon: eps, value: crossing.value, kind: crossing.kind, widthLog10, maxSlope, maxSlopeAt,
+    component, epsilon: eps, value, kind: crossing.kind, widthLog10, maxSlope, maxSlopeAt,
     curve: curve.map((p) => ({ modelSize: p.x, valAcc: p.y })),
   };
 }
