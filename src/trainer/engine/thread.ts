@@ -1,1 +1,20 @@
-// placeholder: built out by its issue
+// Entry of an engine worker thread (bundled to dist/engine-thread.js): instantiates the kernels on
+// the shared memory and runs the models it is handed. No synchronisation inside a step: each model
+// only touches its own arena.
+import { parentPort } from 'node:worker_threads';
+import { localRunners, type Runners, type ThreadReply, type ThreadRequest } from './executor';
+
+let runners: Runners | null = null;
+
+function handle(msg: ThreadRequest): ThreadReply {
+  if (msg.kind === 'init') { runners = localRunners(msg.module, msg.memory, msg.plan); return { ok: true }; }
+  if (!runners) throw new Error('engine thread used before init');
+  if (msg.kind === 'train') { runners.train(msg.jobs); return { ok: true }; }
+  return { ok: true, result: runners.evaluate(msg.models) };
+}
+
+parentPort?.on('message', (msg: ThreadRequest) => {
+  let reply: ThreadReply;
+  try { reply = handle(msg); } catch (e) { reply = { ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) }; }
+  parentPort!.postMessage(reply);
+});

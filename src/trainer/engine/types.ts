@@ -27,6 +27,8 @@ export interface LockstepSpec {
   batchSize: number | null;
   /** Worker threads (default: available cores). Results are bitwise identical for any count. */
   threads?: number;
+  /** Stored in checkpoint metadata (default: a hash of `model`). */
+  configHash?: string;
 }
 
 export interface SplitMetrics { loss: number; acc: number }

@@ -1,0 +1,35 @@
+// Vector transcendental functions. Scalar tails call the same vector code on a splat, so a value
+// gets the same result wherever it sits in a row.
+
+/** exp(x) per lane: Cephes expf (Cody–Waite reduction, degree-5 polynomial), about 1 ulp. */
+@inline export function vexp(x: v128): v128 {
+  x = f32x4.min(x, f32x4.splat(88.3762626647949));
+  x = f32x4.max(x, f32x4.splat(-87.3365447504));
+  const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.mul(f32x4.mul(y, x), x), f32x4.add(x, f32x4.splat(1)));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2n);
+}
+
+@inline export function sexp(x: f32): f32 {
+  return f32x4.extract_lane(vexp(f32x4.splat(x)), 0);
+}
+
+/** tanh(x) = 1 − 2 / (exp(2x) + 1), saturating cleanly at ±1. */
+@inline export function vtanh(x: v128): v128 {
+  const e = vexp(f32x4.add(x, x));
+  return f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+}
+
+/** Horizontal sum of 4 lanes, in a fixed order. */
+@inline export function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}

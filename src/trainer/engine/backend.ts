@@ -1,0 +1,52 @@
+// The compute backend: a small, explicit set of tensor ops that the models are written against.
+//
+// Addressing: every tensor is a row-major f32 (or i32) array identified by a byte offset (`Ptr`)
+// into one shared memory. Ops are invoked PER MODEL with that model's offsets: the leading model
+// dimension of the engine is realised as one arena per model (see layout.ts), all models of a
+// lock-step batch having identical shapes. A batched backend (e.g. WebGPU) can implement the same
+// interface by recording the per-model calls of a step and dispatching one kernel per op over all
+// models, since the offsets differ only by the per-model arena base.
+//
+// Booleans are passed as 0/1; `act` is one of ACT. Nothing here allocates.
+
+/** Byte offset into the backend's memory. 0 means "absent" where an op says so. */
+export type Ptr = number;
+
+export const ACT = { identity: 0, relu: 1, gelu: 2 } as const;
+export type ActCode = (typeof ACT)[keyof typeof ACT];
+
+export interface Kernels {
+  /** C[m,n] (+)= A[m,k]·B[k,n]. */
+  matmul(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: boolean): void;
+  /** C[k,n] (+)= A[m,k]ᵀ·B[m,n] (weight gradients). */
+  matmulTN(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: boolean): void;
+  /** C[m,k] (+)= A[m,n]·B[k,n]ᵀ (input gradients); scratch holds k·n floats. */
+  matmulNT(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, acc: boolean, scratch: Ptr): void;
+  /** z[m,n] += bias (if bias ≠ 0), y = act(z). */
+  biasAct(z: Ptr, bias: Ptr, y: Ptr, m: number, n: number, act: ActCode): void;
+  /** dz = dy·act'(z) (dz may alias dy); dbias += column sums of dz (if dbias ≠ 0). */
+  biasActBackward(z: Ptr, dy: Ptr, dz: Ptr, dbias: Ptr, m: number, n: number, act: ActCode): void;
+  add(dst: Ptr, a: Ptr, b: Ptr, n: number): void;
+  copy(dst: Ptr, src: Ptr, n: number): void;
+  zero(x: Ptr, n: number): void;
+  /** Σ x² in f64. */
+  sumSquares(x: Ptr, n: number): number;
+  /** Per row: loss, first-argmax correctness, and (if dlogits ≠ 0) (softmax − onehot)·scale. Labels via labels[idx[i]]. */
+  softmaxCrossEntropy(logits: Ptr, labels: Ptr, idx: Ptr, m: number, c: number, dlogits: Ptr, scale: number, lossOut: Ptr, correctOut: Ptr): void;
+  layerNorm(x: Ptr, g: Ptr, b: Ptr, y: Ptr, xhat: Ptr, rstd: Ptr, m: number, d: number): void;
+  layerNormBackward(dy: Ptr, xhat: Ptr, rstd: Ptr, g: Ptr, dx: Ptr, dg: Ptr, db: Ptr, m: number, d: number, acc: boolean): void;
+  /** One query per example over S keys: q, o [n,d]; k, v [S,n,d]; p [n,H,S]. */
+  attentionForward(q: Ptr, k: Ptr, v: Ptr, p: Ptr, o: Ptr, n: number, S: number, H: number, dh: number, scale: number): void;
+  attentionBackward(q: Ptr, k: Ptr, v: Ptr, p: Ptr, dout: Ptr, dq: Ptr, dk: Ptr, dv: Ptr, n: number, S: number, H: number, dh: number, scale: number): void;
+  /** Row (i,s) = tok[inputs[idx[i]·S+s]] + pos[s], at out + s·posStride + i·rowStride (byte strides). */
+  embedGather(inputs: Ptr, idx: Ptr, n: number, S: number, tok: Ptr, pos: Ptr, out: Ptr, d: number, posStride: number, rowStride: number): void;
+  embedScatter(inputs: Ptr, idx: Ptr, n: number, S: number, dx: Ptr, dtok: Ptr, dpos: Ptr, d: number, posStride: number, rowStride: number): void;
+  /** PyTorch AdamW over n floats (n a multiple of 4); t is the 1-based step. */
+  adamw(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, wd: number, b1: number, b2: number, eps: number, t: number): void;
+}
+
+/** A backend: its kernels and the memory its pointers address. */
+export interface Backend {
+  readonly kernels: Kernels;
+  readonly memory: WebAssembly.Memory;
+}

@@ -1,0 +1,172 @@
+// The CPU training engine: M models of one shape trained in lock-step on WASM-SIMD kernels,
+// split across worker threads that share one WebAssembly.Memory.
+//
+// Public API (the sweep runner and the PyTorch parity script use exactly this):
+//   createTrainer(spec: LockstepSpec): Promise<LockstepTrainer>
+//       Fresh weights per run (seed, model.initStd, run.initScale), zero AdamW state, step 0.
+//   trainerFromCheckpoint(spec, checkpoints: (Uint8Array | null)[]): Promise<LockstepTrainer>
+//       As createTrainer, then model i restored from checkpoints[i] (null keeps the fresh init).
+//   initialCheckpoint(spec, i = 0): Uint8Array
+//       Model i's initial weights as a checkpoint (step 0, zero AdamW state), without a trainer:
+//       safetensors with every parameter by its docs/models.md name, adam.m.<name>, adam.v.<name>.
+//   initialWeights(spec, i = 0): Map<string, Float32Array>   the same weights, as arrays.
+//   writeSafetensors / readSafetensors (./safetensors): raw named F32 tensors ⇄ bytes.
+//   encodeCheckpoint / decodeCheckpoint (./checkpoint): a model's state ⇄ checkpoint bytes.
+// A checkpoint's step is that model's optimizer step count; loading it resumes the AdamW bias
+// correction, the warmup and the minibatch order exactly where they were.
+import { availableParallelism } from 'node:os';
+import { modelDims, type ModelDims } from '../models/dims';
+import { initParams } from '../models/init';
+import { configHash, decodeCheckpoint, encodeCheckpoint, readBlock, writeBlock } from './checkpoint';
+import { LocalExecutor, localRunners, ThreadExecutor, type Executor } from './executor';
+import { planEngine, tensorSlots, type EnginePlan } from './layout';
+import type { EvalSums, SplitSums } from './runner';
+import type { EvalMetrics, LockstepSpec, LockstepTrainer } from './types';
+import { createSharedMemory, kernelModule } from './wasm';
+
+export type { LockstepSpec, LockstepTrainer, EvalMetrics } from './types';
+export { writeSafetensors, readSafetensors, type NamedTensor } from './safetensors';
+export { encodeCheckpoint, decodeCheckpoint, type ModelState } from './checkpoint';
+
+function dimsOf(spec: LockstepSpec): ModelDims {
+  return modelDims(spec.model, spec.dataset);
+}
+
+export function initialWeights(spec: LockstepSpec, i = 0): Map<string, Float32Array> {
+  const run = spec.runs[i];
+  return initParams(dimsOf(spec), spec.model.initStd, run.initScale, run.seed);
+}
+
+export function initialCheckpoint(spec: LockstepSpec, i = 0): Uint8Array {
+  const dims = dimsOf(spec);
+  return encodeCheckpoint(dims, tensorSlots(dims).tensors, { step: 0, params: initialWeights(spec, i) }, spec.configHash ?? configHash(spec.model));
+}
+
+export async function trainerFromCheckpoint(spec: LockstepSpec, checkpoints: (Uint8Array | null)[]): Promise<LockstepTrainer> {
+  const trainer = await createTrainer(spec);
+  checkpoints.forEach((bytes, i) => { if (bytes) trainer.loadCheckpoint(i, bytes); });
+  return trainer;
+}
+
+/** The engine's memory, laid out and filled: data, index lists and initial weights. */
+export interface PreparedEngine {
+  plan: EnginePlan;
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  f32: Float32Array;
+}
+
+export async function prepareEngine(spec: LockstepSpec): Promise<PreparedEngine> {
+  if (spec.runs.length === 0) throw new Error('createTrainer: no runs');
+  const plan = planEngine(dimsOf(spec), spec.dataset, spec.runs, spec.batchSize, { betas: spec.optimizer.betas, eps: spec.optimizer.eps });
+  const memory = createSharedMemory(plan.bytes);
+  const module = await kernelModule();
+  const views = { i32: new Int32Array(memory.buffer), f32: new Float32Array(memory.buffer), u8: new Uint8Array(memory.buffer) };
+  writeData(views, plan, spec);
+  spec.runs.forEach((_, i) => writeBlock(views.f32, plan.models[i], plan.models[i].params, initialWeights(spec, i)));
+  return { plan, memory, module, f32: views.f32 };
+}
+
+export async function createTrainer(spec: LockstepSpec): Promise<LockstepTrainer> {
+  const { plan, memory, module, f32 } = await prepareEngine(spec);
+  const threads = Math.max(1, Math.min(spec.threads ?? availableParallelism(), spec.runs.length));
+  const executor: Executor = threads > 1
+    ? await ThreadExecutor.start(threads, module, memory, plan)
+    : new LocalExecutor(localRunners(module, memory, plan));
+  return new Trainer(spec, plan, f32, executor);
+}
+
+function writeData(views: { i32: Int32Array; u8: Uint8Array }, plan: EnginePlan, spec: LockstepSpec): void {
+  const data = spec.dataset;
+  views.i32.set(data.inputs, plan.inputs >> 2);
+  views.i32.set(data.labels, plan.labels >> 2);
+  views.u8.set(data.component, plan.component);
+  spec.runs.forEach((run, i) => {
+    const m = plan.models[i];
+    for (const ix of [run.trainIdx, run.valIdx]) {
+      for (const e of ix) if (e < 0 || e >= data.count) throw new Error(`run ${i}: example index ${e} outside the dataset`);
+    }
+    views.i32.set(run.trainIdx, m.trainIdx >> 2);
+    views.i32.set(run.valIdx, m.valIdx >> 2);
+  });
+}
+
+class Trainer implements LockstepTrainer {
+  /** Optimizer steps taken, per model. */
+  private readonly steps: number[];
+  private readonly active: boolean[];
+  private readonly hash: string;
+
+  constructor(private readonly spec: LockstepSpec, private readonly plan: EnginePlan, private readonly f32: Float32Array, private readonly executor: Executor) {
+    this.steps = spec.runs.map(() => 0);
+    this.active = spec.runs.map(() => true);
+    this.hash = spec.configHash ?? configHash(spec.model);
+  }
+
+  get modelCount(): number { return this.spec.runs.length; }
+  get step(): number { return Math.max(...this.steps); }
+
+  async trainStep(): Promise<void> {
+    const jobs = [];
+    for (let i = 0; i < this.steps.length; i++) if (this.active[i]) jobs.push({ model: i, step: this.steps[i] + 1 });
+    await this.executor.train(jobs);
+    for (const j of jobs) this.steps[j.model] = j.step;
+  }
+
+  async evaluate(): Promise<EvalMetrics[]> {
+    const sums = await this.executor.evaluate(this.spec.runs.map((_, i) => i));
+    return sums.map((s, i) => this.metrics(i, s));
+  }
+
+  private metrics(i: number, s: EvalSums): EvalMetrics {
+    const names = this.spec.dataset.componentNames;
+    const norms: Record<string, number> = {};
+    this.plan.models[i].tensors.forEach((t, k) => { norms[t.name] = Math.sqrt(s.squares[k]); });
+    const out: EvalMetrics = {
+      step: this.steps[i],
+      trainLoss: mean(s.train).loss, trainAcc: mean(s.train).acc,
+      valLoss: mean(s.val).loss, valAcc: mean(s.val).acc,
+      weightNorm: Math.sqrt(s.squares.reduce((a, b) => a + b, 0)),
+      norms,
+    };
+    if (names.length > 1) {
+      out.components = Object.fromEntries(names.map((name, c) => [name, { train: mean(s.trainComponents[c]), val: mean(s.valComponents[c]) }]));
+    }
+    return out;
+  }
+
+  deactivate(i: number): void {
+    this.checkIndex(i);
+    this.active[i] = false;
+  }
+
+  saveCheckpoint(i: number): Uint8Array {
+    this.checkIndex(i);
+    const m = this.plan.models[i];
+    return encodeCheckpoint(this.plan.dims, m.tensors, {
+      step: this.steps[i], params: readBlock(this.f32, m, m.params), adamM: readBlock(this.f32, m, m.adamM), adamV: readBlock(this.f32, m, m.adamV),
+    }, this.hash);
+  }
+
+  loadCheckpoint(i: number, bytes: Uint8Array): void {
+    this.checkIndex(i);
+    const m = this.plan.models[i];
+    const state = decodeCheckpoint(this.plan.dims, m.tensors, bytes);
+    writeBlock(this.f32, m, m.params, state.params);
+    writeBlock(this.f32, m, m.adamM, state.adamM);
+    writeBlock(this.f32, m, m.adamV, state.adamV);
+    this.steps[i] = state.step;
+  }
+
+  async dispose(): Promise<void> {
+    await this.executor.dispose();
+  }
+
+  private checkIndex(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.steps.length) throw new Error(`no model ${i} (of ${this.steps.length})`);
+  }
+}
+
+function mean(s: SplitSums): { loss: number; acc: number } {
+  return s.count === 0 ? { loss: NaN, acc: NaN } : { loss: s.loss / s.count, acc: s.correct / s.count };
+}

@@ -1,0 +1,26 @@
+// The shape facts of a model, from its config and the dataset it trains on.
+import type { ModelConfig } from '../../config/schema';
+import type { Dataset } from '../tasks/types';
+
+export type ModelKind = 'transformer' | 'mlp';
+export type LayerNormMode = 'none' | 'pre' | 'post';
+
+export interface ModelDims {
+  kind: ModelKind;
+  /** Vocabulary, classes, sequence length. */
+  V: number; C: number; S: number;
+  /** dModel, heads, MLP width. */
+  d: number; H: number; F: number;
+  activation: 'relu' | 'gelu';
+  layerNorm: LayerNormMode;
+}
+
+export function modelDims(model: ModelConfig, data: Pick<Dataset, 'vocabSize' | 'numClasses' | 'seqLen'>): ModelDims {
+  if (model.kind !== 'transformer' && model.kind !== 'mlp') throw new Error(`the CPU engine has no '${model.kind}' model`);
+  if (model.dModel % model.heads !== 0) throw new Error(`heads (${model.heads}) must divide dModel (${model.dModel})`);
+  return {
+    kind: model.kind, V: data.vocabSize, C: data.numClasses, S: data.seqLen,
+    d: model.dModel, H: model.heads, F: model.dMlp ?? 4 * model.dModel,
+    activation: model.activation, layerNorm: model.kind === 'mlp' ? 'none' : model.layerNorm,
+  };
+}

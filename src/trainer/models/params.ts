@@ -1,0 +1,39 @@
+// The parameter tensors of each model, in docs/models.md order: names, shapes and init rule.
+import type { ModelDims } from './dims';
+
+/** embed: N(0,1) · linear: U(±1/√fanIn) (bias too) · ones/zeros: LayerNorm gain/bias. */
+export type InitRule = { kind: 'embed' } | { kind: 'weight'; fanIn: number } | { kind: 'bias'; fanIn: number } | { kind: 'ones' } | { kind: 'zeros' };
+
+export interface ParamSpec { name: string; shape: number[]; init: InitRule }
+
+const embed = (name: string, shape: number[]): ParamSpec => ({ name, shape, init: { kind: 'embed' } });
+const weight = (name: string, fanIn: number, fanOut: number): ParamSpec => ({ name, shape: [fanIn, fanOut], init: { kind: 'weight', fanIn } });
+const bias = (name: string, fanIn: number, size: number): ParamSpec => ({ name, shape: [size], init: { kind: 'bias', fanIn } });
+const layerNorm = (prefix: string, d: number): ParamSpec[] => [
+  { name: `${prefix}.g`, shape: [d], init: { kind: 'ones' } },
+  { name: `${prefix}.b`, shape: [d], init: { kind: 'zeros' } },
+];
+
+export function paramSpecs(m: ModelDims): ParamSpec[] {
+  if (m.kind === 'mlp') {
+    return [
+      embed('embed.tok', [m.V, m.d]),
+      weight('mlp.w1', m.S * m.d, m.F), bias('mlp.b1', m.S * m.d, m.F),
+      weight('unembed.w', m.F, m.C), bias('unembed.b', m.F, m.C),
+    ];
+  }
+  const specs = [
+    embed('embed.tok', [m.V, m.d]), embed('embed.pos', [m.S, m.d]),
+    weight('attn.wq', m.d, m.d), weight('attn.wk', m.d, m.d), weight('attn.wv', m.d, m.d), weight('attn.wo', m.d, m.d),
+    weight('mlp.w1', m.d, m.F), bias('mlp.b1', m.d, m.F),
+    weight('mlp.w2', m.F, m.d), bias('mlp.b2', m.F, m.d),
+    weight('unembed.w', m.d, m.C),
+  ];
+  if (m.layerNorm !== 'none') specs.push(...layerNorm('ln1', m.d), ...layerNorm('ln2', m.d));
+  if (m.layerNorm === 'pre') specs.push(...layerNorm('lnf', m.d));
+  return specs;
+}
+
+export function sizeOf(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

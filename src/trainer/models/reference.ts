@@ -1,0 +1,88 @@
+// A plain float64 implementation of both models' forward pass and loss, straight from
+// docs/models.md (whole sequence, one example at a time): the yardstick of the gradient checks.
+import type { ModelDims } from './dims';
+
+export type RefParams = Record<string, Float64Array>;
+
+type Vec = Float64Array;
+
+/** y = x W (+ b) with W [in, out]. */
+function linear(x: Vec, w: Vec, out: number, b?: Vec): Vec {
+  const y = new Float64Array(out);
+  for (let i = 0; i < x.length; i++) for (let j = 0; j < out; j++) y[j] += x[i] * w[i * out + j];
+  if (b) for (let j = 0; j < out; j++) y[j] += b[j];
+  return y;
+}
+
+function layerNorm(x: Vec, g: Vec, b: Vec): Vec {
+  const n = x.length;
+  const mean = x.reduce((a, v) => a + v, 0) / n;
+  const variance = x.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
+  const r = 1 / Math.sqrt(variance + 1e-5);
+  return x.map((v, i) => (v - mean) * r * g[i] + b[i]);
+}
+
+function activate(x: Vec, kind: ModelDims['activation']): Vec {
+  if (kind === 'relu') return x.map((v) => Math.max(0, v));
+  return x.map((v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))));
+}
+
+function add(a: Vec, b: Vec): Vec { return a.map((v, i) => v + b[i]); }
+
+function row(table: Vec, i: number, d: number): Vec { return table.slice(i * d, (i + 1) * d); }
+
+export function referenceLogits(m: ModelDims, p: RefParams, tokens: ArrayLike<number>): Vec {
+  return m.kind === 'mlp' ? mlpLogits(m, p, tokens) : transformerLogits(m, p, tokens);
+}
+
+function mlpLogits(m: ModelDims, p: RefParams, tokens: ArrayLike<number>): Vec {
+  const x = new Float64Array(m.S * m.d);
+  for (let s = 0; s < m.S; s++) x.set(row(p['embed.tok'], tokens[s], m.d), s * m.d);
+  const hidden = activate(linear(x, p['mlp.w1'], m.F, p['mlp.b1']), m.activation);
+  return linear(hidden, p['unembed.w'], m.C, p['unembed.b']);
+}
+
+function transformerLogits(m: ModelDims, p: RefParams, tokens: ArrayLike<number>): Vec {
+  const { S, d, H } = m;
+  const dh = d / H;
+  const pre = m.layerNorm === 'pre', post = m.layerNorm === 'post';
+  const xs: Vec[] = [];
+  for (let s = 0; s < S; s++) xs.push(add(row(p['embed.tok'], tokens[s], d), row(p['embed.pos'], s, d)));
+  const as = xs.map((x) => (pre ? layerNorm(x, p['ln1.g'], p['ln1.b']) : x));
+  const K = as.map((a) => linear(a, p['attn.wk'], d));
+  const V = as.map((a) => linear(a, p['attn.wv'], d));
+  const q = linear(as[S - 1], p['attn.wq'], d);
+  const o = new Float64Array(d);
+  for (let h = 0; h < H; h++) {
+    const scores = K.map((k) => {
+      let s = 0;
+      for (let t = h * dh; t < (h + 1) * dh; t++) s += q[t] * k[t];
+      return s / Math.sqrt(dh);
+    });
+    const mx = Math.max(...scores);
+    const e = scores.map((s) => Math.exp(s - mx));
+    const z = e.reduce((a, b) => a + b, 0);
+    for (let s = 0; s < S; s++) for (let t = h * dh; t < (h + 1) * dh; t++) o[t] += (e[s] / z) * V[s][t];
+  }
+  let h = add(xs[S - 1], linear(o, p['attn.wo'], d));
+  if (post) h = layerNorm(h, p['ln1.g'], p['ln1.b']);
+  const u = pre ? layerNorm(h, p['ln2.g'], p['ln2.b']) : h;
+  const mlpOut = linear(activate(linear(u, p['mlp.w1'], m.F, p['mlp.b1']), m.activation), p['mlp.w2'], d, p['mlp.b2']);
+  let r = add(h, mlpOut);
+  if (post) r = layerNorm(r, p['ln2.g'], p['ln2.b']);
+  if (pre) r = layerNorm(r, p['lnf.g'], p['lnf.b']);
+  return linear(r, p['unembed.w'], m.C);
+}
+
+/** Mean cross-entropy over examples (tokens: [count, S] row-major). */
+export function referenceLoss(m: ModelDims, p: RefParams, tokens: ArrayLike<number>, labels: ArrayLike<number>, examples: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < examples.length; i++) {
+    const e = examples[i];
+    const logits = referenceLogits(m, p, Array.from({ length: m.S }, (_, s) => tokens[e * m.S + s]));
+    const mx = Math.max(...logits);
+    const lse = mx + Math.log(logits.reduce((a, v) => a + Math.exp(v - mx), 0));
+    total += lse - logits[labels[e]];
+  }
+  return total / examples.length;
+}
