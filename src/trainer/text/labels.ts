@@ -6,6 +6,8 @@ export interface LabelMap {
   classes: string[];
   /** Normalized label value → class index. */
   index: Map<string, number>;
+  /** Where the values come from, for messages. */
+  origin: string;
 }
 
 /** Labels read from one file, before mapping; `lines[i]` locates example i for error messages. */
@@ -22,6 +24,7 @@ export interface LabeledTexts {
   labels: number[];
 }
 
+const TRAINING = 'the labels of the training split';
 const NEGATIVE = new Set(['neg', 'negative']);
 const POSITIVE = new Set(['pos', 'positive']);
 
@@ -41,13 +44,13 @@ export function buildLabelMap(values: Iterable<string>): LabelMap {
   const lower = distinct.map((v) => v.toLowerCase());
   if (lower.every((v) => NEGATIVE.has(v) || POSITIVE.has(v))) {
     const index = new Map(distinct.map((v, i) => [v, POSITIVE.has(lower[i]) ? 1 : 0]));
-    return { classes: ['negative', 'positive'], index };
+    return { classes: ['negative', 'positive'], index, origin: TRAINING };
   }
   const numeric = distinct.every((v) => v !== '' && Number.isFinite(Number(v)));
   const classes = numeric
     ? distinct.sort((a, b) => Number(a) - Number(b))
     : distinct.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { classes, index: new Map(classes.map((c, i) => [c, i])) };
+  return { classes, index: new Map(classes.map((c, i) => [c, i])), origin: TRAINING };
 }
 
 /** Maps each label through `map`; an unknown value is an error naming file:line and the known classes. */
@@ -56,7 +59,7 @@ export function encodeLabels(raw: RawLabeled, map: LabelMap): LabeledTexts {
     const k = map.index.get(normalizeLabel(value));
     if (k === undefined) {
       const known = [...map.index.keys()].map((v) => JSON.stringify(v)).join(', ');
-      throw new Error(`${raw.file}:${raw.lines[i]}: unknown label ${JSON.stringify(value)}; expected one of ${known} (the labels of the training split).`);
+      throw new Error(`${raw.file}:${raw.lines[i]}: unknown label ${JSON.stringify(value)}; expected one of ${known} (${map.origin}).`);
     }
     return k;
   });

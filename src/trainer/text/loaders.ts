@@ -69,15 +69,16 @@ function fromRaw(sources: TextSources, read: ReadFile, layout: Layout, fixed?: L
     if (raw.texts.length === 0) throw new Error(`${f.path}: no examples; expected ${layout.expected}.`);
     return raw;
   };
-  const train = rawOf(sources.train[0]);
-  const map = fixed ?? buildLabelMap(train.labels);
+  const rawTrain = rawOf(sources.train[0]);
+  const map = fixed ?? buildLabelMap(rawTrain.labels);
+  const train = encodeLabels(rawTrain, map);
   const test = sources.test.length > 0 ? encodeLabels(rawOf(sources.test[0]), map) : undefined;
-  return { train: encodeLabels(train, map), test, classes: map.classes };
+  return { train, test, classes: map.classes };
 }
 
 // Yelp Review Polarity (Zhang et al. 2015): label 1 = negative, 2 = positive. Its texts write line
 // breaks as a literal backslash-n.
-const YELP_LABELS: LabelMap = { classes: ['negative', 'positive'], index: new Map([['1', 0], ['2', 1]]) };
+const YELP_LABELS: LabelMap = { classes: ['negative', 'positive'], index: new Map([['1', 0], ['2', 1]]), origin: 'Yelp polarity: 1 = negative, 2 = positive' };
 const yelpLayout: Layout = {
   expected: 'Yelp Review Polarity CSV rows "label","text" without a header, label 1 (negative) or 2 (positive)',
   parse(text, file) {
