@@ -1,0 +1,153 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigSchema } from '../../src/config/schema';
+import { summarize, dataAxisOf, type RunWithHistory } from '../../src/analysis/summarize';
+import { regimeMapData } from '../../src/analysis/regimeMap';
+import type { Regime, RunSummary } from '../../src/store/types';
+import type { EvalMetrics } from '../../src/trainer/engine/types';
+import { flat, history, jump, ramp } from './histories';
+
+const config = (extra: Record<string, unknown> = {}) => ConfigSchema.parse({
+  name: 'grid', task: { kind: 'modular', modulus: 113 },
+  sweep: { 'model.dModel': [32], 'training.trainSize': [2000, 3000, 4000], seed: [0, 1] },
+  ...extra,
+});
+
+/** Histories by data size: memorize only below 3000, grok at 3000, progress above. */
+const HISTORY: Record<number, EvalMetrics[]> = {
+  2000: history(5000, ramp(0, 1, 0, 500), flat(0.02)),
+  3000: history(5000, ramp(0, 1, 0, 500), jump(0.01, 1, 3000)),
+  4000: history(5000, ramp(0, 1, 0, 1000), ramp(0, 1, 0, 1000)),
+};
+
+function gridRuns(): RunWithHistory[] {
+  return [2000, 3000, 4000].flatMap((n) => [0, 1].map((seed) => ({
+    id: `n${n}-s${seed}`, params: { 'model.dModel': 32, 'training.trainSize': n, seed }, status: 'done' as const, history: HISTORY[n],
+  })));
+}
+
+const META = { configHash: 'abc', updatedAt: '2026-01-01T00:00:00.000Z' };
+
+describe('summarize', () => {
+  test('fills regime, fit steps and final metrics per run', () => {
+    const s = summarize(gridRuns(), config(), META);
+    assert.deepEqual([s.name, s.configHash, s.updatedAt], ['grid', 'abc', META.updatedAt]);
+    const byId = Object.fromEntries(s.runs.map((r) => [r.id, r]));
+    assert.equal(byId['n2000-s0'].regime, 'ungrokking');
+    assert.equal(byId['n3000-s0'].regime, 'grokking');
+    assert.equal(byId['n4000-s1'].regime, 'progression');
+    assert.deepEqual(byId['n3000-s0'].steps, { trainFit: 500, valFit: 3000, last: 5000 });
+    assert.deepEqual(byId['n2000-s0'].steps, { trainFit: 500, valFit: null, last: 5000 });
+    assert.equal(byId['n2000-s0'].final!.valAcc, 0.02);
+    assert.equal(byId['n2000-s0'].final!.trainAcc, 1);
+  });
+
+  test('critical data size and memorization capacity per group', () => {
+    const s = summarize(gridRuns(), config(), META);
+    assert.equal(s.criticalDataSize.length, 1);
+    const c = s.criticalDataSize[0];
+    assert.deepEqual(c.group, { 'model.dModel': 32 });
+    assert.equal(c.epsilon, 0.95);
+    assert.equal(c.kind, 'interpolated');
+    assert.ok(Math.abs(c.value! - (2000 + (0.93 / 0.98) * 1000)) < 1e-9);
+    assert.equal(c.seeds, 2);
+    assert.deepEqual(s.memorizationCapacity, [{ group: { 'model.dModel': 32 }, kind: 'interpolated', value: 3500 }]);
+  });
+
+  test('the analysis section of the config is in force', () => {
+    const s = summarize(gridRuns(), config({ analysis: { epsilon: 0.5, delayRatio: 10 } }), META);
+    assert.ok(Math.abs(s.criticalDataSize[0].value! - (2000 + (0.48 / 0.98) * 1000)) < 1e-9);
+    // delay 2500 < 10 × 500: the 3000 runs no longer count as grokking.
+    assert.equal(s.runs.find((r) => r.id === 'n3000-s0')!.regime, 'progression');
+  });
+
+  test('unfinished and failed runs: summarized, but only finished runs enter D_crit', () => {
+    const runs = gridRuns();
+    runs[0] = { ...runs[0], status: 'failed', error: 'boom' };
+    runs[1] = { ...runs[1], status: 'running', history: HISTORY[2000].slice(0, 5) };
+    runs.push({ id: 'pending', params: { 'model.dModel': 32, 'training.trainSize': 2000, seed: 2 }, status: 'pending', history: [] });
+    const s = summarize(runs, config(), META);
+    const byId = Object.fromEntries(s.runs.map((r) => [r.id, r]));
+    assert.equal(byId['n2000-s0'].regime, null);
+    assert.equal(byId['n2000-s0'].error, 'boom');
+    assert.equal(byId['n2000-s1'].regime, 'unsettled'); // provisional: still climbing
+    assert.deepEqual([byId.pending.regime, byId.pending.final, byId.pending.steps], [null, null, { trainFit: null, valFit: null, last: 0 }]);
+    // No finished run at 2000 is left, so the grid starts at 3000, which already reaches ε.
+    assert.deepEqual([s.criticalDataSize[0].kind, s.criticalDataSize[0].value], ['below-grid', 3000]);
+  });
+
+  test('mixture components come from the last eval', () => {
+    const h = HISTORY[3000].map((e) => ({ ...e, components: { add: { train: { loss: 0, acc: 1 }, val: { loss: 0, acc: 0.9 } } } }));
+    const s = summarize([{ id: 'm', params: {}, status: 'done', history: h }], config({ sweep: {} }), META);
+    assert.deepEqual(s.runs[0].components, { add: { trainAcc: 1, valAcc: 0.9 } });
+  });
+
+  test('an unswept data size is read from the config', () => {
+    const cfg = config({ sweep: { seed: [0, 1] }, training: { trainSize: 3000 } });
+    const s = summarize(gridRuns().filter((r) => r.params['training.trainSize'] === 3000).map((r) => ({ ...r, params: { seed: r.params.seed } })), cfg, META);
+    assert.deepEqual([s.criticalDataSize[0].kind, s.criticalDataSize[0].value], ['below-grid', 3000]);
+    assert.equal(s.runs[0].params['training.trainSize'], undefined); // stored params are untouched
+  });
+
+  test('the data axis: search.axis, else the swept size or fraction', () => {
+    assert.equal(dataAxisOf(config()), 'training.trainSize');
+    assert.equal(dataAxisOf(config({ sweep: { 'training.trainFraction': [0.3, 0.5] } })), 'training.trainFraction');
+    assert.equal(dataAxisOf(config({ sweep: { 'task.components.0.trainSize': [1, 2] } })), 'task.components.0.trainSize');
+    assert.equal(dataAxisOf(config({ search: { axis: 'training.trainFraction', range: [0.1, 0.9] } })), 'training.trainFraction');
+  });
+});
+
+describe('regimeMapData', () => {
+  const run = (d: number, n: number, seed: number, regime: Regime | null, valAcc: number, lr = 1e-3): RunSummary => ({
+    id: `d${d}-n${n}-s${seed}-lr${lr}`,
+    params: { 'model.dModel': d, 'training.trainSize': n, seed, 'optimizer.lr': lr },
+    status: 'done', regime,
+    final: { trainAcc: 1, valAcc, trainLoss: 0, valLoss: 1 },
+    steps: { trainFit: 100, valFit: null, last: 1000 },
+  });
+  const AXES = { model: 'model.dModel', data: 'training.trainSize', seed: 'seed' };
+  const runs: RunSummary[] = [
+    run(32, 2000, 0, 'ungrokking', 0.01), run(32, 2000, 1, 'ungrokking', 0.03),
+    run(32, 4000, 0, 'progression', 1), run(32, 4000, 1, 'progression', 0.98),
+    run(64, 2000, 0, 'semi-grokking', 0.5), run(64, 2000, 1, 'grokking', 0.96),
+    run(64, 4000, 0, 'progression', 1), run(64, 4000, 1, 'progression', 1),
+  ];
+
+  test('rows are model sizes, columns data sizes; each cell has majority, counts, mean and run ids', () => {
+    const map = regimeMapData(runs, AXES);
+    assert.deepEqual([map.modelSizes, map.dataSizes], [[32, 64], [2000, 4000]]);
+    assert.equal(map.panels.length, 1);
+    const [panel] = map.panels;
+    assert.deepEqual(panel.fixed, { 'optimizer.lr': 1e-3 });
+    const cell = panel.cells[0][0];
+    assert.deepEqual([cell.modelSize, cell.dataSize, cell.regime], [32, 2000, 'ungrokking']);
+    assert.equal(cell.counts.ungrokking, 2);
+    assert.equal(cell.counts.progression, 0);
+    assert.ok(Math.abs(cell.meanValAcc! - 0.02) < 1e-12);
+    assert.deepEqual(cell.runIds, ['d32-n2000-s0-lr0.001', 'd32-n2000-s1-lr0.001']);
+    // A 1-1 tie goes to the regime listed first (grokking before semi-grokking).
+    assert.equal(panel.cells[1][0].regime, 'grokking');
+  });
+
+  test('D_crit and D_mem per model size', () => {
+    const [panel] = regimeMapData(runs, AXES, { epsilon: 0.95 }).panels;
+    assert.equal(panel.dCrit[0].modelSize, 32);
+    assert.ok(Math.abs(panel.dCrit[0].value! - (2000 + ((0.95 - 0.02) / (0.99 - 0.02)) * 2000)) < 1e-9);
+    assert.ok(Math.abs(panel.dCrit[1].value! - (2000 + ((0.95 - 0.73) / (1 - 0.73)) * 2000)) < 1e-9);
+    assert.deepEqual(panel.dMem.map((d) => [d.modelSize, d.kind, d.value]), [[32, 'interpolated', 3000], [64, 'interpolated', 3000]]);
+  });
+
+  test('another swept axis splits the map into panels on one shared grid; empty cells stay', () => {
+    const more = [...runs, run(32, 3000, 0, 'grokking', 1, 3e-3)];
+    const map = regimeMapData(more, AXES);
+    assert.deepEqual(map.dataSizes, [2000, 3000, 4000]);
+    assert.equal(map.panels.length, 2);
+    const [a, b] = map.panels;
+    assert.deepEqual(b.fixed, { 'optimizer.lr': 3e-3 });
+    assert.equal(a.cells[0][1].regime, null);
+    assert.deepEqual(a.cells[0][1].runIds, []);
+    assert.equal(a.cells[0][1].meanValAcc, null);
+    assert.equal(b.cells[0][1].regime, 'grokking');
+    assert.equal(b.dCrit[1].kind, 'not-reached'); // no runs at d=64 in that panel
+  });
+});
