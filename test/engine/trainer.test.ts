@@ -1,0 +1,134 @@
+// The LockstepTrainer contract: per-model runs, thread-count independence (bit for bit),
+// exact checkpoint resume, early-stop freezing, mixture metrics.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTrainer, initialCheckpoint, readSafetensors, trainerFromCheckpoint } from '../../src/trainer/engine/index';
+import type { LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
+import { additionDataset, mixtureDataset, modelConfig, run, spec } from './helpers';
+
+const data = additionDataset(11);
+
+/** Three models that differ in everything a run may set. */
+function threeRuns(over: Partial<LockstepSpec> = {}): LockstepSpec {
+  return spec(data, modelConfig({ layerNorm: 'pre', activation: 'gelu' }), [
+    run(data, 60, 1),
+    run(data, 80, 2, { lr: 3e-3, weightDecay: 0.1, warmupSteps: 5, initScale: 0.5 }),
+    run(data, 50, 3, { lr: 2e-3, weightDecay: 0 }),
+  ], over);
+}
+
+async function trainFor(t: LockstepTrainer, steps: number): Promise<void> {
+  for (let s = 0; s < steps; s++) await t.trainStep();
+}
+
+async function fingerprint(t: LockstepTrainer): Promise<string> {
+  const evals = await t.evaluate();
+  const ckpts = Array.from({ length: t.modelCount }, (_, i) => Buffer.from(t.saveCheckpoint(i)).toString('base64'));
+  return JSON.stringify({ evals, ckpts });
+}
+
+for (const batchSize of [null, 16]) {
+  test(`results are bitwise identical for 1 and 2 threads (batch ${batchSize ?? 'full'})`, async () => {
+    const prints: string[] = [];
+    for (const threads of [1, 2]) {
+      const t = await createTrainer(threeRuns({ threads, batchSize }));
+      await trainFor(t, 12);
+      prints.push(await fingerprint(t));
+      await t.dispose();
+    }
+    assert.equal(prints[0], prints[1]);
+  });
+}
+
+test('models train independently and lower their training loss', async () => {
+  const t = await createTrainer(threeRuns());
+  const before = await t.evaluate();
+  await trainFor(t, 40);
+  const after = await t.evaluate();
+  assert.equal(t.step, 40);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(after[i].step, 40);
+    assert.ok(after[i].trainLoss < before[i].trainLoss - 0.1, `model ${i}: ${before[i].trainLoss} -> ${after[i].trainLoss}`);
+    assert.ok(after[i].weightNorm > 0 && Number.isFinite(after[i].valLoss));
+    const sumSq = Object.values(after[i].norms).reduce((a, n) => a + n * n, 0);
+    assert.ok(Math.abs(Math.sqrt(sumSq) - after[i].weightNorm) < 1e-9);
+  }
+  assert.notEqual(after[0].trainLoss, after[2].trainLoss);
+  // A lone model of the batch gets the same result as in company.
+  const alone = await createTrainer(spec(data, modelConfig({ layerNorm: 'pre', activation: 'gelu' }), [threeRuns().runs[2]]));
+  await trainFor(alone, 40);
+  assert.equal((await alone.evaluate())[0].trainLoss, after[2].trainLoss);
+  await Promise.all([t.dispose(), alone.dispose()]);
+});
+
+for (const batchSize of [null, 16]) {
+  test(`save at step k, load into a fresh trainer, train on: bitwise the same (batch ${batchSize ?? 'full'})`, async () => {
+    const straight = await createTrainer(threeRuns({ batchSize }));
+    await trainFor(straight, 7);
+    const saved = [0, 1, 2].map((i) => straight.saveCheckpoint(i));
+    await trainFor(straight, 9);
+    const resumed = await trainerFromCheckpoint(threeRuns({ batchSize }), saved);
+    assert.equal(resumed.step, 7);
+    await trainFor(resumed, 9);
+    assert.equal(await fingerprint(resumed), await fingerprint(straight));
+    await Promise.all([straight.dispose(), resumed.dispose()]);
+  });
+}
+
+test('checkpoints hold every parameter and AdamW state by name, with metadata', async () => {
+  const s = threeRuns();
+  const t = await createTrainer(s);
+  await trainFor(t, 3);
+  const file = readSafetensors(t.saveCheckpoint(1));
+  assert.equal(file.metadata.step, '3');
+  assert.equal(file.metadata.format, 'grok-1');
+  assert.equal(file.metadata.kind, 'transformer');
+  const names = file.tensors.map((x) => x.name);
+  for (const n of ['embed.tok', 'embed.pos', 'attn.wq', 'mlp.w1', 'mlp.b2', 'unembed.w', 'ln1.g', 'ln2.b', 'lnf.g']) {
+    assert.ok(names.includes(n) && names.includes(`adam.m.${n}`) && names.includes(`adam.v.${n}`), n);
+  }
+  assert.deepEqual(file.tensors.find((x) => x.name === 'embed.tok')!.shape, [12, 16]);
+  assert.deepEqual(file.tensors.find((x) => x.name === 'mlp.w1')!.shape, [16, 64]);
+  // The initial checkpoint is the trainer's init: loading it changes nothing.
+  const init = readSafetensors(initialCheckpoint(s, 1));
+  assert.equal(init.metadata.step, '0');
+  const fresh = await createTrainer(s);
+  const before = await fingerprint(fresh);
+  fresh.loadCheckpoint(1, initialCheckpoint(s, 1));
+  assert.equal(await fingerprint(fresh), before);
+  assert.throws(() => fresh.loadCheckpoint(0, initialCheckpoint(spec(data, modelConfig(), [run(data, 10, 1)]))), /lacks|expected/);
+  await Promise.all([t.dispose(), fresh.dispose()]);
+});
+
+test('deactivate freezes one model while the others train on', async () => {
+  const t = await createTrainer(threeRuns({ threads: 2 }));
+  await trainFor(t, 3);
+  t.deactivate(1);
+  const frozen = Buffer.from(t.saveCheckpoint(1));
+  const moving = Buffer.from(t.saveCheckpoint(0));
+  await trainFor(t, 4);
+  assert.ok(frozen.equals(Buffer.from(t.saveCheckpoint(1))));
+  assert.ok(!moving.equals(Buffer.from(t.saveCheckpoint(0))));
+  const evals = await t.evaluate();
+  assert.deepEqual(evals.map((e) => e.step), [7, 3, 7]);
+  assert.equal(t.step, 7);
+  await t.dispose();
+});
+
+test('mixture datasets report metrics per component', async () => {
+  const mix = mixtureDataset(7);
+  const t = await createTrainer(spec(mix, modelConfig({ kind: 'mlp' }), [run(mix, 40, 1)]));
+  await trainFor(t, 5);
+  const [e] = await t.evaluate();
+  assert.deepEqual(Object.keys(e.components!), ['a+b', 'a-b']);
+  const trainIdx = run(mix, 40, 1).trainIdx;
+  const plusCount = [...trainIdx].filter((i) => mix.component[i] === 0).length;
+  const c = e.components!;
+  const weighted = (c['a+b'].train.acc * plusCount + c['a-b'].train.acc * (40 - plusCount)) / 40;
+  assert.ok(Math.abs(weighted - e.trainAcc) < 1e-12);
+  assert.ok(Math.abs((c['a+b'].val.loss * (49 - plusCount) + c['a-b'].val.loss * (49 - 40 + plusCount)) / 58 - e.valLoss) < 1e-6);
+  await t.dispose();
+  const single = await createTrainer(spec(data, modelConfig(), [run(data, 40, 1)]));
+  assert.equal((await single.evaluate())[0].components, undefined);
+  await single.dispose();
+});
