@@ -14,7 +14,6 @@ import { EarlyStopMonitor } from './earlyStop';
 import type { RunLedger } from './ledger';
 import type { ProgressMeter } from './progressMeter';
 import type { PlannedRun } from './schedule';
-import { summarizeRun } from './summary';
 
 /** How often the loop lets the event loop run (IPC: cancel, pause), at the least. */
 const YIELD_EVERY_MS = 50;
@@ -67,7 +66,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
   let trainer: LockstepTrainer | null = null;
   let clockStart = Date.now();
 
-  const finish = (slot: Slot, status: RunStatus, reason?: string, error?: string): void => {
+  const finish = (slot: Slot, status: RunStatus, stopReason?: string, error?: string): void => {
     if (slot.active && trainer && status !== 'failed') {
       const step = trainer.step;
       // A finished run keeps its final weights; a stopped one the point to resume from.
@@ -78,8 +77,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
     }
     const lastStep = slot.records.at(-1)?.step ?? 0;
     slot.active = false;
-    const summary = summarizeRun(slot.run.id, slot.run.params, slot.records, { status, stopReason: reason, error }, slot.run.config.analysis.epsilon);
-    ledger.set(summary);
+    const summary = ledger.setStatus(slot.run.id, status, { stopReason, error });
     meter.runEnded(status === 'done', status === 'done' || status === 'failed' ? Math.max(0, slot.maxSteps - lastStep) : 0);
     send({ type: 'runFinished', run: summary });
   };
@@ -88,6 +86,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
     const rec: EvalRecord = { ...m, wallMs: slot.wallBase + (Date.now() - clockStart) };
     store.appendMetrics(slot.run.id, rec);
     slot.records.push(rec);
+    ledger.touched();
     send({ type: 'metrics', runs: [{ runId: slot.run.id, records: [rec] }] });
     const reason = stopReason(slot, rec);
     if (reason) finish(slot, 'done', reason);
@@ -99,7 +98,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
   for (const run of runs) {
     const records = store.rewindMetrics(run.id, resumeStep ?? -1);
     const slot: Slot = {
-      run, index: -1, records: [], monitor: new EarlyStopMonitor(run.config.training.earlyStop),
+      run, index: -1, records: ledger.resetHistory(run.id, []), monitor: new EarlyStopMonitor(run.config.training.earlyStop),
       maxSteps: run.config.training.steps, wallBase: records.at(-1)?.wallMs ?? 0, active: true,
     };
     let reason: string | null = null;
@@ -126,8 +125,8 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
       for (const s of slots) trainer.loadCheckpoint(s.index, store.loadCheckpoint(s.run.id, resumeStep));
       if (trainer.step !== resumeStep) throw new Error(`engine resumed at step ${trainer.step}, the checkpoints are at step ${resumeStep}`);
     }
-    for (const s of slots) ledger.set(summarizeRun(s.run.id, s.run.params, s.records, { status: 'running' }, s.run.config.analysis.epsilon));
-    ledger.writeSummary('running');
+    for (const s of slots) ledger.setStatus(s.run.id, 'running');
+    ledger.writeSummary('running', true);
     clockStart = Date.now();
 
     if (resumeStep === null) {

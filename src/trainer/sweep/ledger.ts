@@ -1,42 +1,76 @@
-// The sweep's run states: every change goes to the run's status.json at once; summary.json is
-// rewritten (atomically) when asked, at most once per eval of a batch.
-import { readRunStatus, pendingRun } from '../../store/reader';
-import type { Manifest, RunSummary, SweepStatus } from '../../store/types';
+// The sweep's runs: state and eval history of each. A state change goes to the run's status.json at
+// once; summary.json (the analysis module's summarize over every history) is rewritten atomically,
+// at most once a second while training and always at the start and end of a batch.
+import { analysisOptionsOf, summarize, summarizeRun, type RunWithHistory } from '../../analysis';
+import { readRunMetrics, readRunStatus } from '../../store/reader';
+import type { EvalRecord, Manifest, RunStatus, RunSummary, SweepStatus } from '../../store/types';
 import type { SweepStore } from '../../store/writer';
-import { summarizeSweep } from './summary';
+
+const SUMMARY_INTERVAL_MS = 1000;
+
+export interface Outcome { stopReason?: string; error?: string }
 
 export class RunLedger {
-  private readonly runs = new Map<string, RunSummary>();
+  private readonly runs = new Map<string, RunWithHistory>();
   private dirty = false;
+  private lastWrite = 0;
 
   constructor(private readonly store: SweepStore, private readonly manifest: Manifest) {
-    for (const r of manifest.runs) this.runs.set(r.id, readRunStatus(store.dir, r.id) ?? pendingRun(r.id, r.params));
+    for (const { id, params } of manifest.runs) {
+      const saved = readRunStatus(store.dir, id);
+      const run: RunWithHistory = { id, params, status: saved?.status ?? 'pending', history: readRunMetrics(store.dir, id) };
+      if (saved?.stopReason) run.stopReason = saved.stopReason;
+      if (saved?.error) run.error = saved.error;
+      // 'running' on disk is a session that died: the run was interrupted.
+      if (run.status === 'running') Object.assign(run, { status: 'stopped', stopReason: 'interrupted' });
+      this.runs.set(id, run);
+    }
   }
 
-  get(id: string): RunSummary {
-    return this.runs.get(id)!;
-  }
+  status(id: string): RunStatus { return this.get(id).status; }
 
-  /** Finished runs are skipped on resume; stopped, failed and interrupted ones train on. */
-  isFinished(id: string): boolean {
-    return this.get(id).status === 'done';
+  /** The run's evals so far; the batch appends to this array as it records. */
+  history(id: string): EvalRecord[] { return this.get(id).history as EvalRecord[]; }
+
+  /** Replaces the history (after a rewind to a checkpoint). */
+  resetHistory(id: string, records: EvalRecord[]): EvalRecord[] {
+    this.get(id).history = records;
+    return records;
   }
 
   countFinished(): number {
-    let n = 0;
-    for (const r of this.runs.values()) if (r.status === 'done') n++;
-    return n;
+    return [...this.runs.values()].filter((r) => r.status === 'done').length;
   }
 
-  set(run: RunSummary): void {
-    this.runs.set(run.id, run);
-    this.store.writeRunStatus(run);
+  /** Sets a run's state and writes its status.json; returns its summary. */
+  setStatus(id: string, status: RunStatus, outcome: Outcome = {}): RunSummary {
+    const run = this.get(id);
+    Object.assign(run, { status, stopReason: outcome.stopReason, error: outcome.error });
+    const summary = summarizeRun(run, analysisOptionsOf(this.manifest.config));
+    this.store.writeRunStatus(summary);
     this.dirty = true;
+    return summary;
   }
 
+  /** New evals were recorded. */
+  touched(): void { this.dirty = true; }
+
+  /** Writes summary.json if something changed and the last write is a second old (or `force`). */
   writeSummary(status: SweepStatus, force = false): void {
-    if (!this.dirty && !force) return;
-    this.store.writeSummary(summarizeSweep(this.manifest, this.manifest.runs.map((r) => this.get(r.id)), status));
+    const now = Date.now();
+    if (!force && (!this.dirty || now - this.lastWrite < SUMMARY_INTERVAL_MS)) return;
+    const runs = this.manifest.runs.map((r) => this.get(r.id));
+    this.store.writeSummary({
+      ...summarize(runs, this.manifest.config, { configHash: this.manifest.configHash, updatedAt: new Date(now).toISOString() }),
+      status,
+    });
     this.dirty = false;
+    this.lastWrite = now;
+  }
+
+  private get(id: string): RunWithHistory {
+    const run = this.runs.get(id);
+    if (!run) throw new Error(`run ${id} is not in the manifest`);
+    return run;
   }
 }

@@ -32,7 +32,7 @@ export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m:
   const { store, manifest, runs, resumed, movedAside } = opened;
   if (movedAside) send({ type: 'log', level: 'info', message: `--fresh: moved the previous results to ${movedAside}` });
   const ledger = new RunLedger(store, manifest);
-  const todo = runs.filter((r) => !ledger.isFinished(r.id));
+  const todo = runs.filter((r) => ledger.status(r.id) !== 'done');
   send({ type: 'started', outDir: store.dir, name: manifest.name, runsTotal: runs.length, runsDone: runs.length - todo.length, resumed });
 
   let failed = false;
@@ -47,7 +47,7 @@ export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m:
       ready.push(run);
     } catch (e) {
       failed = true;
-      ledger.set({ ...ledger.get(run.id), status: 'failed', error: (e as Error).message });
+      ledger.setStatus(run.id, 'failed', { error: (e as Error).message });
       send(errorMessage(e, run.id));
     }
   }
@@ -105,6 +105,7 @@ function errorMessage(e: unknown, runId?: string, context?: string): WorkerMessa
   const message = context ? `${context}: ${err.message}` : err.message;
   const msg: WorkerMessage = { type: 'error', message };
   if (runId) msg.runId = runId;
-  if (!(err instanceof UserError) && err.stack) msg.cause = err.stack;
+  const userCaused = err instanceof UserError || err.name === 'ConfigLoadError';
+  if (!userCaused && err.stack) msg.cause = err.stack;
   return msg;
 }

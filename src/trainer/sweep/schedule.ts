@@ -4,6 +4,7 @@
 // grid appears early; the other seeds follow.
 import type { ExperimentConfig } from '../../config/schema';
 import type { RunParams } from '../../store/types';
+import { datasetDependsOnSeed } from '../tasks/index';
 
 /** One run of the expanded sweep (the shape of config/sweep.ts's RunPlan). */
 export interface PlannedRun {
@@ -35,9 +36,7 @@ export function shapeKey(config: ExperimentConfig): string {
 
 /** What determines the dataset (its tokens and labels). Random labels are drawn by seed. */
 export function datasetKey(config: ExperimentConfig): string {
-  const { task } = config;
-  const randomLabels = task.kind === 'memorization' || (task.kind === 'mixture' && task.components.some((c) => c.labels === 'random'));
-  return JSON.stringify({ task, labelSeed: randomLabels ? config.seed : null });
+  return JSON.stringify({ task: config.task, labelSeed: datasetDependsOnSeed(config.task) ? config.seed : null });
 }
 
 /** Cell of the grid: the params without the seed. */

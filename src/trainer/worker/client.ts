@@ -32,6 +32,8 @@ export interface StartSweepOptions extends SweepOptions {
   workerPath?: string;
   /** Node flags for the worker process (e.g. ['--max-old-space-size=4096']). */
   execArgv?: string[];
+  /** Environment of the worker (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface SweepHandle {
@@ -57,10 +59,11 @@ class WorkerSweep extends EventEmitter implements SweepHandle {
 
   constructor(options: StartSweepOptions) {
     super();
-    const { workerPath, execArgv, ...sweepOptions } = options;
+    const { workerPath, execArgv, env, ...sweepOptions } = options;
     this.child = fork(workerPath ?? distAsset('worker.js'), [], {
       silent: true, // own stdout/stderr: their tail explains a crash
       execArgv: execArgv ?? [],
+      env: env ?? process.env,
       serialization: 'advanced',
     });
     for (const stream of [this.child.stdout, this.child.stderr]) {

@@ -1,0 +1,48 @@
+// Small sweep configs in temporary directories, and helpers to compare results directories.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listRuns, readManifest, readRunMetrics } from '../../../src/store/reader';
+import type { EvalRecord } from '../../../src/store/types';
+
+/** 2 train sizes x 2 seeds of modular a+b mod 11: 30 examples memorize, 90 generalize (fake engine). */
+export const SMALL_CONFIG = {
+  name: 'tiny',
+  task: { kind: 'modular', op: 'a+b', modulus: 11 },
+  model: { dModel: 8, heads: 2 },
+  training: { steps: 400, evalEvery: 20, checkpointEvery: 100, earlyStop: { holdEvals: 3, plateauSteps: 100 } },
+  sweep: { 'training.trainSize': [30, 90], seed: [0, 1] },
+};
+
+export function tempDir(prefix = 'grok-sweep-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes a config file into a fresh temp dir (deep-merging `patch` one level down) and returns its path. */
+export function writeConfig(patch: Record<string, unknown> = {}, dir = tempDir()): string {
+  const config: Record<string, unknown> = { ...SMALL_CONFIG };
+  for (const [k, v] of Object.entries(patch)) {
+    const base = config[k];
+    config[k] = isObject(base) && isObject(v) ? { ...base, ...v } : v;
+  }
+  const path = join(dir, 'tiny.grok.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Every run's metrics without the wall clock (which legitimately differs between sessions). */
+export function metricsOf(dir: string): Record<string, Array<Omit<EvalRecord, 'wallMs'>>> {
+  const out: Record<string, Array<Omit<EvalRecord, 'wallMs'>>> = {};
+  for (const { id } of readManifest(dir).runs) {
+    out[id] = readRunMetrics(dir, id).map(({ wallMs: _w, ...rest }) => rest);
+  }
+  return out;
+}
+
+export function statusesOf(dir: string): Record<string, string> {
+  return Object.fromEntries(listRuns(dir).map((r) => [r.id, r.status]));
+}
