@@ -1,0 +1,128 @@
+// Dotted field paths ("model.dModel", "task.components.0.trainSize"): parsing, reading, writing,
+// and finding the schema of the field a path names (sweep axes must name a real field).
+import type { z } from 'zod';
+import type { PathSegment } from './errors';
+
+/** "task.components.0.trainSize" → ["task", "components", 0, "trainSize"]. */
+export function parseDottedPath(path: string): PathSegment[] {
+  return path.split('.').map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+export function getAtPath(root: unknown, path: readonly PathSegment[]): unknown {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PathSegment, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** Sets a value in place, creating objects on the way (`undefined` deletes the key). */
+export function setAtPath(root: Record<string, unknown>, path: readonly PathSegment[], value: unknown): void {
+  let cur: Record<PathSegment, unknown> = root;
+  for (const seg of path.slice(0, -1)) {
+    const next = cur[seg];
+    if (next === null || typeof next !== 'object') cur[seg] = {};
+    cur = cur[seg] as Record<PathSegment, unknown>;
+  }
+  const last = path[path.length - 1];
+  if (value === undefined) delete cur[last];
+  else cur[last] = value;
+}
+
+/** A data-size field: `training.trainSize|trainFraction` or `task.components.N.trainSize|trainFraction`. */
+export function isDataSizePath(path: readonly PathSegment[]): boolean {
+  const last = path[path.length - 1];
+  if (last !== 'trainSize' && last !== 'trainFraction') return false;
+  return (path.length === 2 && path[0] === 'training')
+    || (path.length === 4 && path[0] === 'task' && path[1] === 'components' && typeof path[2] === 'number');
+}
+
+/** trainSize ↔ trainFraction: the alternative a data-size path excludes. */
+export function dataSizeSibling(path: readonly PathSegment[]): PathSegment[] {
+  const last = path[path.length - 1] === 'trainSize' ? 'trainFraction' : 'trainSize';
+  return [...path.slice(0, -1), last];
+}
+
+// Zod 4 keeps a schema's structure in `_zod.def`; these are the parts we walk.
+interface Def {
+  type: string;
+  innerType?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+  catchall?: z.ZodType;
+  options?: z.ZodType[];
+  discriminator?: string;
+  element?: z.ZodType;
+  items?: z.ZodType[];
+  valueType?: z.ZodType;
+  in?: z.ZodType;
+  values?: unknown[];
+}
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Strips optional/default/prefault/nullable/readonly/catch/pipe wrappers. */
+export function unwrapSchema(s: z.ZodType): z.ZodType {
+  for (;;) {
+    const d = defOf(s);
+    if (d.innerType) s = d.innerType;
+    else if (d.type === 'pipe' && d.in) s = d.in;
+    else return s;
+  }
+}
+
+/** The fields an object schema allows (for "unknown field" messages); `value` picks a union's option. */
+export function objectFieldNames(s: z.ZodType, value?: unknown): string[] {
+  const d = defOf(selectOption(unwrapSchema(s), value));
+  return d.type === 'object' && d.shape ? Object.keys(d.shape) : [];
+}
+
+/** What a path may continue with: an object's field names, or an array value's indices. */
+export function childKeys(s: z.ZodType, value: unknown): PathSegment[] {
+  const d = defOf(selectOption(unwrapSchema(s), value));
+  if (d.type === 'array' || d.type === 'tuple') return Array.isArray(value) ? value.map((_, i) => i) : [];
+  return objectFieldNames(s, value);
+}
+
+/**
+ * The option of a discriminated union that `value` selects, or the union itself when the value
+ * does not select one.
+ */
+function selectOption(s: z.ZodType, value: unknown): z.ZodType {
+  const d = defOf(s);
+  if (d.type !== 'union' || !d.discriminator || !d.options) return s;
+  const tag = (value as Record<string, unknown> | undefined)?.[d.discriminator];
+  for (const option of d.options) {
+    const field = defOf(unwrapSchema(option)).shape?.[d.discriminator];
+    if (field && defOf(unwrapSchema(field)).values?.includes(tag)) return option;
+  }
+  return s;
+}
+
+/**
+ * The schema of the field `path` names, or null when it names none. `value` (the config being
+ * checked) picks the option of discriminated unions (task.kind) and bounds array indices.
+ */
+export function fieldSchemaAt(root: z.ZodType, path: readonly PathSegment[], value: unknown): z.ZodType | null {
+  let s: z.ZodType = root;
+  let v: unknown = value;
+  for (const seg of path) {
+    s = selectOption(unwrapSchema(s), v);
+    const d = defOf(s);
+    let next: z.ZodType | undefined;
+    if (d.type === 'object') {
+      next = typeof seg === 'string' ? d.shape?.[seg] ?? d.catchall : undefined;
+      // strict objects catch all with `never`, open ones (analysis) with `unknown`: neither names a field
+      if (next && (defOf(next).type === 'never' || defOf(next).type === 'unknown')) next = undefined;
+    } else if (d.type === 'array' && typeof seg === 'number') {
+      next = Array.isArray(v) && seg < v.length ? d.element : undefined;
+    } else if (d.type === 'tuple' && typeof seg === 'number') {
+      next = d.items?.[seg];
+    } else if (d.type === 'record' && typeof seg === 'string') {
+      next = d.valueType;
+    }
+    if (!next) return null;
+    s = next;
+    v = v !== null && typeof v === 'object' ? (v as Record<PathSegment, unknown>)[seg] : undefined;
+  }
+  return s;
+}

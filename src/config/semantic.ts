@@ -1,0 +1,128 @@
+// Checks the schema cannot express: relations between fields (heads must divide dModel, a train
+// size must leave validation examples, a/b needs a prime modulus) and files a text task names.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ConfigProblem, PathSegment } from './errors';
+import { formatPath } from './errors';
+import type { ExperimentConfig, TaskConfig } from './schema';
+import { planTrainSizes } from './trainSize';
+import { componentPoolSizes } from '../trainer/tasks/sizes';
+import { isPrime } from '../trainer/tasks/ops';
+import { componentNames } from '../trainer/tasks/mixture';
+
+/** A problem that may be caused by other fields too: when one of those is swept, the error points there. */
+export interface SemanticProblem extends ConfigProblem {
+  related?: PathSegment[][];
+}
+
+export interface CheckContext {
+  /** Directory of the config file: text task paths are relative to it (unchecked when absent). */
+  configDir?: string;
+}
+
+/** Checks one run's resolved config (the base config, or a config with sweep values applied). */
+export function checkRunConfig(config: ExperimentConfig, ctx: CheckContext = {}): SemanticProblem[] {
+  return [
+    ...checkHeads(config),
+    ...checkPrimeModulus(config.task),
+    ...checkTrainSizes(config),
+    ...checkComponentNames(config.task),
+    ...checkTextFiles(config.task, ctx),
+  ];
+}
+
+function checkHeads({ model }: ExperimentConfig): SemanticProblem[] {
+  if (model.kind === 'mlp' || model.dModel % model.heads === 0) return [];
+  const divisors = [];
+  for (let h = 1; h <= Math.min(model.dModel, 64); h++) if (model.dModel % h === 0) divisors.push(h);
+  return [{
+    path: ['model', 'heads'], related: [['model', 'dModel']],
+    message: `model.heads (${model.heads}) must divide model.dModel (${model.dModel}); allowed heads for this dModel: ${divisors.join(', ')}`,
+  }];
+}
+
+function checkPrimeModulus(task: TaskConfig): SemanticProblem[] {
+  const needsPrime = (op: string) => op === 'a/b' && !isPrime(task.kind === 'text' ? 0 : task.modulus);
+  const explain = (P: number) => `op "a/b" needs a prime modulus (b⁻¹ mod P must exist for every b ≠ 0); task.modulus is ${P}, nearest primes: ${nearestPrimes(P).join(', ')}`;
+  if (task.kind === 'modular' && needsPrime(task.op)) {
+    return [{ path: ['task', 'op'], related: [['task', 'modulus']], message: explain(task.modulus) }];
+  }
+  if (task.kind === 'mixture') {
+    return task.components.flatMap((c, k) => (c.labels === 'op' && needsPrime(c.op)
+      ? [{ path: ['task', 'components', k, 'op'], related: [['task', 'modulus']], message: explain(task.modulus) }] : []));
+  }
+  return [];
+}
+
+function nearestPrimes(n: number): number[] {
+  let below = n - 1; while (below >= 2 && !isPrime(below)) below--;
+  let above = n + 1; while (!isPrime(above)) above++;
+  return below >= 2 ? [below, above] : [above];
+}
+
+function checkTrainSizes(config: ExperimentConfig): SemanticProblem[] {
+  const { task } = config;
+  const pools = componentPoolSizes(task);
+  if (!pools || task.kind === 'text') return [];
+  const related: PathSegment[][] = [['task', 'modulus'], ['task', 'op']];
+  return planTrainSizes(config, pools).flatMap(({ size, source }, k) => {
+    const pool = pools[k];
+    if (size < pool || !source) return [];
+    const op = task.kind === 'mixture' ? task.components[k].op : task.op;
+    const what = `${pool} examples (P = ${task.modulus}: ${op === 'a/b' ? 'P(P-1)' : 'P²'} pairs for ${op})`;
+    const of = task.kind === 'mixture' ? `component ${k} (${op}) has ${what}` : `the dataset has ${what}`;
+    const field = formatPath(source);
+    const allowed = source[source.length - 1] === 'trainFraction'
+      ? `a fraction that leaves at least 1 example, at most ${((pool - 1) / pool).toFixed(6).replace(/0+$/, '')}`
+      : `at most ${pool - 1}`;
+    return [{
+      path: source, related: task.kind === 'mixture' ? [['task', 'modulus'], ['task', 'components', k, 'op']] : related,
+      message: `${field} asks for ${size} training examples but ${of}, and validation needs at least 1; allowed: ${allowed}`,
+    }];
+  });
+}
+
+function checkComponentNames(task: TaskConfig): SemanticProblem[] {
+  if (task.kind !== 'mixture') return [];
+  const names = componentNames(task);
+  return names.flatMap((name, k) => {
+    const first = names.indexOf(name);
+    if (first === k) return [];
+    const at: PathSegment[] = task.components[k].name !== undefined ? ['task', 'components', k, 'name'] : ['task', 'components', k];
+    return [{ path: at, message: `component name ${JSON.stringify(name)} is already used by component ${first}; give each component a distinct "name"` }];
+  });
+}
+
+function checkTextFiles(task: TaskConfig, ctx: CheckContext): SemanticProblem[] {
+  if (task.kind !== 'text') return [];
+  const problems: SemanticProblem[] = [];
+  if (task.tokenizer.kind === 'wordpiece' && !task.tokenizer.vocabFile) {
+    problems.push({ path: ['task', 'tokenizer', 'kind'], message: 'a wordpiece tokenizer needs task.tokenizer.vocabFile (a BERT-style vocab.txt)' });
+  }
+  if (ctx.configDir === undefined) return problems;
+  const files: Array<[PathSegment[], string | undefined]> = [
+    [['task', 'path'], task.path], [['task', 'testPath'], task.testPath], [['task', 'tokenizer', 'vocabFile'], task.tokenizer.vocabFile],
+  ];
+  for (const [path, file] of files) {
+    if (file !== undefined && !existsSync(resolve(ctx.configDir, file))) {
+      problems.push({ path, message: `${JSON.stringify(file)} does not exist (looked for ${resolve(ctx.configDir, file)}); paths are relative to the config file` });
+    }
+  }
+  return problems;
+}
+
+/** Checks of the base config that are not per run: exclusive size fields and the search block. */
+export function checkBaseConfig(config: ExperimentConfig): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const exclusive = (f: { trainSize?: number; trainFraction?: number }, at: PathSegment[]) => {
+    if (f.trainSize !== undefined && f.trainFraction !== undefined) {
+      problems.push({
+        path: [...at, 'trainFraction'],
+        message: `both ${formatPath([...at, 'trainSize'])} and ${formatPath([...at, 'trainFraction'])} are given; allowed: one of them`,
+      });
+    }
+  };
+  exclusive(config.training, ['training']);
+  if (config.task.kind === 'mixture') config.task.components.forEach((c, k) => exclusive(c, ['task', 'components', k]));
+  return problems;
+}

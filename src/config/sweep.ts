@@ -1,0 +1,109 @@
+// Sweep expansion: the grid product of the axes, one resolved config per run, with stable
+// readable ids; and the config hash that identifies results.
+import { createHash } from 'node:crypto';
+import type { PathSegment } from './errors';
+import { dataSizeSibling, isDataSizePath, parseDottedPath, setAtPath } from './paths';
+import { ConfigSchema, type ExperimentConfig, type SweepValue } from './schema';
+
+export { resolvedTrainSize } from './trainSize';
+
+export interface RunPlan {
+  /** Filesystem-safe, readable, unique within the sweep, e.g. `dModel16_trainSize1000_seed0`. */
+  id: string;
+  /** Position in the grid (last axis fastest). */
+  index: number;
+  /** Axis path → this run's value, e.g. `{ "model.dModel": 16, seed: 0 }`. */
+  params: Record<string, SweepValue>;
+  /** The resolved config of this run (its `sweep` is empty). */
+  config: ExperimentConfig;
+}
+
+export interface SweepAxis {
+  key: string;
+  path: PathSegment[];
+  values: SweepValue[];
+}
+
+export function sweepAxes(config: Pick<ExperimentConfig, 'sweep'>): SweepAxis[] {
+  return Object.entries(config.sweep).map(([key, values]) => ({ key, path: parseDottedPath(key), values }));
+}
+
+export function runCount(config: Pick<ExperimentConfig, 'sweep'>): number {
+  return sweepAxes(config).reduce((n, a) => n * a.values.length, 1);
+}
+
+/** The value index on each axis of grid position `index` (last axis fastest). */
+export function axisValueIndices(axes: readonly SweepAxis[], index: number): number[] {
+  const out = new Array<number>(axes.length);
+  for (let a = axes.length - 1; a >= 0; a--) {
+    out[a] = index % axes[a].values.length;
+    index = Math.floor(index / axes[a].values.length);
+  }
+  return out;
+}
+
+/**
+ * A copy of `config` with the field at `path` set to `value`, not yet re-validated. Setting a
+ * data size clears its alternative (trainSize ↔ trainFraction), so the axis wins over the base.
+ */
+export function withFieldValue(config: ExperimentConfig, path: readonly PathSegment[], value: SweepValue): Record<string, unknown> {
+  const copy = structuredClone(config) as Record<string, unknown>;
+  setAtPath(copy, path, value);
+  if (isDataSizePath(path)) setAtPath(copy, dataSizeSibling(path), undefined);
+  return copy;
+}
+
+/** One run per point of the grid; the configs are re-validated (so defaults of a swept task kind fill in). */
+export function expandSweep(config: ExperimentConfig): RunPlan[] {
+  const axes = sweepAxes(config);
+  const labels = axisLabels(axes);
+  const total = runCount(config);
+  const base: ExperimentConfig = { ...config, sweep: {} };
+  const seen = new Set<string>();
+  const runs: RunPlan[] = [];
+  for (let index = 0; index < total; index++) {
+    const picks = axisValueIndices(axes, index);
+    let run: Record<string, unknown> = base;
+    const params: Record<string, SweepValue> = {};
+    axes.forEach((axis, a) => {
+      const value = axis.values[picks[a]];
+      params[axis.key] = value;
+      run = withFieldValue(run as ExperimentConfig, axis.path, value);
+    });
+    let id = axes.length === 0 ? 'run' : axes.map((axis, a) => labels[a] + safeToken(params[axis.key])).join('_');
+    if (seen.has(id)) id += `_run${index}`;
+    seen.add(id);
+    runs.push({ id, index, params, config: axes.length === 0 ? structuredClone(base) : ConfigSchema.parse(run) });
+  }
+  return runs;
+}
+
+/** The last path segment names an axis in ids, unless two axes share it: then the whole path does. */
+function axisLabels(axes: readonly SweepAxis[]): string[] {
+  const last = axes.map((a) => String(a.path[a.path.length - 1]));
+  return axes.map((a, i) => safeToken(last.filter((l) => l === last[i]).length > 1 ? a.key : last[i]));
+}
+
+// Spelled-out operators keep op values apart in ids ("a+b" → "aplusb", "a-b" stays "a-b").
+const SPELLED: Record<string, string> = { '+': 'plus', '*': 'times', '/': 'div', '^': 'pow', '=': 'eq', ' ': '-' };
+
+/** A value or name as letters, digits, ".", "_" and "-" only. */
+function safeToken(v: SweepValue): string {
+  return String(v).replace(/[^A-Za-z0-9._-]/g, (c) => SPELLED[c] ?? (c === '(' || c === ')' ? '' : '-'));
+}
+
+/** sha256 (hex) of the canonical JSON of a config: keys sorted, undefined fields left out. */
+export function configHash(config: unknown): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex');
+}
+
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.keys(v).sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
