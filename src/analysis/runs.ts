@@ -2,9 +2,12 @@
 import type { RunSummary } from '../store/types';
 import type { DataRun } from './cds';
 
-/** Whether a run's final metrics are its converged outcome (it ran to its end or stopped early). */
+/**
+ * Whether a run's final metrics are its outcome: 'done' (early stop or step budget reached).
+ * 'stopped' runs were cancelled or interrupted mid-training and will resume, so they do not count.
+ */
 export function isFinished(run: Pick<RunSummary, 'status' | 'final'>): boolean {
-  return (run.status === 'done' || run.status === 'stopped') && run.final !== null;
+  return run.status === 'done' && run.final !== null;
 }
 
 /** A numeric param, or null. */

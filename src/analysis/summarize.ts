@@ -74,7 +74,7 @@ export function summarizeRun(run: RunWithHistory, opts: AnalysisOptions): RunSum
 }
 
 /**
- * The whole summary. D_crit and D_mem use finished runs only (done or stopped). A data size that is
+ * The whole summary. D_crit and D_mem use finished runs only (status 'done', see isFinished). A data size that is
  * not swept is read from the config, so a single-size sweep still reports 'below-grid' / 'not-reached'.
  */
 export function summarize(

@@ -61,10 +61,12 @@ describe('summarize', () => {
     assert.equal(s.runs.find((r) => r.id === 'n3000-s0')!.regime, 'progression');
   });
 
-  test('unfinished and failed runs: summarized, but only finished runs enter D_crit', () => {
+  test('unfinished, stopped and failed runs: summarized, but only done runs enter D_crit', () => {
     const runs = gridRuns();
     runs[0] = { ...runs[0], status: 'failed', error: 'boom' };
     runs[1] = { ...runs[1], status: 'running', history: HISTORY[2000].slice(0, 5) };
+    // Cancelled before it grokked: its low final accuracy is not an outcome.
+    runs[2] = { ...runs[2], status: 'stopped', stopReason: 'cancelled', history: HISTORY[2000] };
     runs.push({ id: 'pending', params: { 'model.dModel': 32, 'training.trainSize': 2000, seed: 2 }, status: 'pending', history: [] });
     const s = summarize(runs, config(), META);
     const byId = Object.fromEntries(s.runs.map((r) => [r.id, r]));
@@ -72,7 +74,8 @@ describe('summarize', () => {
     assert.equal(byId['n2000-s0'].error, 'boom');
     assert.equal(byId['n2000-s1'].regime, 'unsettled'); // provisional: still climbing
     assert.deepEqual([byId.pending.regime, byId.pending.final, byId.pending.steps], [null, null, { trainFit: null, valFit: null, last: 0 }]);
-    // No finished run at 2000 is left, so the grid starts at 3000, which already reaches ε.
+    assert.equal(byId['n3000-s0'].stopReason, 'cancelled');
+    // No done run at 2000 is left, and only seed 1 at 3000, so the grid starts at 3000, already at ε.
     assert.deepEqual([s.criticalDataSize[0].kind, s.criticalDataSize[0].value], ['below-grid', 3000]);
   });
 
