@@ -21,8 +21,8 @@ export interface Emergence {
   /** Model size where the component's val accuracy first reaches ε (interpolated in log size). */
   value: number | null;
   kind: CrossingKind;
-  /** log10(size at 90% of the rise) − log10(size at 10%), the rise being min → max of the curve.
-   *  Small = sharp. null when the curve does not rise. */
+  /** log10(size at 90% of the rise) − log10(size at 10%), the rise being from the curve's minimum
+   *  to its maximum. Small = sharp. null when the curve does not rise (no maximum after its minimum). */
   widthLog10: number | null;
   /** Steepest rise between neighbouring sizes, in accuracy per decade of model size. */
   maxSlope: number;
@@ -52,12 +52,14 @@ export function emergence(
   // Back to linear size (exactly the first size when below the grid, not 10^log10 of it).
   const value = crossing.kind === 'below-grid' ? curve[0].x : crossing.value === null ? null : 10 ** crossing.value;
 
+  // The rise: from the curve's minimum on, up to its maximum.
   const ys = logCurve.map((p) => p.y);
   const lo = Math.min(...ys), hi = Math.max(...ys);
+  const rise = logCurve.slice(ys.indexOf(lo));
   let widthLog10: number | null = null;
-  if (hi > lo) {
-    const a = firstCrossing(logCurve, lo + opts.emergenceLowFraction * (hi - lo)).value!;
-    const b = firstCrossing(logCurve, lo + opts.emergenceHighFraction * (hi - lo)).value!;
+  if (hi > lo && ys.indexOf(hi) > ys.indexOf(lo)) {
+    const a = firstCrossing(rise, lo + opts.emergenceLowFraction * (hi - lo)).value!;
+    const b = firstCrossing(rise, lo + opts.emergenceHighFraction * (hi - lo)).value!;
     widthLog10 = b - a;
   }
 

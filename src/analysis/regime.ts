@@ -43,7 +43,7 @@ export interface RegimeReport {
   lastStep: number;
 }
 
-/** First eval step where `acc` passes `test`, or null. */
+/** First eval step that passes `test`, or null. */
 function firstStep(history: readonly EvalMetrics[], test: (e: EvalMetrics) => boolean): number | null {
   return history.find(test)?.step ?? null;
 }

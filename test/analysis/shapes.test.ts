@@ -80,6 +80,14 @@ describe('emergence', () => {
     const em = emergence(logistic(4), 'random', 0.5);
     assert.equal(em.widthLog10, null);
     assert.equal(em.value, null);
+    const falling = logistic(4).map((p) => ({ ...p, components: { add: { valAcc: 1 - p.components.add.valAcc } } }));
+    assert.equal(emergence(falling, 'add', 0.5).widthLog10, null);
+  });
+
+  test('the rise is measured from the minimum: an early bump does not widen it', () => {
+    const bumped = logistic(10).map((p, i) => (i === 0 ? { ...p, components: { add: { valAcc: 0.5 } } } : p));
+    const clean = emergence(logistic(10), 'add', 0.9).widthLog10!;
+    assert.ok(Math.abs(emergence(bumped, 'add', 0.9).widthLog10! - clean) < 1e-3); // not ~2 decades from index 0
   });
 
   test('seeds: mean by default, or the best seed (as Huang et al. report)', () => {
