@@ -8,7 +8,7 @@ export { memorizationCapacity, type MemorizationCapacity, type RegimeAtSize } fr
 export { regimeMapData, type RegimeMapData, type RegimeMapAxes, type RegimePanel, type RegimeCell, type BoundaryPoint } from './regimeMap';
 export { uShape, type UShape, type SizeAcc } from './uShape';
 export { emergence, type Emergence, type EmergenceOptions, type ComponentPoint } from './emergence';
-export { planCdsSearch, nextProbes, type CdsSearchState, type GroupSearch, type Probe, type ProbeResult, type SearchStep, type SearchConfig, type SearchPlanOptions } from './search';
-export { summarize, summarizeRun, analysisOptionsOf, dataAxisOf, numClassesOf, SEED_AXIS, type RunWithHistory } from './summarize';
-export { dataRunOf, isFinished, numericParam } from './runs';
+export { planCdsSearch, nextProbes, probeParams, type CdsSearchState, type GroupSearch, type Probe, type ProbeResult, type SearchStep, type SearchConfig, type SearchPlanOptions } from './search';
+export { summarize, summarizeRun, analysisOptionsOf, dataAxisOf, numClassesOf, type RunWithHistory } from './summarize';
+export { dataRunOf, isFinished, numericParam, SEED_AXIS } from './runs';
 export { firstCrossing, type Crossing, type CrossingKind } from './stats';

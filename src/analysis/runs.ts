@@ -2,6 +2,9 @@
 import type { RunSummary } from '../store/types';
 import type { DataRun } from './cds';
 
+/** The sweep axis of the seed. */
+export const SEED_AXIS = 'seed';
+
 /**
  * Whether a run's final metrics are its outcome: 'done' (early stop or step budget reached).
  * 'stopped' runs were cancelled or interrupted mid-training and will resume, so they do not count.

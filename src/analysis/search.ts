@@ -4,7 +4,8 @@
 //
 //   let step = nextProbes(planCdsSearch(config.search, groups, { epsilon: config.analysis.epsilon }), []);
 //   while (!step.done) {
-//     const results = await train(step.probes);   // ProbeResult[]: the probe plus its converged valAcc
+//     // train each probe with probeParams(step.state, probe); a ProbeResult is the probe plus its converged valAcc
+//     const results = await train(step.probes);
 //     step = nextProbes(step.state, results);       // results may come in any order and in parts
 //   }
 //   step.estimates                                  // one CriticalDataSize per group
@@ -18,6 +19,7 @@ import type { ExperimentConfig } from '../config/schema';
 import type { CriticalDataSize, RunParams } from '../store/types';
 import { criticalDataSize, type BootstrapOptions } from './cds';
 import { ANALYSIS_DEFAULTS } from './options';
+import { SEED_AXIS } from './runs';
 import { mean } from './stats';
 
 export type SearchConfig = NonNullable<ExperimentConfig['search']>;
@@ -95,6 +97,11 @@ export function planCdsSearch(search: SearchConfig, groups: readonly RunParams[]
     bootstrap: options.bootstrap ?? {},
     groups: groups.map((params) => ({ params, lo, hi, phase: 'bracket', mid: null, pending: [], results: [], estimate: null })),
   };
+}
+
+/** A probe's full run params: its group's, with the data axis and the seed set. */
+export function probeParams(state: Pick<CdsSearchState, 'axis'>, probe: Probe): RunParams {
+  return { ...probe.params, [state.axis]: probe.dataSize, [SEED_AXIS]: probe.seed };
 }
 
 /** Record the results that answer pending probes (others, and repeats, are ignored). */

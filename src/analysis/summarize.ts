@@ -9,7 +9,7 @@ import { groupRuns } from './groups';
 import { memorizationCapacity } from './memorization';
 import { analysisOptions, type AnalysisOptions } from './options';
 import { regimeOf } from './regime';
-import { dataRunOf, isFinished, numericParam } from './runs';
+import { dataRunOf, isFinished, numericParam, SEED_AXIS } from './runs';
 
 export interface RunWithHistory {
   id: string;
@@ -20,8 +20,6 @@ export interface RunWithHistory {
   /** The run's evals so far, in step order (metrics.jsonl). */
   history: readonly EvalMetrics[];
 }
-
-export const SEED_AXIS = 'seed';
 
 /** Classes of the task's answer: chance accuracy is 1 / this. */
 export function numClassesOf(task: TaskConfig): number {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextProbes, planCdsSearch, type Probe, type ProbeResult, type SearchConfig, type SearchStep } from '../../src/analysis/search';
+import { nextProbes, planCdsSearch, probeParams, type Probe, type ProbeResult, type SearchConfig, type SearchStep } from '../../src/analysis/search';
 
 const SEARCH: SearchConfig = { axis: 'training.trainSize', range: [1000, 9500], tolerance: 0.05, seeds: 2 };
 
@@ -51,6 +51,8 @@ test('each group bisects on its own; ε comes from search.epsilon before the fal
 test('the first probes are both ends of the range, every seed; then the midpoint', () => {
   const first = nextProbes(planCdsSearch(SEARCH, [{}], { seedBase: 7 }), []);
   assert.deepEqual(first.probes.map((p) => [p.dataSize, p.seed]), [[1000, 7], [1000, 8], [9500, 7], [9500, 8]]);
+  assert.deepEqual(probeParams(first.state, { ...first.probes[1], params: { 'model.dModel': 64 } }),
+    { 'model.dModel': 64, 'training.trainSize': 1000, seed: 8 });
   assert.equal(first.done, false);
   const acc = logistic(3137);
   const second = nextProbes(first.state, first.probes.map((p) => ({ ...p, valAcc: acc(p) })));
