@@ -22,6 +22,9 @@ if (existsSync(join(asmDir, 'index.ts'))) {
   ], { stdio: 'inherit', cwd: root });
 }
 
+// The editor JSON Schema of *.grok.json, generated from the zod schema (committed; a test checks it is fresh).
+execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/gen-schema.ts')], { stdio: 'inherit', cwd: root });
+
 // 2. Node bundles (cjs; `vscode` stays external for the extension host).
 const node = [
   ['src/extension/extension.ts', 'extension.js'],

@@ -2,7 +2,8 @@
 // the semantic checks of every run. Every error is located at the JSON node it concerns.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { findNodeAtLocation, getLocation, getNodeValue, parseTree, printParseErrorCode, stripComments, type Node, type ParseError } from 'jsonc-parser';
+// The ESM build: esbuild bundles jsonc-parser's default UMD build with a broken dynamic require.
+import { findNodeAtLocation, getLocation, getNodeValue, parseTree, printParseErrorCode, stripComments, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import { ConfigLoadError, formatPath, LineIndex, type ConfigError, type ConfigProblem, type PathSegment } from './errors';
 import { problemsFromIssues } from './issues';
 import { ConfigSchema, type ExperimentConfig } from './schema';

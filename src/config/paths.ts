@@ -76,11 +76,30 @@ export function objectFieldNames(s: z.ZodType, value?: unknown): string[] {
   return d.type === 'object' && d.shape ? Object.keys(d.shape) : [];
 }
 
-/** What a path may continue with: an object's field names, or an array value's indices. */
-export function childKeys(s: z.ZodType, value: unknown): PathSegment[] {
-  const d = defOf(selectOption(unwrapSchema(s), value));
-  if (d.type === 'array' || d.type === 'tuple') return Array.isArray(value) ? value.map((_, i) => i) : [];
-  return objectFieldNames(s, value);
+
+/**
+ * Every leaf field (not an object) with its schema. With `value`, unions follow the option it
+ * selects and arrays its elements; without, every option is walked and arrays are leaves.
+ */
+export function leafFields(root: z.ZodType, value?: unknown): Array<{ path: PathSegment[]; schema: z.ZodType }> {
+  const out: Array<{ path: PathSegment[]; schema: z.ZodType }> = [];
+  const walk = (s: z.ZodType, path: PathSegment[], v: unknown) => {
+    const inner = unwrapSchema(s);
+    const d = defOf(inner);
+    const at = (seg: PathSegment) => (v !== null && typeof v === 'object' ? (v as Record<PathSegment, unknown>)[seg] : undefined);
+    if (d.type === 'union' && d.discriminator && d.options) {
+      const options = value === undefined ? d.options : [selectOption(inner, v)];
+      for (const o of options) if (o !== inner) walk(o, path, v);
+    } else if (d.type === 'object' && d.shape) {
+      for (const [k, f] of Object.entries(d.shape)) walk(f, [...path, k], at(k));
+    } else if (d.type === 'array' && d.element && Array.isArray(v)) {
+      v.forEach((e, i) => walk(d.element!, [...path, i], e));
+    } else if (path.length) {
+      out.push({ path, schema: s });
+    }
+  };
+  walk(root, [], value);
+  return out;
 }
 
 /**

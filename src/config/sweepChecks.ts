@@ -3,12 +3,11 @@
 import { closestMatch } from './describe';
 import { formatPath, type ConfigProblem, type PathSegment } from './errors';
 import { problemsFromIssues } from './issues';
-import { childKeys, fieldSchemaAt, getAtPath, isDataSizePath, parseDottedPath } from './paths';
+import { fieldSchemaAt, isDataSizePath, leafFields, parseDottedPath } from './paths';
 import { ConfigSchema, type ExperimentConfig } from './schema';
 import { withFieldValue } from './sweep';
 import { planTrainSizes } from './trainSize';
 import { componentPoolSizes } from '../trainer/tasks/sizes';
-import type { z } from 'zod';
 
 /** Guard against typos that would make an enormous grid. */
 export const MAX_RUNS = 100_000;
@@ -27,7 +26,7 @@ export function checkSweepAxes(raw: unknown): ConfigProblem[] {
     if (UNSWEEPABLE.has(String(path[0]))) {
       problems.push({ path: ['sweep', key], atKey: true, message: `"${path[0]}" cannot be swept; axes name run settings such as "model.dModel", "training.trainSize", "seed"` });
     } else if (!fieldSchemaAt(ConfigSchema, path, raw)) {
-      const hint = closestMatch(key, fieldPaths(ConfigSchema, raw));
+      const hint = closestMatch(key, sweepableFields(raw).map((f) => f.path.join('.')));
       problems.push({
         path: ['sweep', key], atKey: true,
         message: `axis ${JSON.stringify(key)} names no field of this config${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; `
@@ -102,16 +101,7 @@ function searchPoolLimit(config: ExperimentConfig, path: PathSegment[]): number 
   return pools[path[0] === 'task' ? Number(path[2]) : 0] - 1;
 }
 
-/** Every leaf field path of the config (for "did you mean" suggestions). */
-function fieldPaths(schema: z.ZodType, value: unknown): string[] {
-  const out: string[] = [];
-  const walk = (prefix: PathSegment[]) => {
-    const s = fieldSchemaAt(schema, prefix, value);
-    if (!s) return;
-    const keys = childKeys(s, getAtPath(value, prefix));
-    if (keys.length) for (const k of keys) walk([...prefix, k]);
-    else if (prefix.length) out.push(prefix.join('.'));
-  };
-  walk([]);
-  return out.filter((p) => !UNSWEEPABLE.has(p.split('.')[0]));
+/** The fields a sweep axis may name (for suggestions and the JSON Schema's axis completions). */
+export function sweepableFields(raw?: unknown): ReturnType<typeof leafFields> {
+  return leafFields(ConfigSchema, raw).filter((f) => !UNSWEEPABLE.has(String(f.path[0])));
 }
