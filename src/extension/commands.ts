@@ -1,0 +1,155 @@
+// The Grok commands. Thin: they resolve which config / results folder is meant and call the
+// controller and panels.
+import * as vscode from 'vscode';
+import { basename, dirname, join } from 'node:path';
+import type { GrokContext } from './context';
+import { isGrokConfig } from './config/diagnostics';
+import { CurvesPanel } from './panels/curvesPanel';
+import { RegimeMapPanel } from './panels/regimeMapPanel';
+import { hasResults, listRuns, readSummary, resultsDirFor } from './results/store';
+import { cdsCsv, runsCsv } from './export/csv';
+import { isSelection, type Selection } from '../../webview/shared/protocolBase';
+
+export function registerCommands(ctx: GrokContext): void {
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
+    ctx.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        await ctx.showError(`Grok: ${id}: ${(e as Error).message}`);
+      }
+    }));
+  reg('grok.startSweep', (arg) => startSweep(ctx, arg, false));
+  reg('grok.resumeSweep', (arg) => startSweep(ctx, arg, true));
+  reg('grok.stopSweep', (arg) => stopSweep(ctx, arg));
+  reg('grok.showCurves', async (arg, sel) => {
+    const dir = await resultsDirOf(ctx, arg);
+    if (dir) CurvesPanel.show(ctx, dir, isSelection(sel) ? (sel as Selection) : undefined);
+  });
+  reg('grok.showRegimeMap', async (arg) => {
+    const dir = await resultsDirOf(ctx, arg);
+    if (dir) RegimeMapPanel.show(ctx, dir);
+  });
+  reg('grok.exportResults', (arg) => exportResults(ctx, arg));
+  reg('grok.showLog', () => ctx.log.show());
+}
+
+const asUri = (arg: unknown): vscode.Uri | undefined => (arg instanceof vscode.Uri ? arg : undefined);
+
+/** The config meant: the argument, the active `*.grok.json`, or one picked from the workspace. */
+async function configOf(arg: unknown): Promise<vscode.Uri | undefined> {
+  const uri = asUri(arg);
+  if (uri && /\.grok\.json$/i.test(uri.path)) return uri;
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && isGrokConfig(active)) return active.uri;
+  const files = await vscode.workspace.findFiles('**/*.grok.json', '**/{node_modules,.grok}/**', 200);
+  if (files.length === 1) return files[0];
+  if (!files.length) {
+    void vscode.window.showWarningMessage('Grok: no *.grok.json experiment file in this workspace.');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    files.map((f) => ({ label: basename(f.fsPath), description: vscode.workspace.asRelativePath(dirname(f.fsPath)), uri: f })),
+    { title: 'Grok: which experiment?', placeHolder: 'Pick a *.grok.json file' },
+  );
+  return pick?.uri;
+}
+
+async function startSweep(ctx: GrokContext, arg: unknown, resume: boolean): Promise<void> {
+  const uri = await configOf(arg);
+  if (!uri) return;
+  if (resume && ctx.controller.resumePaused(uri)) return;
+  if (ctx.controller.isRunning(uri)) {
+    void vscode.window.showInformationMessage('Grok: this sweep is already running.');
+    return;
+  }
+  if (!vscode.workspace.isTrusted) {
+    const pick = await vscode.window.showWarningMessage('Grok: sweeps run only in a trusted workspace (stored results still show).', 'Manage Workspace Trust');
+    if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.isDirty) await doc.save();
+  const result = ctx.diagnostics?.check(doc);
+  if (!result) return;
+  if (!result.ok) {
+    const first = result.errors[0]!;
+    await ctx.showError(
+      `Grok: ${basename(uri.fsPath)} has ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}: ${first.path ? `${first.path}: ` : ''}${first.message}`,
+      uri, doc.positionAt(first.offset),
+    );
+    return;
+  }
+  const name = result.config.name;
+  const dir = resultsDirFor(uri.fsPath, name);
+  let fresh = false;
+  if (!resume && hasResults(dir)) {
+    const pick = await vscode.window.showWarningMessage(
+      `Grok: ${vscode.workspace.asRelativePath(dir)} already holds results of "${name}".`,
+      { modal: true, detail: 'Resume continues the unfinished runs. Start Over moves the old results aside and runs everything again.' },
+      'Resume', 'Start Over',
+    );
+    if (!pick) return;
+    fresh = pick === 'Start Over';
+  }
+  ctx.controller.start(uri, name, { fresh });
+}
+
+async function stopSweep(ctx: GrokContext, arg: unknown): Promise<void> {
+  const uri = asUri(arg) ?? (vscode.window.activeTextEditor && isGrokConfig(vscode.window.activeTextEditor.document) ? vscode.window.activeTextEditor.document.uri : undefined);
+  if (uri && ctx.controller.stop(uri)) return;
+  const latest = ctx.controller.latest();
+  if (latest) ctx.controller.stop(latest.configUri);
+  else void vscode.window.showInformationMessage('Grok: no sweep is running.');
+}
+
+/** The results folder meant: a folder argument, a config's, the running sweep's, or one picked. */
+async function resultsDirOf(ctx: GrokContext, arg: unknown): Promise<string | undefined> {
+  const uri = asUri(arg);
+  if (uri && !/\.grok\.json$/i.test(uri.path)) return uri.fsPath;
+  const fromConfig = async (u: vscode.Uri) => {
+    const doc = await vscode.workspace.openTextDocument(u);
+    const r = ctx.diagnostics?.check(doc);
+    const name = r?.ok ? r.config.name : /"name"\s*:\s*"([^"]+)"/.exec(doc.getText())?.[1];
+    return name ? resultsDirFor(u.fsPath, name) : undefined;
+  };
+  if (uri) return fromConfig(uri);
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && isGrokConfig(active)) {
+    const d = await fromConfig(active.uri);
+    if (d && (hasResults(d) || ctx.controller.isRunning(active.uri))) return d;
+  }
+  const running = ctx.controller.latest();
+  if (running?.resultsDir) return running.resultsDir;
+  const manifests = await vscode.workspace.findFiles('**/.grok/*/manifest.json', '**/node_modules/**', 200);
+  if (manifests.length === 1) return dirname(manifests[0]!.fsPath);
+  if (!manifests.length) {
+    void vscode.window.showInformationMessage('Grok: no results yet. Run a sweep first (Grok: Start Sweep).');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    manifests.map((m) => ({ label: basename(dirname(m.fsPath)), description: vscode.workspace.asRelativePath(dirname(m.fsPath)), dir: dirname(m.fsPath) })),
+    { title: 'Grok: which results?' },
+  );
+  return pick?.dir;
+}
+
+async function exportResults(ctx: GrokContext, arg: unknown): Promise<void> {
+  const dir = await resultsDirOf(ctx, arg);
+  if (!dir) return;
+  const summary = readSummary(dir);
+  const runs = summary?.runs.length ? summary.runs : listRuns(dir);
+  if (!runs.length) { void vscode.window.showInformationMessage('Grok: these results have no runs yet.'); return; }
+  const name = summary?.name ?? basename(dir);
+  const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(dir, `${name}-runs.csv`)), filters: { CSV: ['csv'] }, title: 'Export results as CSV' });
+  if (!target) return;
+  await vscode.workspace.fs.writeFile(target, Buffer.from(runsCsv(runs), 'utf8'));
+  let also = '';
+  if (summary?.criticalDataSize.length) {
+    const cdsUri = vscode.Uri.file(target.fsPath.replace(/(\.csv)?$/i, '-cds.csv').replace(/-runs-cds\.csv$/, '-cds.csv'));
+    await vscode.workspace.fs.writeFile(cdsUri, Buffer.from(cdsCsv(summary), 'utf8'));
+    also = ` and ${basename(cdsUri.fsPath)}`;
+  }
+  ctx.log.info(`exported ${runs.length} runs to ${target.fsPath}${also}`);
+  void vscode.window.showInformationMessage(`Grok: exported ${runs.length} runs to ${basename(target.fsPath)}${also}.`);
+}

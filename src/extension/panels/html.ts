@@ -1,0 +1,89 @@
+// The HTML shell of a webview: a strict CSP (scripts only with the nonce, nothing remote), the
+// bundle from dist/ and the stylesheet from media/. No vscode import (unit-tested).
+import { randomBytes } from 'node:crypto';
+
+export function makeNonce(): string {
+  return randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+}
+
+export interface ShellOptions {
+  title: string;
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+  body: string;
+}
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    // vscode-elements and chart.js set inline styles; scripts stay nonce-only.
+    `style-src ${cspSource} 'unsafe-inline'`,
+    `font-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function webviewHtml(o: ShellOptions): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(o.cspSource, o.nonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${esc(o.styleUri)}">
+<title>${esc(o.title)}</title>
+</head>
+<body>
+${o.body}
+<script nonce="${o.nonce}" src="${esc(o.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+export const CURVES_BODY = `
+<header class="toolbar">
+  <div id="axes" class="controls"></div>
+  <div class="controls">
+    <div class="control"><vscode-label>band</vscode-label>
+      <vscode-single-select id="band"><vscode-option value="minmax">min–max</vscode-option><vscode-option value="std">±1 std</vscode-option><vscode-option value="none">none</vscode-option></vscode-single-select></div>
+    <div class="control"><vscode-label for="smoothing">smoothing <span id="smoothingValue">0.00</span></vscode-label>
+      <input id="smoothing" type="range" min="0" max="0.99" step="0.01" value="0" aria-label="smoothing"></div>
+    <vscode-checkbox id="logX" label="log step">log step</vscode-checkbox>
+    <vscode-checkbox id="aggregate" label="mean over seeds">mean over seeds</vscode-checkbox>
+    <vscode-checkbox id="components" label="per component">per component</vscode-checkbox>
+  </div>
+  <div class="controls buttons">
+    <vscode-button id="openMap" secondary>Regime map</vscode-button>
+    <vscode-button id="exportPng" secondary>PNG</vscode-button>
+    <vscode-button id="exportSvg" secondary>SVG</vscode-button>
+    <vscode-button id="exportCsv" secondary>CSV</vscode-button>
+  </div>
+</header>
+<div id="status" class="status" role="status">Waiting for results…</div>
+<main class="charts">
+  <section class="chart"><h3>Accuracy <small>(train dashed, validation solid)</small></h3><div class="canvas-box"><canvas id="chart-acc"></canvas></div></section>
+  <section class="chart"><h3>Loss</h3><div class="canvas-box"><canvas id="chart-loss"></canvas></div></section>
+  <section class="chart"><h3>Weight norm</h3><div class="canvas-box"><canvas id="chart-norm"></canvas></div></section>
+</main>`;
+
+export const REGIME_MAP_BODY = `
+<header class="toolbar">
+  <div id="slices" class="controls"></div>
+  <div id="legend" class="legend"></div>
+  <div class="controls buttons">
+    <vscode-button id="exportPng" secondary>PNG</vscode-button>
+    <vscode-button id="exportSvg" secondary>SVG</vscode-button>
+    <vscode-button id="exportCsv" secondary>CSV</vscode-button>
+  </div>
+</header>
+<div id="status" class="status" role="status">Waiting for results…</div>
+<div id="problem" class="problem"></div>
+<main class="map-layout">
+  <section class="chart"><h3>Regime map <small>(click a cell for its curves)</small></h3><div class="canvas-box tall"><canvas id="heat"></canvas></div></section>
+  <section class="chart"><h3>Validation accuracy vs model size <small>(U-curve)</small></h3><div class="canvas-box tall"><canvas id="ucurve"></canvas></div></section>
+</main>`;

@@ -1,0 +1,187 @@
+// Runs sweeps through the worker client (src/trainer/worker/client.ts): one at a time per config,
+// with a cancellable progress notification, the status-bar item, the worker's log in the output
+// channel, and errors that offer "Open Log" / "Go to Config".
+import * as vscode from 'vscode';
+import { startSweep, type SweepHandle, type SweepResult } from '../../trainer/worker/client';
+import type { ProgressInfo } from '../../trainer/worker/protocol';
+import type { SweepState } from '../lenses/lensModel';
+import { formatDuration, progressText } from '../lenses/lensModel';
+import type { GrokContext } from '../context';
+
+export interface ActiveSweep {
+  configUri: vscode.Uri;
+  handle: SweepHandle;
+  resultsDir: string | null;
+  name: string;
+  state: SweepState;
+  startedAt: number;
+}
+
+export type Starter = typeof startSweep;
+
+export class SweepController implements vscode.Disposable {
+  private readonly active = new Map<string, ActiveSweep>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly status: vscode.StatusBarItem;
+
+  constructor(private readonly ctx: GrokContext, private readonly starter: Starter = startSweep) {
+    this.status = vscode.window.createStatusBarItem('grok.sweep', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'Grok sweep';
+    this.status.command = 'grok.showCurves';
+  }
+
+  stateOf(configUri: vscode.Uri): SweepState {
+    return this.active.get(configUri.toString())?.state ?? { status: 'idle' };
+  }
+
+  get(configUri: vscode.Uri): ActiveSweep | undefined {
+    return this.active.get(configUri.toString());
+  }
+
+  /** The most recently started running sweep. */
+  latest(): ActiveSweep | undefined {
+    return [...this.active.values()].at(-1);
+  }
+
+  isRunning(configUri: vscode.Uri): boolean {
+    return this.active.has(configUri.toString());
+  }
+
+  /** Starts (or resumes: the runner continues a results folder of the same config) a sweep. */
+  start(configUri: vscode.Uri, name: string, opts: { fresh?: boolean } = {}): ActiveSweep {
+    const key = configUri.toString();
+    const existing = this.active.get(key);
+    if (existing) return existing;
+    const threads = vscode.workspace.getConfiguration('grok').get<number>('threads', 0);
+    const handle = this.starter({
+      configPath: configUri.fsPath,
+      ...(threads > 0 ? { threads } : {}),
+      ...(opts.fresh ? { fresh: true } : {}),
+    });
+    const sweep: ActiveSweep = { configUri, handle, resultsDir: null, name, state: { status: 'running' }, startedAt: Date.now() };
+    this.active.set(key, sweep);
+    this.ctx.log.info(`sweep ${name}: started${opts.fresh ? ' (fresh)' : ''} from ${configUri.fsPath} (worker pid ${handle.pid ?? '?'})`);
+    this.wire(sweep);
+    this.showProgress(sweep);
+    this.changed.fire(configUri);
+    this.render();
+    return sweep;
+  }
+
+  stop(configUri: vscode.Uri): boolean {
+    const s = this.active.get(configUri.toString());
+    if (!s) return false;
+    this.ctx.log.info(`sweep ${s.name}: stopping (runs are checkpointed; Resume continues them)`);
+    s.handle.cancel();
+    return true;
+  }
+
+  pause(configUri: vscode.Uri): void {
+    const s = this.active.get(configUri.toString());
+    if (s && s.state.status === 'running') s.handle.pause();
+  }
+
+  resumePaused(configUri: vscode.Uri): boolean {
+    const s = this.active.get(configUri.toString());
+    if (!s || s.state.status !== 'paused') return false;
+    s.handle.resume();
+    return true;
+  }
+
+  private wire(s: ActiveSweep): void {
+    const h = s.handle;
+    h.on('started', (m) => {
+      s.resultsDir = m.outDir;
+      s.state = { status: 'running', done: m.runsDone, total: m.runsTotal };
+      this.ctx.log.info(`sweep ${m.name}: ${m.resumed ? 'resumed' : 'new'} in ${m.outDir}, ${m.runsDone}/${m.runsTotal} runs done`);
+      this.ctx.feed(m.outDir).setInterval(400);
+      this.ctx.onSweepStarted(s);
+      this.changed.fire(s.configUri);
+      this.render();
+    });
+    h.on('progress', (p: ProgressInfo) => {
+      s.state = { status: p.paused ? 'paused' : 'running', done: p.runsDone, total: p.runsTotal, etaMs: p.etaSec == null ? null : p.etaSec * 1000 };
+      this.render();
+      this.progressListener?.(s);
+    });
+    h.on('runFinished', (m) => {
+      const r = m.run;
+      this.ctx.log.info(`run ${r.id} ${JSON.stringify(r.params)}: ${r.status}${r.regime ? `, ${r.regime}` : ''}${r.final ? `, val acc ${r.final.valAcc.toFixed(3)}` : ''}${r.stopReason ? ` (${r.stopReason})` : ''}`);
+      if (s.resultsDir) void this.ctx.feed(s.resultsDir).pollNow();
+      this.changed.fire(s.configUri);
+    });
+    h.on('log', (m) => {
+      if (m.level === 'error') this.ctx.log.error(m.message);
+      else if (m.level === 'warn') this.ctx.log.warn(m.message);
+      else this.ctx.log.info(m.message);
+    });
+    h.on('error', (m) => {
+      this.ctx.log.error(`sweep ${s.name}${m.runId ? ` run ${m.runId}` : ''}: ${m.message}${m.cause ? `\n${m.cause}` : ''}`);
+    });
+    void h.done.then((r: SweepResult) => this.finished(s, r));
+  }
+
+  private progressListener: ((s: ActiveSweep) => void) | undefined;
+
+  private showProgress(s: ActiveSweep): void {
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Grok: ${s.name}`, cancellable: true },
+      (progress, token) => new Promise<void>((resolve) => {
+        let reported = 0;
+        token.onCancellationRequested(() => this.stop(s.configUri));
+        const prev = this.progressListener;
+        this.progressListener = (x) => {
+          prev?.(x);
+          if (x !== s || !x.state.total) return;
+          const pct = (100 * (x.state.done ?? 0)) / x.state.total;
+          progress.report({ increment: Math.max(0, pct - reported), message: progressText(x.state) });
+          reported = Math.max(reported, pct);
+        };
+        void s.handle.done.then(() => resolve());
+      }),
+    );
+  }
+
+  private finished(s: ActiveSweep, r: SweepResult): void {
+    this.active.delete(s.configUri.toString());
+    if (r.outDir) {
+      this.ctx.feed(r.outDir).setInterval(1500);
+      void this.ctx.feed(r.outDir).pollNow();
+    }
+    const took = formatDuration(Date.now() - s.startedAt);
+    this.ctx.log.info(`sweep ${s.name}: ${r.status} after ${took}${r.error ? `: ${r.error}` : ''}`);
+    this.changed.fire(s.configUri);
+    this.render();
+    if (r.status === 'failed') {
+      void this.ctx.showError(`Grok: sweep ${s.name} failed: ${firstLine(r.error ?? 'unknown error')}`, s.configUri);
+    } else if (r.status === 'done') {
+      void vscode.window.showInformationMessage(`Grok: sweep ${s.name} finished in ${took}.`, 'Regime Map', 'Curves').then((pick) => {
+        if (pick === 'Regime Map') void vscode.commands.executeCommand('grok.showRegimeMap', s.configUri);
+        if (pick === 'Curves') void vscode.commands.executeCommand('grok.showCurves', s.configUri);
+      });
+    } else {
+      void vscode.window.showInformationMessage(`Grok: sweep ${s.name} stopped; Resume continues it.`);
+    }
+  }
+
+  private render(): void {
+    const s = this.latest();
+    if (!s) { this.status.hide(); return; }
+    const icon = s.state.status === 'paused' ? '$(debug-pause)' : '$(sync~spin)';
+    this.status.text = `${icon} Grok ${s.state.total ? progressText(s.state) : 'starting…'}`;
+    this.status.tooltip = `Sweep ${s.name}: runs done / total and estimated time left. Click for the curves.`;
+    this.status.show();
+  }
+
+  dispose(): void {
+    for (const s of this.active.values()) s.handle.cancel();
+    this.active.clear();
+    this.status.dispose();
+    this.changed.dispose();
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
