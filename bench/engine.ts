@@ -1,0 +1,60 @@
+// Engine speed: ms per lock-step training step (forward, backward, AdamW) on the setup of
+// bench/reference/bench.py: P=97, a+b, N=3000 full batch, 4 heads, MLP 4d, ReLU, no LayerNorm.
+// Prints one JSON line per case: {"engine":"grok-wasm","case":"d32-m1","msPerStep":...}.
+//   node --import tsx bench/engine.ts [--cases d32-m1,d128-m1,d32-m16] [--steps 20] [--warmup 3] [--threads N]
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { ModelConfig } from '../src/config/schema';
+import { createTrainer } from '../src/trainer/engine/index';
+import type { Dataset } from '../src/trainer/tasks/types';
+import { Rng } from '../src/util/rng';
+
+const P = 97, N_TRAIN = 3000;
+
+function additionData(): Dataset {
+  const count = P * P;
+  const inputs = new Int32Array(count * 3), labels = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const a = Math.floor(i / P), b = i % P;
+    inputs.set([a, b, P], i * 3);
+    labels[i] = (a + b) % P;
+  }
+  return { inputs, labels, count, seqLen: 3, vocabSize: P + 1, numClasses: P, component: new Uint8Array(count), componentNames: ['a+b'] };
+}
+
+async function benchCase(name: string, data: Dataset, steps: number, warmup: number, threads: number): Promise<Record<string, unknown>> {
+  const [, d, m] = /^d(\d+)-m(\d+)$/.exec(name)!.map(Number);
+  const model: ModelConfig = { kind: 'transformer', dModel: d, heads: 4, layers: 1, activation: 'relu', layerNorm: 'none', initStd: 'pytorch', pooling: 'mean' };
+  const runs = Array.from({ length: m }, (_, seed) => {
+    const order = new Rng(seed, 1).shuffle(Int32Array.from({ length: data.count }, (_, i) => i));
+    return { seed, trainIdx: order.slice(0, N_TRAIN), valIdx: order.slice(N_TRAIN), initScale: 1, lr: 1e-3, weightDecay: 1, warmupSteps: 0 };
+  });
+  const usedThreads = Math.min(threads, m);
+  const trainer = await createTrainer({ model, optimizer: { betas: [0.9, 0.98], eps: 1e-8 }, dataset: data, runs, batchSize: null, threads: usedThreads });
+  for (let s = 0; s < warmup; s++) await trainer.trainStep();
+  const times: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    const t0 = performance.now();
+    await trainer.trainStep();
+    times.push(performance.now() - t0);
+  }
+  await trainer.dispose();
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  return { engine: 'grok-wasm', case: name, dModel: d, models: m, n: N_TRAIN, threads: usedThreads, steps, msPerStep: Number(median.toFixed(2)), minMs: Number(times[0].toFixed(2)) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: {
+    cases: { type: 'string', default: 'd32-m1,d128-m1,d32-m16' },
+    steps: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    threads: { type: 'string', default: String(availableParallelism()) },
+  } });
+  const data = additionData();
+  for (const name of values.cases!.split(',')) {
+    console.log(JSON.stringify(await benchCase(name.trim(), data, Number(values.steps), Number(values.warmup), Number(values.threads))));
+  }
+}
+
+void main();
