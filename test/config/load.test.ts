@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { formatConfigError } from '../../src/config/errors';
+import { formatConfigError, type ConfigError } from '../../src/config/errors';
 import { loadConfig, loadConfigFile, requireConfigFile } from '../../src/config/load';
 
 const INVALID = join(__dirname, '..', 'fixtures', 'invalid');
@@ -29,7 +29,7 @@ for (const f of fixtures.filter((f) => f !== 'empty.grok.json')) {
     assert.equal(result.ok, false);
     if (result.ok) return;
     for (const want of expectations(readFileSync(file, 'utf8'))) {
-      const hit = result.errors.find((e) => e.line === want.line && e.column === want.column && e.path === want.path);
+      const hit: ConfigError | undefined = result.errors.find((e) => e.line === want.line && e.column === want.column && e.path === want.path);
       assert.ok(hit, `no error at ${want.line}:${want.column} ${want.path}; got:\n${result.errors.map(formatConfigError).join('\n')}`);
       assert.ok(hit.message.startsWith(want.message), `message: ${hit.message}\nwanted prefix: ${want.message}`);
       assert.equal(formatConfigError(hit), `${file}:${want.line}:${want.column}: ${want.path ? `${want.path}: ` : ''}${hit.message}`);
