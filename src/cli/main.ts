@@ -1,6 +1,10 @@
 // `grok <command> [args]`: the headless CLI. Each command lives in its own module and is listed
 // in COMMANDS; `grok --help` and `grok <command> --help` print the usage from that table.
 import { validateCommand } from './validate';
+import { sweepCommand } from './sweep';
+import { resumeCommand } from './resume';
+import { statusCommand } from './status';
+import { exportCommand } from './export';
 
 export interface CliCommand {
   /** One line for `grok --help`. */
@@ -14,6 +18,10 @@ export interface CliCommand {
 // Commands of other issues (sweep, resume, status, export, report, worker) are added here.
 const COMMANDS: Record<string, CliCommand> = {
   validate: validateCommand,
+  sweep: sweepCommand,
+  resume: resumeCommand,
+  status: statusCommand,
+  export: exportCommand,
 };
 
 function help(): string {

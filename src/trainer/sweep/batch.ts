@@ -28,6 +28,8 @@ export interface BatchContext {
   /** Sends a progress message if the last one is old enough (or `force`). */
   reportProgress: (force?: boolean) => void;
   threads?: number;
+  /** The sweep's config hash, stored in every checkpoint's metadata. */
+  configHash: string;
 }
 
 interface Slot {
@@ -120,6 +122,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
       runs: slots.map((s) => modelRunSpec(s.run.config, deps.split(dataset, s.run.config))),
       batchSize: first.training.batchSize,
       threads: ctx.threads,
+      configHash: ctx.configHash,
     });
     if (resumeStep !== null) {
       for (const s of slots) trainer.loadCheckpoint(s.index, store.loadCheckpoint(s.run.id, resumeStep));

@@ -59,7 +59,7 @@ export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m:
   const meter = new ProgressMeter(runs.length, runs.length - todo.length, remaining);
   let lastProgress = 0;
   const ctx: BatchContext = {
-    store, ledger, meter, control, deps, send, threads: options.threads,
+    store, ledger, meter, control, deps, send, threads: options.threads, configHash: manifest.configHash,
     reportProgress: (force = false) => {
       const now = Date.now();
       if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;

@@ -34,6 +34,9 @@ export function serveWorker(deps: SweepDeps): void {
       case 'resume': control.resume(); break;
     }
   });
-  // The host went away (window closed, CLI killed): stop like a cancel, keeping everything so far.
+  // The host went away (window closed, CLI killed), or Ctrl-C in the terminal (which signals the
+  // whole process group): stop like a cancel, keeping everything so far.
   process.on('disconnect', () => control.cancel());
+  process.on('SIGINT', () => control.cancel());
+  process.on('SIGTERM', () => control.cancel());
 }

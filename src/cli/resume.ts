@@ -1,0 +1,42 @@
+// `grok resume DIR`: continues a sweep from its results directory alone (the config is in its
+// manifest): unfinished runs go on from their last checkpoint, finished ones are skipped.
+import { parseArgs } from 'node:util';
+import { startSweep } from '../trainer/worker/client';
+import type { CliCommand } from './main';
+import { exitCodeOf, followSweep, parseThreads } from './progress';
+
+export const resumeCommand: CliCommand = {
+  summary: 'continue an interrupted sweep from its results directory',
+  usage: [
+    'Usage: grok resume DIR [--threads N]',
+    '',
+    'Continues the sweep in DIR (a directory with manifest.json): every unfinished run from its last',
+    'checkpoint (evals after the checkpoint are dropped, then recomputed), finished runs are skipped.',
+    '',
+    '  --threads N   engine threads (default: all cores)',
+    '',
+    'Exit code: 0 done, 130 stopped, 1 failed, 2 bad arguments.',
+  ].join('\n'),
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { threads: { type: 'string' } } });
+    } catch (e) {
+      return usageError((e as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) return usageError('expected one DIR');
+    let threads: number | undefined;
+    try {
+      threads = parseThreads(values.threads);
+    } catch (e) {
+      return usageError((e as Error).message);
+    }
+    return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads }), { handleSigint: true }));
+  },
+};
+
+function usageError(message: string): number {
+  console.error(`grok resume: ${message}\n\n${resumeCommand.usage}`);
+  return 2;
+}

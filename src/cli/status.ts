@@ -1,0 +1,65 @@
+// `grok status DIR`: a table of the sweep's runs (status, regime, step, final accuracies) and its
+// critical data size estimates. Reads only; works while the sweep is running.
+import { parseArgs } from 'node:util';
+import { listRuns, readManifest, readSummary } from '../store/reader';
+import type { RunSummary, Summary } from '../store/types';
+import type { CliCommand } from './main';
+
+export const statusCommand: CliCommand = {
+  summary: 'show the runs of a results directory: status, regime, final accuracies',
+  usage: [
+    'Usage: grok status DIR [--json]',
+    '',
+    'Prints one row per run of the sweep in DIR: status, regime, last step, final train/val',
+    'accuracy and why it stopped; then the critical data size per group, when known.',
+    '',
+    '  --json   print the runs as JSON (RunSummary[])',
+  ].join('\n'),
+  run(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
+    if (positionals.length !== 1) {
+      console.error(`grok status: expected one DIR\n\n${statusCommand.usage}`);
+      return 2;
+    }
+    const dir = positionals[0];
+    const manifest = readManifest(dir);
+    const runs = listRuns(dir);
+    if (values.json) {
+      console.log(JSON.stringify(runs, null, 2));
+      return 0;
+    }
+    const summary = readSummary(dir);
+    console.log(`${manifest.name}: ${countBy(runs)}${summary?.status ? `; sweep ${summary.status}` : ''}`);
+    console.log(formatTable(runs));
+    const cds = summary ? formatCds(summary) : '';
+    if (cds) console.log(`\n${cds}`);
+    return 0;
+  },
+};
+
+function countBy(runs: RunSummary[]): string {
+  const counts = new Map<string, number>();
+  for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  return `${runs.length} runs (${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')})`;
+}
+
+const acc = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(3));
+
+export function formatTable(runs: RunSummary[]): string {
+  const header = ['run', 'status', 'regime', 'step', 'train', 'val', 'stop'];
+  const rows = runs.map((r) => [
+    r.id, r.status, r.regime ?? '-', String(r.steps.last), acc(r.final?.trainAcc), acc(r.final?.valAcc),
+    r.error ? `error: ${r.error}` : r.stopReason ?? '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function formatCds(summary: Summary): string {
+  return summary.criticalDataSize.map((c) => {
+    const group = Object.entries(c.group).map(([k, v]) => `${k}=${v}`).join(' ') || '(all runs)';
+    const range = c.low !== null && c.high !== null ? ` [${c.low}, ${c.high}]` : '';
+    return `critical data size ${group}: ${c.value ?? '-'}${range} (${c.kind}, eps ${c.epsilon}, ${c.seeds} seeds)`;
+  }).join('\n');
+}

@@ -1,0 +1,63 @@
+// `grok sweep FILE`: trains every run of an experiment file in a worker process, resuming what an
+// earlier invocation left unfinished.
+import { parseArgs } from 'node:util';
+import { startSweep } from '../trainer/worker/client';
+import type { Device, SweepOptions } from '../trainer/worker/protocol';
+import type { CliCommand } from './main';
+import { exitCodeOf, followSweep, parseThreads } from './progress';
+
+const DEVICES: Device[] = ['cpu', 'gpu', 'auto'];
+
+export const sweepCommand: CliCommand = {
+  summary: 'train every run of an experiment file (resumes unfinished runs)',
+  usage: [
+    'Usage: grok sweep FILE [--out DIR] [--threads N] [--device cpu|gpu|auto] [--no-early-stop] [--fresh]',
+    '',
+    'Trains the sweep of FILE (*.grok.json) in a worker process. Results go to .grok/<name>/ next',
+    'to FILE (or DIR): manifest.json, summary.json, runs/<id>/{metrics.jsonl,status.json,checkpoint}.',
+    'Run it again (or `grok resume DIR`) to continue unfinished runs from their last checkpoint.',
+    'Ctrl-C stops after the current step and keeps everything computed so far.',
+    '',
+    '  --out DIR          results directory',
+    '  --threads N        engine threads (default: all cores); results do not depend on it',
+    '  --device D         cpu (default), auto, or gpu (not in this build)',
+    '  --no-early-stop    train every run for all its steps (recorded in the manifest)',
+    '  --fresh            start over although DIR holds results of a different config (they are moved aside)',
+    '',
+    'Exit code: 0 done, 130 stopped, 1 failed, 2 bad arguments.',
+  ].join('\n'),
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args, allowPositionals: true, strict: true,
+        options: {
+          out: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' },
+          'no-early-stop': { type: 'boolean' }, fresh: { type: 'boolean' },
+        },
+      });
+    } catch (e) {
+      return usageError((e as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) return usageError('expected one FILE');
+    let threads: number | undefined;
+    try {
+      threads = parseThreads(values.threads);
+    } catch (e) {
+      return usageError((e as Error).message);
+    }
+    const device = (values.device ?? 'cpu') as Device;
+    if (!DEVICES.includes(device)) return usageError(`--device: expected cpu, gpu or auto, got "${values.device}"`);
+    const options: SweepOptions = {
+      configPath: positionals[0], outDir: values.out, threads, device,
+      earlyStop: !values['no-early-stop'], fresh: Boolean(values.fresh),
+    };
+    return exitCodeOf(await followSweep(startSweep(options), { handleSigint: true }));
+  },
+};
+
+function usageError(message: string): number {
+  console.error(`grok sweep: ${message}\n\n${sweepCommand.usage}`);
+  return 2;
+}
