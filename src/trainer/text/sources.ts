@@ -80,10 +80,12 @@ function imdbFiles(root: string): { train: SourceFile[]; test: SourceFile[] } {
 
 /** The *.txt files of a folder, in numeric order of their id (IMDB names them <id>_<rating>.txt). */
 function reviewFiles(dir: string): string[] {
-  const names = readdirSync(dir).filter((n) => n.endsWith('.txt'));
-  const id = (n: string): number => { const m = /^(\d+)/.exec(n); return m ? Number(m[1]) : Infinity; };
-  names.sort((a, b) => id(a) - id(b) || (a < b ? -1 : a > b ? 1 : 0));
-  return names.map((n) => join(dir, n));
+  const named = readdirSync(dir).filter((n) => n.endsWith('.txt')).map((n) => {
+    const m = /^(\d+)/.exec(n);
+    return { n, id: m ? Number(m[1]) : Infinity };
+  });
+  named.sort((a, b) => a.id - b.id || (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+  return named.map(({ n }) => join(dir, n));
 }
 
 function describeFolder(dir: string): string {

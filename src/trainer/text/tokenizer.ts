@@ -81,12 +81,17 @@ export class WordPieceTokenizer implements Tokenizer {
   readonly unkId: number;
   readonly clsId: number;
   private readonly ids = new Map<string, number>();
+  /** Code points of the longest entry (without "##"). */
+  private readonly longest: number;
   /** BERT gives up on longer words (they become [UNK]). */
   private static readonly MAX_WORD_CHARS = 100;
 
   constructor(readonly vocab: string[], private readonly lowercase: boolean) {
     // The first occurrence of a duplicated line keeps its id.
     vocab.forEach((t, i) => { if (!this.ids.has(t)) this.ids.set(t, i); });
+    let longest = 1;
+    for (const t of vocab) longest = Math.max(longest, Array.from(t.startsWith('##') ? t.slice(2) : t).length);
+    this.longest = longest;
     this.unkId = this.ids.get(UNK)!;
     this.clsId = this.ids.get(CLS)!;
   }
@@ -99,73 +104,47 @@ export class WordPieceTokenizer implements Tokenizer {
 
   /** Greedy longest-match-first; a word with any unmatched part becomes one [UNK]. */
   private wordPieces(word: string, out: number[]): void {
-    const chars = Array.from(word);
-    if (chars.length > WordPieceTokenizer.MAX_WORD_CHARS) { out.push(this.unkId); return; }
+    const whole = this.ids.get(word); // the first candidate of the greedy search, and the usual answer
+    if (whole !== undefined && word.length <= WordPieceTokenizer.MAX_WORD_CHARS) { out.push(whole); return; }
+    // Code point boundaries, so pieces never split a surrogate pair.
+    const cuts = [0];
+    for (let i = 0; i < word.length;) { i += word.codePointAt(i)! > 0xffff ? 2 : 1; cuts.push(i); }
+    const n = cuts.length - 1;
+    if (n > WordPieceTokenizer.MAX_WORD_CHARS) { out.push(this.unkId); return; }
     const pieces: number[] = [];
-    for (let start = 0; start < chars.length;) {
-      let end = chars.length;
+    for (let start = 0; start < n;) {
+      // No piece is longer than the longest vocabulary entry, so longer candidates are skipped.
+      let end = Math.min(n, start + this.longest);
       let id: number | undefined;
-      while (start < end) {
-        const sub = chars.slice(start, end).join('');
+      for (; start < end; end--) {
+        const sub = word.slice(cuts[start], cuts[end]);
         id = this.ids.get(start > 0 ? `##${sub}` : sub);
         if (id !== undefined) break;
-        end--;
       }
       if (id === undefined) { out.push(this.unkId); return; }
       pieces.push(id);
       start = end;
     }
-    out.push(...pieces);
+    for (const id of pieces) out.push(id);
   }
 }
+
+// BERT's character classes: punctuation is Unicode P* plus every ASCII symbol ($, +, ^ are not P*);
+// CJK ideographs become single tokens; whitespace is space, tab, CR, LF and Zs.
+const PUNCT = '\\p{P}!-\\/:-@\\[-`{-~';
+const CJK = '\\u4e00-\\u9fff\\u3400-\\u4dbf\\uf900-\\ufaff\\u{20000}-\\u{2a6df}\\u{2a700}-\\u{2ceaf}\\u{2f800}-\\u{2fa1f}';
+const PIECE = new RegExp(`[${PUNCT}]|[${CJK}]|[^\\p{Zs}${PUNCT}${CJK}]+`, 'gu');
+/** Control and format characters are dropped, except tab, CR and LF, which are whitespace. */
+const CONTROL = /[\p{Cc}\p{Cf}\ufffd]/gu;
 
 /**
- * BERT's BasicTokenizer: drop control characters, split on whitespace, put spaces around CJK
- * ideographs, lowercase and strip accents (when lowercasing), and split off every punctuation mark.
+ * BERT's BasicTokenizer: drop control characters, lowercase and strip accents (when lowercasing),
+ * then cut at whitespace, around every punctuation mark and around each CJK ideograph.
  */
 export function basicTokenize(text: string, lowercase: boolean): string[] {
-  let t = '';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x80) {
-      // ASCII fast path: whitespace is space, tab, CR and LF; other codes below 32 and DEL are control.
-      if (cp === 32 || cp === 9 || cp === 10 || cp === 13) t += ' ';
-      else if (cp >= 32 && cp !== 127) t += ch;
-      continue;
-    }
-    if (cp === 0xfffd || /[\p{Cc}\p{Cf}]/u.test(ch)) continue;
-    if (/\p{Zs}/u.test(ch)) t += ' ';
-    else if (isCjk(cp)) t += ` ${ch} `;
-    else t += ch;
-  }
-  const out: string[] = [];
-  for (let word of t.split(' ')) {
-    if (word === '') continue;
-    if (lowercase) word = word.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
-    let cur = '';
-    for (const ch of word) {
-      if (isPunctuation(ch)) {
-        if (cur !== '') out.push(cur);
-        out.push(ch);
-        cur = '';
-      } else cur += ch;
-    }
-    if (cur !== '') out.push(cur);
-  }
-  return out;
-}
-
-/** ASCII symbols count as punctuation, as in BERT ($, +, ^ are not Unicode P*). */
-function isPunctuation(ch: string): boolean {
-  const cp = ch.codePointAt(0)!;
-  if (cp < 0x80) return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126);
-  return /\p{P}/u.test(ch);
-}
-
-function isCjk(cp: number): boolean {
-  return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x20000 && cp <= 0x2a6df)
-    || (cp >= 0x2a700 && cp <= 0x2b73f) || (cp >= 0x2b740 && cp <= 0x2b81f) || (cp >= 0x2b820 && cp <= 0x2ceaf)
-    || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x2f800 && cp <= 0x2fa1f);
+  let t = text.replace(CONTROL, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : ''));
+  if (lowercase) t = t.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
+  return t.match(PIECE) ?? [];
 }
 
 // ---- fixed-length encoding ----
