@@ -41,6 +41,13 @@ test('imdb: a missing folder, a folder of another layout, and a train/ folder ar
   assert.throws(() => loadTextTask(textTask({ ...imdb, path: 'other/README' }), dir), /other\/README is a file; expected an IMDB folder/);
 });
 
+test('imdb: a test folder needs both classes; testPath is not used', () => {
+  const dir = tempTree({ 'aclImdb/train/pos/0_9.txt': 'a', 'aclImdb/train/neg/0_1.txt': 'b', 'aclImdb/test/pos/0_9.txt': 'c' });
+  assert.throws(() => loadTextTask(textTask(imdb), dir), { message: `task.path: ${join(dir, 'aclImdb/test')} must hold both pos/ and neg/; found pos/.` });
+  assert.throws(() => loadTextTask(textTask({ ...imdb, testPath: 'x' }), dir),
+    { message: `task.testPath: not used with format "imdb"; the test split is read from ${join(dir, 'aclImdb/test')}.` });
+});
+
 test('imdb: a review in another encoding names the file and line', () => {
   const latin1 = Uint8Array.from([0x47, 0x6f, 0x6f, 0x64, 0x0a, 0x63, 0x61, 0x66, 0xe9]); // "Good\ncafé" in Latin-1
   const dir = tempTree({ 'aclImdb/train/pos/0_9.txt': latin1, 'aclImdb/train/neg/0_1.txt': 'bad' });
@@ -93,6 +100,11 @@ test('csv: columns chosen by name, string labels sorted to classes, test labels 
   assert.deepEqual(s.train, { texts: ['good, fun', 'bad', 'ok'], labels: [1, 0, 1] });
   assert.deepEqual(s.test?.labels, [0]);
   assert.deepEqual(s.classes, ['negative', 'positive']);
+});
+
+test('csv: a byte order mark and CRLF line ends are accepted', () => {
+  const dir = tempTree({ 'train.csv': '\ufefftext,label\r\nhi,1\r\nyo,0\r\n' });
+  assert.deepEqual(loadTextTask(textTask(csv), dir).train, { texts: ['hi', 'yo'], labels: [1, 0] });
 });
 
 test('csv: a missing label column lists the columns found', () => {
