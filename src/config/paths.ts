@@ -77,6 +77,12 @@ export function objectFieldNames(s: z.ZodType, value?: unknown): string[] {
 }
 
 
+/** Whether `path` names the discriminator of a union (task.kind): changing it changes the fields that apply. */
+export function namesDiscriminator(root: z.ZodType, path: readonly PathSegment[], value: unknown): boolean {
+  const parent = path.length ? fieldSchemaAt(root, path.slice(0, -1), value) : null;
+  return !!parent && defOf(unwrapSchema(parent)).discriminator === path[path.length - 1];
+}
+
 /**
  * Every leaf field (not an object) with its schema. With `value`, unions follow the option it
  * selects and arrays its elements; without, every option is walked and arrays are leaves.

@@ -42,16 +42,14 @@ function checkHeads({ model }: ExperimentConfig): SemanticProblem[] {
 }
 
 function checkPrimeModulus(task: TaskConfig): SemanticProblem[] {
-  const needsPrime = (op: string) => op === 'a/b' && !isPrime(task.kind === 'text' ? 0 : task.modulus);
-  const explain = (P: number) => `op "a/b" needs a prime modulus (b⁻¹ mod P must exist for every b ≠ 0); task.modulus is ${P}, nearest primes: ${nearestPrimes(P).join(', ')}`;
-  if (task.kind === 'modular' && needsPrime(task.op)) {
-    return [{ path: ['task', 'op'], related: [['task', 'modulus']], message: explain(task.modulus) }];
-  }
-  if (task.kind === 'mixture') {
-    return task.components.flatMap((c, k) => (c.labels === 'op' && needsPrime(c.op)
-      ? [{ path: ['task', 'components', k, 'op'], related: [['task', 'modulus']], message: explain(task.modulus) }] : []));
-  }
-  return [];
+  if (task.kind !== 'modular' && task.kind !== 'mixture') return [];
+  if (isPrime(task.modulus)) return [];
+  const message = `op "a/b" needs a prime modulus (b⁻¹ mod P must exist for every b ≠ 0); task.modulus is ${task.modulus}, nearest primes: ${nearestPrimes(task.modulus).join(', ')}`;
+  const related: PathSegment[][] = [['task', 'modulus']];
+  if (task.kind === 'modular') return task.op === 'a/b' ? [{ path: ['task', 'op'], related, message }] : [];
+  // Random-label components only use the (a, b) pairs, so any modulus will do for them.
+  return task.components.flatMap((c, k) => (c.labels === 'op' && c.op === 'a/b'
+    ? [{ path: ['task', 'components', k, 'op'], related, message }] : []));
 }
 
 function nearestPrimes(n: number): number[] {

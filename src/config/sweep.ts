@@ -2,7 +2,7 @@
 // readable ids; and the config hash that identifies results.
 import { createHash } from 'node:crypto';
 import type { PathSegment } from './errors';
-import { dataSizeSibling, isDataSizePath, parseDottedPath, setAtPath } from './paths';
+import { dataSizeSibling, isDataSizePath, namesDiscriminator, parseDottedPath, setAtPath } from './paths';
 import { ConfigSchema, type ExperimentConfig, type SweepValue } from './schema';
 
 export { resolvedTrainSize } from './trainSize';
@@ -48,14 +48,23 @@ export function axisValueIndices(axes: readonly SweepAxis[], index: number): num
  */
 export function withFieldValue(config: ExperimentConfig, path: readonly PathSegment[], value: SweepValue): Record<string, unknown> {
   const copy = structuredClone(config) as Record<string, unknown>;
-  setAtPath(copy, path, value);
-  if (isDataSizePath(path)) setAtPath(copy, dataSizeSibling(path), undefined);
+  setField(copy, path, value);
   return copy;
 }
 
-/** One run per point of the grid; the configs are re-validated (so defaults of a swept task kind fill in). */
+function setField(target: Record<string, unknown>, path: readonly PathSegment[], value: SweepValue): void {
+  setAtPath(target, path, value);
+  if (isDataSizePath(path)) setAtPath(target, dataSizeSibling(path), undefined);
+}
+
+/**
+ * One run per point of the grid, for a validated config (whose sweep values each passed
+ * validation). Runs are re-parsed only when an axis switches a kind (task.kind), so that the new
+ * kind's defaults fill in: the schema has no cross-field rules, so other runs need no re-parse.
+ */
 export function expandSweep(config: ExperimentConfig): RunPlan[] {
   const axes = sweepAxes(config);
+  const reparse = axes.some((a) => namesDiscriminator(ConfigSchema, a.path, config));
   const labels = axisLabels(axes);
   const total = runCount(config);
   const base: ExperimentConfig = { ...config, sweep: {} };
@@ -63,17 +72,16 @@ export function expandSweep(config: ExperimentConfig): RunPlan[] {
   const runs: RunPlan[] = [];
   for (let index = 0; index < total; index++) {
     const picks = axisValueIndices(axes, index);
-    let run: Record<string, unknown> = base;
+    const run = structuredClone(base) as Record<string, unknown>;
     const params: Record<string, SweepValue> = {};
     axes.forEach((axis, a) => {
-      const value = axis.values[picks[a]];
-      params[axis.key] = value;
-      run = withFieldValue(run as ExperimentConfig, axis.path, value);
+      params[axis.key] = axis.values[picks[a]];
+      setField(run, axis.path, params[axis.key]);
     });
     let id = axes.length === 0 ? 'run' : axes.map((axis, a) => labels[a] + safeToken(params[axis.key])).join('_');
     if (seen.has(id)) id += `_run${index}`;
     seen.add(id);
-    runs.push({ id, index, params, config: axes.length === 0 ? structuredClone(base) : ConfigSchema.parse(run) });
+    runs.push({ id, index, params, config: reparse ? ConfigSchema.parse(run) : (run as ExperimentConfig) });
   }
   return runs;
 }
