@@ -19,7 +19,7 @@ test('imdb: pos = 1, neg = 0, files in id order, <br /> removed, test split read
   const s = loadTextTask(textTask(imdb), dir);
   assert.deepEqual(s.train, { texts: ['Awful', 'Fine film', 'Great.  Loved it'], labels: [0, 1, 1] });
   assert.deepEqual(s.test, { texts: ['Dull', 'Superb'], labels: [0, 1] });
-  assert.deepEqual(s.classes, ['neg', 'pos']);
+  assert.deepEqual(s.classes, ['negative', 'positive']);
 });
 
 test('imdb: absolute paths are used as given; no test folder means no test split', () => {

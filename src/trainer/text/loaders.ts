@@ -47,7 +47,7 @@ function loadImdb(sources: TextSources, read: ReadFile): TextSplits {
   return {
     train: split(sources.train),
     test: sources.test.length > 0 ? split(sources.test) : undefined,
-    classes: ['neg', 'pos'],
+    classes: ['negative', 'positive'],
   };
 }
 
