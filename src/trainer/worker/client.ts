@@ -126,7 +126,8 @@ export function describeExit(code: number | null, signal: NodeJS.Signals | null,
   else if (signal === 'SIGKILL') what = 'was killed (SIGKILL; the system may have run out of memory)';
   else if (signal) what = `was killed by ${signal}`;
   else what = `exited with code ${code} before finishing`;
-  const lastLines = output.trim().split('\n').slice(-8).join('\n');
+  // V8's native stack frames after a fatal error say nothing to a user: keep the message lines.
+  const lastLines = output.trim().split('\n').filter((l) => !/^\s*\d+: 0x[0-9a-f]+|Native stack trace/.test(l)).slice(-8).join('\n');
   return `the sweep worker ${what}` + (lastLines ? `\n--- last output of the worker ---\n${lastLines}` : '');
 }
 
