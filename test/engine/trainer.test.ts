@@ -40,6 +40,20 @@ for (const batchSize of [null, 16]) {
   });
 }
 
+test('one model whose batch is split over 2 threads gets bitwise the same results as on 1', async () => {
+  const big = additionDataset(37);
+  for (const batchSize of [null, 1100]) {
+    const prints: string[] = [];
+    for (const threads of [1, 2]) {
+      const t = await createTrainer(spec(big, modelConfig({ layerNorm: 'post' }), [run(big, 1200, 4)], { threads, batchSize }));
+      await trainFor(t, 5);
+      prints.push(await fingerprint(t));
+      await t.dispose();
+    }
+    assert.equal(prints[0], prints[1]);
+  }
+});
+
 test('models train independently and lower their training loss', async () => {
   const t = await createTrainer(threeRuns());
   const before = await t.evaluate();

@@ -1,5 +1,6 @@
 // Who runs the per-model work of a step: the calling thread, or a pool of worker threads sharing
-// the memory. Jobs are dealt round-robin; a model's result does not depend on where it ran.
+// the memory. The trainer hands each thread its own job list; a model's result does not depend on
+// where its work ran.
 import { Worker } from 'node:worker_threads';
 import { distAsset } from '../../util/assets';
 import type { Backend } from './backend';
@@ -7,11 +8,13 @@ import type { EnginePlan } from './layout';
 import { ModelRunner, type EvalSums } from './runner';
 import { instantiateKernels } from './wasm';
 
-/** One optimizer step of one model: its 1-based step number. */
-export interface TrainJob { model: number; step: number }
+/** Work on one model's 1-based step: gradients of some chunks in a lane, and/or the update. */
+export interface TrainJob { model: number; step: number; chunks: number[] | 'all'; lane: number; update: boolean }
 
 export interface Executor {
-  train(jobs: TrainJob[]): Promise<void>;
+  readonly threads: number;
+  /** Runs jobs[w] on thread w, all threads at once. */
+  train(jobs: TrainJob[][]): Promise<void>;
   evaluate(models: number[]): Promise<EvalSums[]>;
   dispose(): Promise<void>;
 }
@@ -35,7 +38,15 @@ export class Runners {
   }
 
   train(jobs: TrainJob[]): void {
-    for (const j of jobs) this.get(j.model).train(j.step);
+    for (const j of jobs) {
+      const r = this.get(j.model);
+      if (j.chunks !== 'all' || !j.update) {
+        r.gradChunks(j.step, j.chunks === 'all' ? Array.from({ length: r.chunks }, (_, c) => c) : j.chunks, j.lane);
+        if (j.update) r.update(j.step);
+      } else {
+        r.train(j.step);
+      }
+    }
   }
 
   evaluate(models: number[]): EvalSums[] {
@@ -44,8 +55,9 @@ export class Runners {
 }
 
 export class LocalExecutor implements Executor {
+  readonly threads = 1;
   constructor(private readonly runners: Runners) {}
-  async train(jobs: TrainJob[]): Promise<void> { this.runners.train(jobs); }
+  async train(jobs: TrainJob[][]): Promise<void> { this.runners.train(jobs.flat()); }
   async evaluate(models: number[]): Promise<EvalSums[]> { return this.runners.evaluate(models); }
   async dispose(): Promise<void> {}
 }
@@ -68,7 +80,7 @@ class ThreadHandle {
 }
 
 export class ThreadExecutor implements Executor {
-  private constructor(private readonly threads: ThreadHandle[]) {}
+  private constructor(private readonly handles: ThreadHandle[]) {}
 
   static async start(count: number, module: WebAssembly.Module, memory: WebAssembly.Memory, plan: EnginePlan): Promise<ThreadExecutor> {
     const file = distAsset('engine-thread.js');
@@ -79,25 +91,26 @@ export class ThreadExecutor implements Executor {
 
   /** Item k goes to thread k mod T. */
   private deal<T>(items: T[]): T[][] {
-    const out: T[][] = this.threads.map(() => []);
+    const out: T[][] = this.handles.map(() => []);
     items.forEach((x, k) => out[k % out.length].push(x));
     return out;
   }
 
-  async train(jobs: TrainJob[]): Promise<void> {
-    const parts = this.deal(jobs);
-    await Promise.all(this.threads.map((t, w) => (parts[w].length ? t.request({ kind: 'train', jobs: parts[w] }) : null)));
+  get threads(): number { return this.handles.length; }
+
+  async train(jobs: TrainJob[][]): Promise<void> {
+    await Promise.all(this.handles.map((t, w) => (jobs[w]?.length ? t.request({ kind: 'train', jobs: jobs[w] }) : null)));
   }
 
   async evaluate(models: number[]): Promise<EvalSums[]> {
     const parts = this.deal(models);
-    const results = await Promise.all(this.threads.map((t, w) => (parts[w].length ? t.request({ kind: 'evaluate', models: parts[w] }) : [])));
+    const results = await Promise.all(this.handles.map((t, w) => (parts[w].length ? t.request({ kind: 'evaluate', models: parts[w] }) : [])));
     // Undo the dealing: model k came back as item floor(k / T) of thread k mod T.
-    return models.map((_, k) => results[k % this.threads.length][Math.floor(k / this.threads.length)]);
+    return models.map((_, k) => results[k % this.handles.length][Math.floor(k / this.handles.length)]);
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    await Promise.all(this.handles.map((t) => t.worker.terminate()));
   }
 }
 

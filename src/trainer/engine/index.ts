@@ -19,7 +19,8 @@ import { modelDims, type ModelDims } from '../models/dims';
 import { initParams } from '../models/init';
 import { configHash, decodeCheckpoint, encodeCheckpoint, readBlock, writeBlock } from './checkpoint';
 import { LocalExecutor, localRunners, ThreadExecutor, type Executor } from './executor';
-import { planEngine, tensorSlots, type EnginePlan } from './layout';
+import { chunkCount, planEngine, tensorSlots, type EnginePlan } from './layout';
+import type { TrainJob } from './executor';
 import type { EvalSums, SplitSums } from './runner';
 import type { EvalMetrics, LockstepSpec, LockstepTrainer } from './types';
 import { createSharedMemory, kernelModule } from './wasm';
@@ -56,9 +57,16 @@ export interface PreparedEngine {
   f32: Float32Array;
 }
 
-export async function prepareEngine(spec: LockstepSpec): Promise<PreparedEngine> {
+/** Worker threads a trainer uses: the spec's count (default: cores), no more than it can keep busy. */
+function threadCount(spec: LockstepSpec): number {
+  const wanted = Math.max(1, spec.threads ?? availableParallelism());
+  const chunks = Math.max(...spec.runs.map((r) => chunkCount(spec.batchSize === null ? r.trainIdx.length : Math.min(spec.batchSize, r.trainIdx.length))));
+  return Math.min(wanted, spec.runs.length > 1 ? spec.runs.length : chunks);
+}
+
+export async function prepareEngine(spec: LockstepSpec, threads = 1): Promise<PreparedEngine> {
   if (spec.runs.length === 0) throw new Error('createTrainer: no runs');
-  const plan = planEngine(dimsOf(spec), spec.dataset, spec.runs, spec.batchSize, { betas: spec.optimizer.betas, eps: spec.optimizer.eps });
+  const plan = planEngine(dimsOf(spec), spec.dataset, spec.runs, spec.batchSize, { betas: spec.optimizer.betas, eps: spec.optimizer.eps }, threads);
   const memory = createSharedMemory(plan.bytes);
   const module = await kernelModule();
   const views = { i32: new Int32Array(memory.buffer), f32: new Float32Array(memory.buffer), u8: new Uint8Array(memory.buffer) };
@@ -68,8 +76,8 @@ export async function prepareEngine(spec: LockstepSpec): Promise<PreparedEngine>
 }
 
 export async function createTrainer(spec: LockstepSpec): Promise<LockstepTrainer> {
-  const { plan, memory, module, f32 } = await prepareEngine(spec);
-  const threads = Math.max(1, Math.min(spec.threads ?? availableParallelism(), spec.runs.length));
+  const threads = threadCount(spec);
+  const { plan, memory, module, f32 } = await prepareEngine(spec, threads);
   const executor: Executor = threads > 1
     ? await ThreadExecutor.start(threads, module, memory, plan)
     : new LocalExecutor(localRunners(module, memory, plan));
@@ -107,10 +115,30 @@ class Trainer implements LockstepTrainer {
   get step(): number { return Math.max(...this.steps); }
 
   async trainStep(): Promise<void> {
-    const jobs = [];
-    for (let i = 0; i < this.steps.length; i++) if (this.active[i]) jobs.push({ model: i, step: this.steps[i] + 1 });
-    await this.executor.train(jobs);
-    for (const j of jobs) this.steps[j.model] = j.step;
+    const active = this.steps.map((_, i) => i).filter((i) => this.active[i]);
+    const T = this.executor.threads;
+    const perThread = (): TrainJob[][] => Array.from({ length: T }, () => []);
+    const split = active.filter((i) => this.plan.models[i].lanes.length > 1);
+    const whole = active.filter((i) => this.plan.models[i].lanes.length === 1);
+    // Models with several lanes: chunk c runs in lane c mod L on thread c mod L, then one update each.
+    if (split.length) {
+      const grads = perThread(), updates = perThread();
+      for (const i of split) {
+        const L = this.plan.models[i].lanes.length, chunks = this.plan.models[i].chunkGrads.length, step = this.steps[i] + 1;
+        for (let l = 0; l < L; l++) {
+          const mine = Array.from({ length: chunks }, (_, c) => c).filter((c) => c % L === l);
+          grads[l].push({ model: i, step, chunks: mine, lane: l, update: false });
+        }
+      }
+      await this.executor.train(grads);
+      split.forEach((i, k) => updates[k % T].push({ model: i, step: this.steps[i] + 1, chunks: [], lane: 0, update: true }));
+      await this.executor.train(updates);
+    }
+    // The others: whole steps, dealt round-robin.
+    const jobs = perThread();
+    whole.forEach((i, k) => jobs[k % T].push({ model: i, step: this.steps[i] + 1, chunks: 'all', lane: 0, update: true }));
+    if (whole.length) await this.executor.train(jobs);
+    for (const i of active) this.steps[i]++;
   }
 
   async evaluate(): Promise<EvalMetrics[]> {

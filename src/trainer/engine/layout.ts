@@ -1,8 +1,13 @@
 // Where everything lives in the shared memory. The dataset (tokens, labels, components) is stored
-// once; each model then gets its own arena: parameters, gradients, AdamW m and v (four blocks with
-// the same internal layout, every tensor padded to 16 bytes), its train/validation index lists,
-// activation buffers and per-example loss outputs. The plan is plain data, so it can be posted to
-// worker threads, which address the same memory with it.
+// once; each model then gets its own arena: parameters, gradients, AdamW m and v (blocks with the
+// same internal layout, every tensor padded to 16 bytes), its train/validation index lists, and
+// one or more "lanes" of activation buffers.
+//
+// A batch is processed in chunks of CHUNK_ROWS rows; chunk c accumulates its gradient into its own
+// block (chunk 0 into `grads`), and the blocks are summed in chunk order before AdamW. Chunking is
+// fixed by the spec, so results are the same bit for bit however chunks are spread over threads:
+// with fewer models than threads, a model's chunks run in several lanes (one per thread) at once.
+// The plan is plain data, so it can be posted to worker threads, which address the same memory.
 import type { Dataset } from '../tasks/types';
 import type { ModelDims } from '../models/dims';
 import type { NetworkKind, Tensors } from '../models/network';
@@ -14,24 +19,33 @@ import type { Ptr } from './backend';
 import type { ModelRunSpec } from './types';
 import { RESERVED_BYTES } from './wasm';
 
-/** Largest evaluation chunk, in examples (evaluation walks the splits in chunks of the batch capacity). */
-const EVAL_CHUNK = 2048;
+/** Rows per chunk of a batch (training) or of a split (evaluation). */
+export const CHUNK_ROWS = 512;
 
 export interface TensorSlot { name: string; shape: number[]; size: number; /** Bytes from the start of a block. */ offset: number }
+
+/** One set of activation buffers: what a thread needs to run a chunk of a model. */
+export interface Lane {
+  buffers: Tensors; scratch: Ptr;
+  /** Per-example loss and correctness (f32) of the lane's last forward pass. */
+  loss: Ptr; correct: Ptr;
+}
 
 export interface ModelPlan {
   tensors: TensorSlot[];
   /** Floats per block (params, grads, m, v), padding included. */
   blockFloats: number;
   params: Ptr; grads: Ptr; adamM: Ptr; adamV: Ptr;
-  buffers: Tensors; scratch: Ptr;
-  /** Rows the buffers hold: the largest batch, and the evaluation chunk. */
+  /** Gradient block of each chunk of a training batch; chunkGrads[0] is grads. */
+  chunkGrads: Ptr[];
+  /** Rows a lane holds. */
   cap: number;
+  lanes: Lane[];
+  /** Lane 0's buffers and outputs (what a single-lane user needs). */
+  buffers: Tensors; scratch: Ptr; loss: Ptr; correct: Ptr;
   trainIdx: Ptr; trainCount: number; valIdx: Ptr; valCount: number;
   /** Minibatch indices (i32), written each step; unused for full batch. */
   batchIdx: Ptr; batchSize: number | null;
-  /** Per-example loss and correctness (f32) of the last forward pass. */
-  loss: Ptr; correct: Ptr;
   run: { seed: number; lr: number; weightDecay: number; warmupSteps: number };
 }
 
@@ -61,8 +75,21 @@ export function tensorSlots(dims: ModelDims): { tensors: TensorSlot[]; blockFloa
   return { tensors, blockFloats: floats };
 }
 
+/** Rows of one training step. */
+function batchRows(trainCount: number, batchSize: number | null): number {
+  return batchSize === null ? trainCount : Math.min(batchSize, trainCount);
+}
+
+export function chunkCount(rows: number): number {
+  return Math.max(1, Math.ceil(rows / CHUNK_ROWS));
+}
+
+/**
+ * `threads` only decides how many lanes a model gets (enough for its chunks to use idle threads
+ * when models are fewer than threads); it never changes what is computed.
+ */
 export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[], batchSize: number | null,
-  optimizer: { betas: [number, number]; eps: number }): EnginePlan {
+  optimizer: { betas: [number, number]; eps: number }, threads = 1): EnginePlan {
   const arena = new Arena(RESERVED_BYTES);
   const inputs = arena.alloc(data.count * data.seqLen);
   const labels = arena.alloc(data.count);
@@ -71,18 +98,22 @@ export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[],
   const { tensors, blockFloats } = tensorSlots(dims);
   const models = runs.map((run): ModelPlan => {
     const trainCount = run.trainIdx.length, valCount = run.valIdx.length;
-    const rows = batchSize === null ? trainCount : Math.min(batchSize, trainCount);
-    const cap = Math.max(1, rows, Math.min(EVAL_CHUNK, Math.max(trainCount, valCount)));
+    const rows = batchRows(trainCount, batchSize);
+    const chunks = chunkCount(rows);
+    const cap = Math.max(1, Math.min(CHUNK_ROWS, Math.max(rows, trainCount, valCount)));
     const block = (): Ptr => arena.alloc(blockFloats);
     const params = block(), grads = block(), adamM = block(), adamV = block();
-    const buffers: Tensors = {};
-    for (const [name, size] of Object.entries(kind.bufferSizes(dims, cap))) buffers[name] = arena.alloc(size);
+    const chunkGrads = [grads, ...Array.from({ length: chunks - 1 }, block)];
+    const laneCount = runs.length < threads ? Math.min(threads, chunks) : 1;
+    const lanes = Array.from({ length: laneCount }, (): Lane => {
+      const buffers: Tensors = {};
+      for (const [name, size] of Object.entries(kind.bufferSizes(dims, cap))) buffers[name] = arena.alloc(size);
+      return { buffers, scratch: arena.alloc(kind.scratchSize(dims)), loss: arena.alloc(cap), correct: arena.alloc(cap) };
+    });
     return {
-      tensors, blockFloats, params, grads, adamM, adamV, buffers,
-      scratch: arena.alloc(kind.scratchSize(dims)), cap,
+      tensors, blockFloats, params, grads, adamM, adamV, chunkGrads, cap, lanes, ...lanes[0],
       trainIdx: arena.alloc(trainCount), trainCount, valIdx: arena.alloc(valCount), valCount,
       batchIdx: arena.alloc(batchSize === null ? 0 : rows), batchSize: batchSize === null || batchSize >= trainCount ? null : batchSize,
-      loss: arena.alloc(cap), correct: arena.alloc(cap),
       run: { seed: run.seed, lr: run.lr, weightDecay: run.weightDecay, warmupSteps: run.warmupSteps },
     };
   });

@@ -1,10 +1,11 @@
 // Trains and evaluates one model of the plan: the per-model work of a lock-step step. It runs in
-// whichever thread the model was handed to; everything it touches is the model's own arena (and
-// the read-only dataset), so the result does not depend on the thread.
-import type { Network } from '../models/network';
+// whichever thread the work was handed to; everything it touches is the model's own arena (and
+// the read-only dataset), and the chunking is fixed by the plan, so results do not depend on the
+// thread. A step is gradChunks (any split of the chunks over lanes) followed by update.
+import type { Network, Tensors } from '../models/network';
 import type { Backend } from './backend';
 import { BatchSchedule } from './batches';
-import { networkKind, tensorPtrs, type EnginePlan, type ModelPlan } from './layout';
+import { CHUNK_ROWS, networkKind, tensorPtrs, type EnginePlan, type ModelPlan } from './layout';
 
 export interface SplitSums { loss: number; correct: number; count: number }
 
@@ -23,7 +24,8 @@ export function learningRate(run: ModelPlan['run'], t: number): number {
 
 export class ModelRunner {
   private readonly model: ModelPlan;
-  private readonly net: Network;
+  private readonly nets: Network[];
+  private readonly chunkGrads: Tensors[];
   private readonly schedule: BatchSchedule | null;
   private readonly i32: Int32Array;
   private readonly f32: Float32Array;
@@ -31,49 +33,75 @@ export class ModelRunner {
 
   constructor(private readonly backend: Backend, private readonly plan: EnginePlan, index: number) {
     const m = (this.model = plan.models[index]);
-    this.net = networkKind(plan.dims).create({
-      kernels: backend.kernels, dims: plan.dims, params: tensorPtrs(m, m.params), grads: tensorPtrs(m, m.grads),
-      buffers: m.buffers, scratch: m.scratch,
-    });
+    const params = tensorPtrs(m, m.params);
+    this.nets = m.lanes.map((lane) => networkKind(plan.dims).create({
+      kernels: backend.kernels, dims: plan.dims, params, buffers: lane.buffers, scratch: lane.scratch,
+    }));
+    this.chunkGrads = m.chunkGrads.map((block) => tensorPtrs(m, block));
     this.schedule = m.batchSize === null ? null : new BatchSchedule(m.run.seed, m.trainCount, m.batchSize);
     const buf = backend.memory.buffer;
     this.i32 = new Int32Array(buf); this.f32 = new Float32Array(buf); this.u8 = new Uint8Array(buf);
   }
 
-  /** Rows of 0-based step `step`: the whole train set, or this step's minibatch. */
-  private batch(step: number): { idx: number; n: number } {
-    const m = this.model;
-    if (!this.schedule) return { idx: m.trainIdx, n: m.trainCount };
-    const pos = this.schedule.positions(step);
-    const train = m.trainIdx >> 2, out = m.batchIdx >> 2;
-    for (let j = 0; j < pos.length; j++) this.i32[out + j] = this.i32[train + pos[j]];
-    return { idx: m.batchIdx, n: pos.length };
+  get chunks(): number { return this.model.chunkGrads.length; }
+
+  /** Rows of a training step. */
+  private batchRows(): number {
+    return this.model.batchSize ?? this.model.trainCount;
   }
 
-  /** Forward, backward and AdamW for 1-based step t. */
-  train(t: number): void {
+  /** Index list of chunk c of 0-based step `step` (a minibatch chunk is written here first). */
+  private chunkIdx(step: number, c: number, n: number): number {
+    const m = this.model;
+    if (!this.schedule) return m.trainIdx + c * CHUNK_ROWS * 4;
+    const pos = this.schedule.positions(step).subarray(c * CHUNK_ROWS, c * CHUNK_ROWS + n);
+    const train = m.trainIdx >> 2, out = (m.batchIdx >> 2) + c * CHUNK_ROWS;
+    for (let j = 0; j < n; j++) this.i32[out + j] = this.i32[train + pos[j]];
+    return m.batchIdx + c * CHUNK_ROWS * 4;
+  }
+
+  /** Gradients of the given chunks of 1-based step t, each into its own block, using lane `lane`. */
+  gradChunks(t: number, chunks: number[], lane: number): void {
+    const rows = this.batchRows();
+    for (const c of chunks) {
+      const n = Math.min(CHUNK_ROWS, rows - c * CHUNK_ROWS);
+      this.chunkGradient(this.chunkIdx(t - 1, c, n), n, 1 / rows, c, lane);
+    }
+  }
+
+  /** Sums the chunk gradients in chunk order and takes the AdamW step t. */
+  update(t: number): void {
     const k = this.backend.kernels, m = this.model;
-    const { idx, n } = this.batch(t - 1);
-    this.forward(idx, n, true);
-    k.zero(m.grads, m.blockFloats);
-    this.net.backward(this.plan.inputs, idx, n);
+    for (let c = 1; c < m.chunkGrads.length; c++) k.add(m.grads, m.grads, m.chunkGrads[c], m.blockFloats);
     k.adamw(m.params, m.grads, m.adamM, m.adamV, m.blockFloats, learningRate(m.run, t), m.run.weightDecay,
       this.plan.betas[0], this.plan.betas[1], this.plan.eps, t);
   }
 
-  /** Forward and loss over n examples at idx; with grad, leaves dlogits (of the mean loss) in place. */
-  forward(idx: number, n: number, grad: boolean): void {
-    const m = this.model;
-    this.net.forward(this.plan.inputs, idx, n);
-    const logits = this.net.logits;
-    this.backend.kernels.softmaxCrossEntropy(logits, this.plan.labels, idx, n, this.plan.dims.C, grad ? logits : 0, 1 / n, m.loss, m.correct);
+  /** Step t, all on this thread. */
+  train(t: number): void {
+    this.gradChunks(t, Array.from({ length: this.chunks }, (_, c) => c), 0);
+    this.update(t);
   }
 
-  /** Gradients of the mean loss over n examples at idx (for tests), left in the grads block. */
+  /** Gradient of scale · (loss sum over n examples at idx) into chunk block c. */
+  private chunkGradient(idx: number, n: number, scale: number, c: number, lane: number): void {
+    const m = this.model;
+    this.forward(idx, n, true, lane, scale);
+    this.backend.kernels.zero(m.chunkGrads[c], m.blockFloats);
+    this.nets[lane].backward(this.plan.inputs, idx, n, this.chunkGrads[c]);
+  }
+
+  /** Forward and loss over n ≤ cap examples at idx; with grad, leaves dlogits of (loss sum · scale) in place. */
+  forward(idx: number, n: number, grad: boolean, lane = 0, scale = 1 / n): void {
+    const net = this.nets[lane], out = this.model.lanes[lane];
+    net.forward(this.plan.inputs, idx, n);
+    this.backend.kernels.softmaxCrossEntropy(net.logits, this.plan.labels, idx, n, this.plan.dims.C,
+      grad ? net.logits : 0, scale, out.loss, out.correct);
+  }
+
+  /** Gradient of the mean loss over n ≤ cap examples at idx, left in the grads block (for tests). */
   gradients(idx: number, n: number): void {
-    this.forward(idx, n, true);
-    this.backend.kernels.zero(this.model.grads, this.model.blockFloats);
-    this.net.backward(this.plan.inputs, idx, n);
+    this.chunkGradient(idx, n, 1 / n, 0, 0);
   }
 
   evaluate(): EvalSums {
@@ -85,14 +113,14 @@ export class ModelRunner {
   }
 
   private evalSplit(idx: number, count: number): [SplitSums, SplitSums[]] {
-    const m = this.model;
+    const m = this.model, out = m.lanes[0];
     const total = emptySums();
     const parts = Array.from({ length: this.plan.componentCount }, emptySums);
     for (let start = 0; start < count; start += m.cap) {
       const n = Math.min(m.cap, count - start);
       this.forward(idx + start * 4, n, false);
       for (let j = 0; j < n; j++) {
-        const loss = this.f32[(m.loss >> 2) + j], correct = this.f32[(m.correct >> 2) + j];
+        const loss = this.f32[(out.loss >> 2) + j], correct = this.f32[(out.correct >> 2) + j];
         const part = parts[this.u8[this.plan.component + this.i32[(idx >> 2) + start + j]]];
         total.loss += loss; total.correct += correct; total.count++;
         part.loss += loss; part.correct += correct; part.count++;

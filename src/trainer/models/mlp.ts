@@ -1,7 +1,7 @@
 // The MLP over concatenated embeddings (docs/models.md): x = concat_s tok[t_s], logits = act(x W1 + b1) Wu + bu.
 import { ACT, type Ptr } from '../engine/backend';
 import type { ModelDims } from './dims';
-import type { Network, NetworkKind, NetworkParts } from './network';
+import type { Network, NetworkKind, NetworkParts, Tensors } from './network';
 
 export const mlp: NetworkKind = {
   bufferSizes: ({ S, d, F, C }: ModelDims, cap: number) => ({
@@ -29,8 +29,8 @@ class Mlp implements Network {
     k.biasAct(b.logits, w['unembed.b'], b.logits, n, C, ACT.identity);
   }
 
-  backward(inputs: Ptr, idx: Ptr, n: number): void {
-    const { kernels: k, dims: { S, d, F, C }, params: w, grads: g, buffers: b, scratch } = this.p;
+  backward(inputs: Ptr, idx: Ptr, n: number, g: Tensors): void {
+    const { kernels: k, dims: { S, d, F, C }, params: w, buffers: b, scratch } = this.p;
     k.biasActBackward(b.logits, b.logits, b.logits, g['unembed.b'], n, C, ACT.identity);
     k.matmulTN(b.Y1, b.logits, g['unembed.w'], n, F, C, true);
     k.matmulNT(b.logits, w['unembed.w'], b.dY1, n, C, F, false, scratch);

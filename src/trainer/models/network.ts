@@ -10,8 +10,6 @@ export interface NetworkParts {
   kernels: Kernels;
   dims: ModelDims;
   params: Tensors;
-  /** Gradients, same names; zeroed by the caller before backward (every op accumulates into them). */
-  grads: Tensors;
   /** Activation buffers, by the names of the kind's bufferSizes(). */
   buffers: Tensors;
   /** Room for the transpose of the largest weight matrix. */
@@ -23,7 +21,8 @@ export interface Network {
   readonly logits: Ptr;
   /** inputs: the dataset's tokens [count, S]; idx: n example indices (i32). */
   forward(inputs: Ptr, idx: Ptr, n: number): void;
-  backward(inputs: Ptr, idx: Ptr, n: number): void;
+  /** Accumulates into grads (same names as the params), which the caller zeroes first. */
+  backward(inputs: Ptr, idx: Ptr, n: number, grads: Tensors): void;
 }
 
 export interface NetworkKind {

@@ -3,7 +3,7 @@
 // and the loss run on the last position only (same loss and gradients for one layer).
 import { ACT, type Ptr } from '../engine/backend';
 import type { ModelDims } from './dims';
-import type { Network, NetworkKind, NetworkParts } from './network';
+import type { Network, NetworkKind, NetworkParts, Tensors } from './network';
 
 export const transformer: NetworkKind = {
   bufferSizes({ S, d, H, F, C, layerNorm }: ModelDims, cap: number) {
@@ -76,8 +76,8 @@ class Transformer implements Network {
     k.matmul(r, w['unembed.w'], b.logits, n, d, C, false);
   }
 
-  backward(inputs: Ptr, idx: Ptr, n: number): void {
-    const { kernels: k, dims: { S, d, H, F, C }, params: w, grads: g, buffers: b, scratch } = this.p;
+  backward(inputs: Ptr, idx: Ptr, n: number, g: Tensors): void {
+    const { kernels: k, dims: { S, d, H, F, C }, params: w, buffers: b, scratch } = this.p;
     const { A, u, r } = this.streams();
     const dh = d / H;
     // Unembedding and the final LayerNorm.
