@@ -41,7 +41,7 @@ const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', target:
 const builds = [
   ...node.filter(([src]) => existsSync(join(root, src))).map(([src, out]) => ({
     ...common, entryPoints: [join(root, src)], outfile: join(dist, out),
-    platform: 'node', format: 'cjs', mainFields: ['module', 'main'], external: ['vscode', 'webgpu', 'bullmq', 'ioredis'],
+    platform: 'node', format: 'cjs', mainFields: ['module', 'main'], external: ['vscode', 'webgpu'],
   })),
   ...browser.map(([src, out]) => ({
     ...common, entryPoints: [join(root, src)], outfile: join(dist, out),
