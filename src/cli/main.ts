@@ -1,6 +1,7 @@
 // `grok <command> [args]`: the headless CLI. Each command lives in its own module and is listed
 // in COMMANDS; `grok --help` and `grok <command> --help` print the usage from that table.
 import { validateCommand } from './validate';
+import { reportCommand } from './report';
 import { sweepCommand } from './sweep';
 import { resumeCommand } from './resume';
 import { statusCommand } from './status';
@@ -18,6 +19,7 @@ export interface CliCommand {
 // Commands of other issues (sweep, resume, status, export, report, worker) are added here.
 const COMMANDS: Record<string, CliCommand> = {
   validate: validateCommand,
+  report: reportCommand,
   sweep: sweepCommand,
   resume: resumeCommand,
   status: statusCommand,
