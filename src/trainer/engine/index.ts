@@ -91,6 +91,7 @@ function writeData(views: { i32: Int32Array; u8: Uint8Array }, plan: EnginePlan,
   views.u8.set(data.component, plan.component);
   spec.runs.forEach((run, i) => {
     const m = plan.models[i];
+    if (run.trainIdx.length === 0) throw new Error(`run ${i}: no training examples`);
     for (const ix of [run.trainIdx, run.valIdx]) {
       for (const e of ix) if (e < 0 || e >= data.count) throw new Error(`run ${i}: example index ${e} outside the dataset`);
     }
