@@ -1,0 +1,193 @@
+// The LockstepTrainer of the GPU backend. The device lives in a worker thread (thread.ts), which
+// keeps parameters and AdamW state on the GPU; this side keeps the step counts, turns the
+// device's sums into EvalMetrics, and encodes/decodes checkpoints. saveCheckpoint stays
+// synchronous (the sweep calls it between steps): it blocks on Atomics.wait until the GPU thread
+// has read the model's blocks back into shared memory.
+import { Worker } from 'node:worker_threads';
+import { distAsset } from '../../../util/assets';
+import { modelDims, type ModelDims } from '../../models/dims';
+import { configHash, decodeCheckpoint, encodeCheckpoint } from '../checkpoint';
+import { tensorSlots, type TensorSlot } from '../layout';
+import type { EvalMetrics, LockstepSpec, LockstepTrainer } from '../types';
+import type { GpuStats } from './host';
+import { READ_DONE, READ_HEADER, READ_PENDING, type GpuInit, type GpuReply, type GpuRequest, type GpuSelect } from './protocol';
+
+/** How long saveCheckpoint waits for the GPU thread before giving up. */
+const READ_TIMEOUT_MS = 10 * 60_000;
+
+type Pending = { resolve: (r: GpuReply) => void; reject: (e: Error) => void };
+type Request = GpuRequest extends infer R ? (R extends GpuRequest ? Omit<R, 'id'> : never) : never;
+
+class GpuThread {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Why the thread can no longer answer, once it cannot. */
+  failure: string | null = null;
+
+  constructor(readonly worker: Worker) {
+    worker.on('message', (r: GpuReply) => {
+      const p = this.pending.get(r.id);
+      this.pending.delete(r.id);
+      if (!p) { if (!r.ok) this.failure ??= r.error; return; } // a request nobody awaits (write)
+      p.resolve(r);
+    });
+    const fail = (why: string): void => {
+      this.failure ??= why;
+      for (const p of this.pending.values()) p.reject(new Error(why));
+      this.pending.clear();
+    };
+    worker.on('error', (e) => fail(`GPU thread failed: ${e.message}`));
+    worker.on('exit', (code) => fail(`GPU thread exited (code ${code})`));
+  }
+
+  post(msg: Request): number {
+    if (this.failure) throw new Error(this.failure);
+    const id = this.nextId++;
+    this.worker.postMessage({ ...msg, id } as GpuRequest);
+    return id;
+  }
+
+  async request(msg: Request): Promise<GpuReply & { ok: true }> {
+    const id = this.post(msg);
+    const reply = await new Promise<GpuReply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    if (!reply.ok) throw new Error(reply.error);
+    return reply;
+  }
+}
+
+export class GpuTrainer implements LockstepTrainer {
+  private readonly steps: number[];
+  private readonly active: boolean[];
+  private readonly hash: string;
+  private readonly dims: ModelDims;
+  private readonly tensors: TensorSlot[];
+  private readonly blockFloats: number;
+  /** Examples per component, per model and split (the device returns sums). */
+  private readonly counts: { train: number[]; val: number[] }[];
+
+  constructor(private readonly spec: LockstepSpec, private readonly thread: GpuThread, readonly description: string) {
+    this.steps = spec.runs.map(() => 0);
+    this.active = spec.runs.map(() => true);
+    this.hash = spec.configHash ?? configHash(spec.model);
+    this.dims = modelDims(spec.model, spec.dataset);
+    ({ tensors: this.tensors, blockFloats: this.blockFloats } = tensorSlots(this.dims));
+    const comps = Math.max(1, spec.dataset.componentNames.length);
+    const count = (idx: Int32Array): number[] => {
+      const c = new Array<number>(comps).fill(0);
+      for (const e of idx) c[spec.dataset.component[e]]++;
+      return c;
+    };
+    this.counts = spec.runs.map((r) => ({ train: count(r.trainIdx), val: count(r.valIdx) }));
+  }
+
+  get modelCount(): number { return this.spec.runs.length; }
+  get step(): number { return Math.max(...this.steps); }
+
+  async trainStep(): Promise<void> {
+    const jobs = [];
+    for (let i = 0; i < this.steps.length; i++) if (this.active[i]) jobs.push({ model: i, step: this.steps[i] + 1 });
+    if (jobs.length) await this.thread.request({ kind: 'train', jobs });
+    for (const j of jobs) this.steps[j.model] = j.step;
+  }
+
+  async evaluate(): Promise<EvalMetrics[]> {
+    const reply = await this.thread.request({ kind: 'evaluate', models: this.spec.runs.map((_, i) => i) });
+    return reply.stats!.map((s, i) => this.metrics(i, s));
+  }
+
+  private metrics(i: number, s: GpuStats): EvalMetrics {
+    const names = this.spec.dataset.componentNames;
+    const c = this.counts[i];
+    const mean = (sums: number[], count: number): { loss: number; acc: number } =>
+      (count === 0 ? { loss: NaN, acc: NaN } : { loss: sums[0] / count, acc: sums[1] / count });
+    const total = (parts: number[][]): number[] => parts.reduce((a, p) => [a[0] + p[0], a[1] + p[1]], [0, 0]);
+    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+    const train = mean(total(s.train), sum(c.train)), val = mean(total(s.val), sum(c.val));
+    const norms: Record<string, number> = {};
+    this.tensors.forEach((t, k) => { norms[t.name] = Math.sqrt(s.squares[k]); });
+    const out: EvalMetrics = {
+      step: this.steps[i], trainLoss: train.loss, trainAcc: train.acc, valLoss: val.loss, valAcc: val.acc,
+      weightNorm: Math.sqrt(sum(s.squares)), norms,
+    };
+    if (names.length > 1) {
+      out.components = Object.fromEntries(names.map((name, k) => [name, { train: mean(s.train[k], c.train[k]), val: mean(s.val[k], c.val[k]) }]));
+    }
+    return out;
+  }
+
+  deactivate(i: number): void {
+    this.checkIndex(i);
+    this.active[i] = false;
+  }
+
+  saveCheckpoint(i: number): Uint8Array {
+    this.checkIndex(i);
+    const n = this.blockFloats;
+    const sab = new SharedArrayBuffer(READ_HEADER + Math.max(3 * n * 4, 4096));
+    const head = new Int32Array(sab, 0, 2);
+    this.thread.post({ kind: 'read', model: i, sab });
+    const start = Date.now();
+    while (Atomics.load(head, 0) === READ_PENDING) {
+      Atomics.wait(head, 0, READ_PENDING, 1000);
+      if (Date.now() - start > READ_TIMEOUT_MS) throw new Error(`GPU thread did not return model ${i}'s checkpoint within ${READ_TIMEOUT_MS / 1000} s`);
+    }
+    if (Atomics.load(head, 0) !== READ_DONE) {
+      throw new Error(`saveCheckpoint(${i}): ${new TextDecoder().decode(new Uint8Array(sab, READ_HEADER, Atomics.load(head, 1)).slice())}`);
+    }
+    const all = new Float32Array(sab, READ_HEADER, 3 * n);
+    const block = (k: number): Map<string, Float32Array> =>
+      new Map(this.tensors.map((t) => [t.name, all.slice(k * n + t.offset / 4, k * n + t.offset / 4 + t.size)]));
+    return encodeCheckpoint(this.dims, this.tensors, { step: this.steps[i], params: block(0), adamM: block(1), adamV: block(2) }, this.hash);
+  }
+
+  loadCheckpoint(i: number, bytes: Uint8Array): void {
+    this.checkIndex(i);
+    const state = decodeCheckpoint(this.dims, this.tensors, bytes);
+    const n = this.blockFloats;
+    const blocks = new Float32Array(3 * n);
+    [state.params, state.adamM, state.adamV].forEach((map, k) => {
+      if (map) for (const t of this.tensors) blocks.set(map.get(t.name)!, k * n + t.offset / 4);
+    });
+    // Queued in order before any later request; a failure surfaces on the next one.
+    this.thread.post({ kind: 'write', model: i, blocks });
+    this.steps[i] = state.step;
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      if (!this.thread.failure) await this.thread.request({ kind: 'dispose' });
+    } finally {
+      await this.thread.worker.terminate();
+    }
+  }
+
+  private checkIndex(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.steps.length) throw new Error(`no model ${i} (of ${this.steps.length})`);
+  }
+}
+
+/** Set when an 'auto' probe found no GPU: later 'auto' trainers of this process skip the probe. */
+let noGpu: string | null = null;
+
+/**
+ * A GPU trainer for the spec, or null when `select.pref` is 'auto' and there is no GPU adapter
+ * (the caller then uses the CPU engine). With 'gpu' a missing adapter is an error saying what was tried.
+ */
+export async function createGpuTrainer(spec: LockstepSpec, select: GpuSelect): Promise<GpuTrainer | null> {
+  if (select.pref === 'auto' && noGpu !== null) return null;
+  process.env.EGL_PLATFORM ??= 'surfaceless'; // for Mesa's EGL, read from the C environment by the GPU thread
+  const thread = new GpuThread(new Worker(distAsset('gpu-thread.js')));
+  let init: GpuInit;
+  try {
+    init = (await thread.request({ kind: 'init', spec, select })).init!;
+  } catch (e) {
+    await thread.worker.terminate();
+    throw e;
+  }
+  if (init.kind === 'cpu') {
+    noGpu = init.reason;
+    await thread.worker.terminate();
+    return null;
+  }
+  return new GpuTrainer(spec, thread, init.description);
+}
