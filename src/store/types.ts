@@ -15,7 +15,15 @@ export type RunStatus = 'pending' | 'running' | 'done' | 'stopped' | 'failed';
 /** Status of a whole sweep (additive): stopped = cancelled with partial results kept. */
 export type SweepStatus = 'running' | 'done' | 'stopped' | 'failed';
 
-/** manifest.json: written once when the sweep directory is created. */
+/** The adaptive search's state per group: the bracket [lo, hi] around the critical data size. */
+export interface SearchSummary {
+  axis: string;
+  epsilon: number;
+  done: boolean;
+  groups: Array<{ params: RunParams; lo: number; hi: number; phase: 'bracket' | 'bisect' | 'done'; probes: number; estimate: CriticalDataSize | null }>;
+}
+
+/** manifest.json: written when the sweep directory is created (an adaptive search appends its probe runs as it plans them). */
 export interface Manifest {
   name: string;
   configHash: string;
@@ -62,6 +70,8 @@ export interface Summary {
   updatedAt: string;
   /** Additive: the sweep's state when this file was written. */
   status?: SweepStatus;
+  /** Additive: the adaptive critical-data-size search, when the config has `search`. */
+  search?: SearchSummary;
   runs: RunSummary[];
   criticalDataSize: CriticalDataSize[];
   memorizationCapacity: Array<{ group: RunParams; value: number | null; kind: string }>;

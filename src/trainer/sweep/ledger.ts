@@ -3,7 +3,7 @@
 // at most once a second while training and always at the start and end of a batch.
 import { analysisOptionsOf, summarize, summarizeRun, type RunWithHistory } from '../../analysis';
 import { readRunMetrics, readRunStatus } from '../../store/reader';
-import type { EvalRecord, Manifest, RunStatus, RunSummary, SweepStatus } from '../../store/types';
+import type { EvalRecord, Manifest, RunParams, RunStatus, RunSummary, SearchSummary, SweepStatus } from '../../store/types';
 import type { SweepStore } from '../../store/writer';
 
 const SUMMARY_INTERVAL_MS = 1000;
@@ -14,20 +14,34 @@ export class RunLedger {
   private readonly runs = new Map<string, RunWithHistory>();
   private dirty = false;
   private lastWrite = 0;
+  private search: SearchSummary | undefined;
 
   constructor(private readonly store: SweepStore, private readonly manifest: Manifest) {
-    for (const { id, params } of manifest.runs) {
-      const saved = readRunStatus(store.dir, id);
-      const run: RunWithHistory = { id, params, status: saved?.status ?? 'pending', history: readRunMetrics(store.dir, id) };
-      if (saved?.stopReason) run.stopReason = saved.stopReason;
-      if (saved?.error) run.error = saved.error;
-      // 'running' on disk is a session that died: the run was interrupted.
-      if (run.status === 'running') Object.assign(run, { status: 'stopped', stopReason: 'interrupted' });
-      this.runs.set(id, run);
+    for (const { id, params } of manifest.runs) this.load(id, params);
+  }
+
+  /** Runs planned after the start (adaptive search probes): added to the manifest. Known ids are skipped. */
+  addRuns(runs: Array<{ id: string; params: RunParams }>): number {
+    const added = runs.filter((r) => !this.runs.has(r.id));
+    if (added.length === 0) return 0;
+    for (const { id, params } of added) {
+      this.manifest.runs.push({ id, params });
+      this.load(id, params);
     }
+    this.store.writeManifest(this.manifest);
+    this.dirty = true;
+    return added.length;
+  }
+
+  setSearch(search: SearchSummary): void {
+    this.search = search;
+    this.dirty = true;
   }
 
   status(id: string): RunStatus { return this.get(id).status; }
+
+  /** Validation accuracy of the run's last eval (null before its first). */
+  finalValAcc(id: string): number | null { return this.get(id).history.at(-1)?.valAcc ?? null; }
 
   /** The run's evals so far; the batch appends to this array as it records. */
   history(id: string): EvalRecord[] { return this.get(id).history as EvalRecord[]; }
@@ -63,9 +77,20 @@ export class RunLedger {
     this.store.writeSummary({
       ...summarize(runs, this.manifest.config, { configHash: this.manifest.configHash, updatedAt: new Date(now).toISOString() }),
       status,
+      ...(this.search ? { search: this.search } : {}),
     });
     this.dirty = false;
     this.lastWrite = now;
+  }
+
+  private load(id: string, params: RunParams): void {
+    const saved = readRunStatus(this.store.dir, id);
+    const run: RunWithHistory = { id, params, status: saved?.status ?? 'pending', history: readRunMetrics(this.store.dir, id) };
+    if (saved?.stopReason) run.stopReason = saved.stopReason;
+    if (saved?.error) run.error = saved.error;
+    // 'running' on disk is a session that died: the run was interrupted.
+    if (run.status === 'running') Object.assign(run, { status: 'stopped', stopReason: 'interrupted' });
+    this.runs.set(id, run);
   }
 
   private get(id: string): RunWithHistory {

@@ -15,6 +15,7 @@ import type { PlannedRun } from './schedule';
 export interface OpenedSweep {
   store: SweepStore;
   manifest: Manifest;
+  /** The grid (for a search: its groups x seeds, the search axis left out). */
   runs: PlannedRun[];
   /** True when the directory already held this sweep. */
   resumed: boolean;
@@ -26,7 +27,9 @@ export async function openSweep(options: SweepOptions, deps: SweepDeps): Promise
   if (options.device === 'gpu') throw new UserError('--device gpu: no GPU backend in this build (use --device cpu or auto)');
   const { config, configPath, outDir } = await resolveConfig(options, deps);
   const configHash = deps.configHash(config);
+  // A grid trains every run; an adaptive search plans its runs as it goes (see search.ts).
   const runs = deps.expand(config);
+  const planned = config.search ? [] : runs;
   let movedAside: string | null = null;
   if (isSweepDir(outDir)) {
     const old = readManifest(outDir);
@@ -46,7 +49,7 @@ export async function openSweep(options: SweepOptions, deps: SweepDeps): Promise
   }
   const manifest: Manifest = {
     name: config.name, configHash, config, configPath,
-    runs: runs.map((r) => ({ id: r.id, params: r.params })),
+    runs: planned.map((r) => ({ id: r.id, params: r.params })),
     createdAt: new Date().toISOString(),
   };
   const store = new SweepStore(outDir);

@@ -10,7 +10,14 @@ export class ProgressMeter {
   private windowStart = Date.now();
   private windowSteps = 0;
 
-  constructor(public runsTotal: number, public runsDone: number, private remainingSteps: number) {}
+  private remainingSteps = 0;
+
+  constructor(public runsTotal: number, public runsDone: number) {}
+
+  /** More work is planned: `modelSteps` summed over the runs about to train. */
+  planned(modelSteps: number): void {
+    this.remainingSteps += modelSteps;
+  }
 
   /** `modelSteps` were trained (M active models x 1 step). */
   trained(modelSteps: number, now = Date.now()): void {

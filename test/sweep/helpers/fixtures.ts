@@ -18,12 +18,12 @@ export function tempDir(prefix = 'grok-sweep-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Writes a config file into a fresh temp dir (deep-merging `patch` one level down) and returns its path. */
+/** Writes a config file into a fresh temp dir (merging `patch` one level down; `sweep` is replaced whole) and returns its path. */
 export function writeConfig(patch: Record<string, unknown> = {}, dir = tempDir()): string {
   const config: Record<string, unknown> = { ...SMALL_CONFIG };
   for (const [k, v] of Object.entries(patch)) {
     const base = config[k];
-    config[k] = isObject(base) && isObject(v) ? { ...base, ...v } : v;
+    config[k] = k !== 'sweep' && isObject(base) && isObject(v) ? { ...base, ...v } : v;
   }
   const path = join(dir, 'tiny.grok.json');
   writeFileSync(path, JSON.stringify(config, null, 2));
