@@ -1,0 +1,363 @@
+// Everything a `grok report` shows, computed from a results folder with the analysis module (no
+// statistics of its own beyond mean/min/max over seeds): the regime map, curves with seed bands,
+// critical-data-size tables, U-curves, emergence and the weight-norm phases with heatmaps.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import {
+  analysisOptionsOf, dataAxisOf, emergence, groupBy, isFinished, numericParam, paramKey, regimeMapData, regimeOf, SEED_AXIS,
+  summarize, uShape, type AnalysisOptions, type RegimeReport, type RunWithHistory,
+} from '../analysis/index';
+import type { ExperimentConfig } from '../config/schema';
+import { expandSweep } from '../config/sweep';
+import { isSweepDir, listRuns, readManifest, readRunMetrics } from '../store/reader';
+import { runDir } from '../store/layout';
+import type { CriticalDataSize, EvalRecord, Regime, RunParams, RunSummary } from '../store/types';
+import { readSafetensors } from '../trainer/engine/safetensors';
+import { modelDims } from '../trainer/models/dims';
+import { paramSpecs, sizeOf } from '../trainer/models/params';
+import type {
+  Band, CdsTable, CurveChart, CurveSeries, DataSizeRow, EmergenceView, Heatmap, Phase, ReportData, RunRow, SweepReport, UCurvePanel,
+  WeightNormView,
+} from '../../webview/report/model';
+
+/** Points per curve after downsampling (the HTML stays small; the shape stays). */
+const MAX_POINTS = 240;
+/** Curve charts per sweep, at most. */
+const MAX_CURVE_CHARTS = 12;
+/** Weight-norm views per sweep when no run has snapshots (the first grokking runs). */
+const MAX_NORM_VIEWS = 1;
+/** The snapshots folder of a run (scripts/repro-run.ts --snapshots writes it). */
+export const SNAPSHOT_DIR = 'snapshots';
+
+export interface ReportOptions {
+  title?: string;
+  /** For stable output in tests. */
+  now?: Date;
+}
+
+/** The sweep folders of DIR: DIR itself if it is one, else its sub-folders that are (sorted). */
+export function sweepDirsOf(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: no such folder`);
+  if (isSweepDir(dir)) return [dir];
+  const found = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && isSweepDir(join(dir, e.name)))
+    .map((e) => join(dir, e.name))
+    .sort();
+  if (found.length === 0) throw new Error(`${dir}: not a results folder (no manifest.json in it or in its sub-folders)`);
+  return found;
+}
+
+export function buildReport(dir: string, options: ReportOptions = {}): ReportData {
+  const dirs = sweepDirsOf(dir);
+  const sweeps = dirs.map((d) => buildSweepReport(d, dirs.length > 1 ? relative(dir, d) : basename(d)));
+  return {
+    title: options.title ?? (sweeps.length === 1 ? `Grok report: ${sweeps[0].name}` : `Grok report: ${basename(dir)}`),
+    generatedAt: (options.now ?? new Date()).toISOString(),
+    sweeps,
+  };
+}
+
+interface LoadedRun {
+  summary: RunSummary;
+  /** Params with the data size filled in from the config when it is not swept. */
+  params: RunParams;
+  history: EvalRecord[];
+  report: RegimeReport | null;
+  config: ExperimentConfig;
+}
+
+export function buildSweepReport(dir: string, label: string): SweepReport {
+  const manifest = readManifest(dir);
+  const config = manifest.config;
+  const opts = analysisOptionsOf(config);
+  const statuses = listRuns(dir);
+  const withHistory: RunWithHistory[] = statuses.map((s) => ({
+    id: s.id, params: s.params, status: s.status, stopReason: s.stopReason, error: s.error, history: readRunMetrics(dir, s.id),
+  }));
+  const summary = summarize(withHistory, config, { configHash: manifest.configHash, updatedAt: new Date(0).toISOString() });
+  const dataAxis = dataAxisOf(config);
+  const configData = valueAtPath(config, dataAxis);
+  const plans = new Map(expandSweep(config).map((p) => [p.id, p.config]));
+  const runs: LoadedRun[] = summary.runs.map((s, i) => {
+    const history = withHistory[i].history as EvalRecord[];
+    const params = s.params[dataAxis] === undefined && typeof configData === 'number' ? { ...s.params, [dataAxis]: configData } : s.params;
+    return { summary: { ...s, params }, params, history, report: history.length ? regimeOf(history, opts) : null, config: plans.get(s.id) ?? config };
+  });
+
+  const swept = Object.keys(config.sweep);
+  const modelAxis = ['model.dModel', 'model.dMlp'].find((a) => swept.includes(a)) ?? null;
+  const dataSwept = swept.includes(dataAxis);
+  const finished = runs.filter((r) => isFinished(r.summary));
+  const sizes = (axis: string) => new Set(runs.map((r) => numericParam(r.summary, axis)).filter((v) => v !== null)).size;
+
+  return {
+    name: manifest.name,
+    dir: label,
+    description: config.description ?? null,
+    config: describeConfig(config),
+    status: sweepStatus(runs),
+    runsTotal: runs.length,
+    runsDone: finished.length,
+    epsilon: opts.epsilon,
+    axes: { model: modelAxis, data: dataSwept ? dataAxis : null, seed: SEED_AXIS, swept },
+    runs: runs.map(runRow),
+    curves: curveCharts(runs, dataSwept ? dataAxis : modelAxis ?? swept.find((a) => a !== SEED_AXIS) ?? null),
+    regimeMap: modelAxis && dataSwept
+      ? regimeMapData(runs.map((r) => r.summary), { model: modelAxis, data: dataAxis, seed: SEED_AXIS }, { ...opts })
+      : null,
+    cds: dataSwept ? cdsTables(runs, summary.criticalDataSize, summary.memorizationCapacity, dataAxis, modelAxis) : [],
+    uCurves: modelAxis && sizes(modelAxis) >= 3 ? uCurves(runs, modelAxis, dataAxis, opts) : [],
+    emergence: config.task.kind === 'mixture' && modelAxis ? emergenceView(runs, config, modelAxis, opts) : null,
+    weightNorm: weightNormViews(dir, runs, opts),
+    wall: {
+      maxRunMs: Math.max(0, ...runs.map((r) => r.history.at(-1)?.wallMs ?? 0)),
+      sumRunMs: runs.reduce((s, r) => s + (r.history.at(-1)?.wallMs ?? 0), 0),
+    },
+  };
+}
+
+function valueAtPath(config: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), config);
+}
+
+function sweepStatus(runs: LoadedRun[]): string {
+  const counts = new Map<string, number>();
+  for (const r of runs) counts.set(r.summary.status, (counts.get(r.summary.status) ?? 0) + 1);
+  return [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+}
+
+function describeConfig(c: ExperimentConfig): string[] {
+  const t = c.task;
+  const task = t.kind === 'modular' ? `(${t.op}) mod ${t.modulus}`
+    : t.kind === 'memorization' ? `random labels on the pairs of ${t.op} mod ${t.modulus}`
+      : t.kind === 'mixture' ? `mixture mod ${t.modulus}: ${t.components.map((x) => `${x.name ?? x.op}${x.labels === 'random' ? ' (random labels)' : ''}`).join(' + ')}`
+        : `text (${t.format}) ${t.path}`;
+  const m = c.model;
+  const tr = c.training;
+  const o = c.optimizer;
+  return [
+    `task: ${task}`,
+    `model: ${m.kind}, dModel ${m.dModel}${m.kind === 'mlp' ? '' : `, ${m.heads} heads`}, dMlp ${m.dMlp ?? 4 * m.dModel}, ${m.activation}, LayerNorm ${m.layerNorm}, init ${m.initStd} × α=${c.init.scale}`,
+    `optimizer: AdamW lr ${o.lr}, weight decay ${o.weightDecay}, betas [${o.betas.join(', ')}]${o.warmupSteps ? `, warmup ${o.warmupSteps}` : ''}`,
+    `training: ${tr.steps} steps, eval every ${tr.evalEvery}, batch ${tr.batchSize ?? 'full'}${tr.trainSize ? `, trainSize ${tr.trainSize}` : ''}${tr.trainFraction ? `, trainFraction ${tr.trainFraction}` : ''}, early stop ${tr.earlyStop.enabled ? `on (val ≥ ${tr.earlyStop.accuracy} for ${tr.earlyStop.holdEvals} evals, or a ${tr.earlyStop.plateauSteps}-step plateau)` : 'off'}`,
+    `sweep: ${Object.entries(c.sweep).map(([k, v]) => `${k} ∈ {${v.join(', ')}}`).join('; ') || 'none'}`,
+  ];
+}
+
+function runRow(r: LoadedRun): RunRow {
+  const s = r.summary;
+  const row: RunRow = {
+    id: s.id, params: s.params, status: s.status, regime: s.regime, reason: r.report?.reason ?? null,
+    trainAcc: s.final?.trainAcc ?? null, valAcc: s.final?.valAcc ?? null,
+    trainFitStep: r.report?.trainFitStep ?? null, valReachStep: r.report?.valReachStep ?? null,
+    grokDelay: r.report?.grokDelay ?? null, lastStep: s.steps.last,
+  };
+  if (s.components) row.components = s.components;
+  return row;
+}
+
+export function paramsLabel(params: RunParams): string {
+  const short = (k: string) => k.replace(/^model\./, '').replace(/^training\./, '').replace(/^optimizer\./, '').replace(/^task\.components\.(\d+)\./, 'component $1 ');
+  const entries = Object.entries(params);
+  return entries.length ? entries.map(([k, v]) => `${short(k)}=${v}`).join(', ') : 'all runs';
+}
+
+const round = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(4)) : x);
+
+/** Indices of at most `max` evenly spread points, first and last kept. */
+function downsample(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const out = new Set<number>();
+  for (let k = 0; k < max; k++) out.add(Math.round((k * (n - 1)) / (max - 1)));
+  return [...out];
+}
+
+/** Mean/min/max over seeds at every eval step any seed has (a seed that ended keeps its last value). */
+function seedBands(histories: EvalRecord[][]): { steps: number[]; val: Band; train: Band; weightNorm: Band } {
+  const steps = [...new Set(histories.flatMap((h) => h.map((e) => e.step)))].sort((a, b) => a - b);
+  const pick = downsample(steps.length, MAX_POINTS).map((i) => steps[i]);
+  const at = (h: EvalRecord[], step: number): EvalRecord | null => {
+    let lo = 0, hi = h.length - 1, found: EvalRecord | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (h[mid].step <= step) { found = h[mid]; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  };
+  const band = (get: (e: EvalRecord) => number): Band => {
+    const b: Band = { mean: [], min: [], max: [] };
+    for (const step of pick) {
+      const ys = histories.map((h) => at(h, step)).filter((e): e is EvalRecord => e !== null).map(get).filter(Number.isFinite);
+      b.mean.push(ys.length ? round(ys.reduce((a, y) => a + y, 0) / ys.length) : NaN);
+      b.min.push(ys.length ? round(Math.min(...ys)) : NaN);
+      b.max.push(ys.length ? round(Math.max(...ys)) : NaN);
+    }
+    return b;
+  };
+  return { steps: pick, val: band((e) => e.valAcc), train: band((e) => e.trainAcc), weightNorm: band((e) => e.weightNorm) };
+}
+
+function curveCharts(runs: LoadedRun[], lineAxis: string | null): CurveChart[] {
+  const withHistory = runs.filter((r) => r.history.length > 0);
+  const series: CurveSeries[] = groupBy(withHistory.map((r) => ({ params: r.summary.params, run: r })), [SEED_AXIS]).map((g) => ({
+    label: lineAxis && g.params[lineAxis] !== undefined ? `${lineAxis.split('.').pop()}=${g.params[lineAxis]}` : paramsLabel(g.params),
+    params: g.params,
+    seeds: g.runs.length,
+    ...seedBands(g.runs.map((x) => x.run.history)),
+  }));
+  const charts = groupBy(series, lineAxis ? [lineAxis] : []).map((g) => ({
+    title: paramsLabel(g.params),
+    lineAxis,
+    series: g.runs.sort((a, b) => Number(a.params[lineAxis ?? ''] ?? 0) - Number(b.params[lineAxis ?? ''] ?? 0)),
+  }));
+  return charts.slice(0, MAX_CURVE_CHARTS);
+}
+
+function cdsTables(
+  runs: LoadedRun[], cds: CriticalDataSize[],
+  mem: Array<{ group: RunParams; value: number | null; kind: string }>, dataAxis: string, modelAxis: string | null,
+): CdsTable[] {
+  const memByKey = new Map(mem.map((m) => [paramKey(m.group), m]));
+  const groups = groupBy(runs.map((r) => ({ params: r.params, run: r })), [dataAxis, SEED_AXIS]);
+  const tables = cds.map((c) => {
+    const key = paramKey(c.group);
+    const g = groups.find((x) => x.key === key);
+    const inGroup = g ? g.runs.map((x) => x.run) : [];
+    const sizes = [...new Set(inGroup.map((r) => numericParam(r.summary, dataAxis)!))].sort((a, b) => a - b);
+    const rows = sizes.map((d) => dataSizeRow(d, inGroup.filter((r) => numericParam(r.summary, dataAxis) === d)));
+    const m = memByKey.get(key);
+    return { group: c.group, label: paramsLabel(c.group), cds: c, memorization: m ? { value: m.value, kind: m.kind } : null, rows };
+  });
+  // Model size ascending, as the papers plot CDS against it.
+  if (modelAxis) tables.sort((a, b) => Number(a.group[modelAxis] ?? 0) - Number(b.group[modelAxis] ?? 0));
+  return tables;
+}
+
+function meanOf(xs: number[]): number | null {
+  return xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : null;
+}
+
+function dataSizeRow(dataSize: number, runs: LoadedRun[]): DataSizeRow {
+  const done = runs.filter((r) => isFinished(r.summary));
+  const accs = done.map((r) => r.summary.final!.valAcc);
+  const fits = done.map((r) => r.report?.trainFitStep).filter((s): s is number => s != null);
+  const reach = done.map((r) => r.report?.valReachStep).filter((s): s is number => s != null);
+  const regimes: Partial<Record<Regime, number>> = {};
+  for (const r of done) if (r.summary.regime) regimes[r.summary.regime] = (regimes[r.summary.regime] ?? 0) + 1;
+  return {
+    dataSize, runs: runs.length, finished: done.length,
+    meanValAcc: meanOf(accs), minValAcc: accs.length ? round(Math.min(...accs)) : null, maxValAcc: accs.length ? round(Math.max(...accs)) : null,
+    meanTrainFitStep: meanOf(fits), meanValReachStep: meanOf(reach), reached: reach.length, regimes,
+  };
+}
+
+function uCurves(runs: LoadedRun[], modelAxis: string, dataAxis: string, opts: AnalysisOptions): UCurvePanel[] {
+  const done = runs.filter((r) => isFinished(r.summary));
+  return groupBy(done.map((r) => ({ params: r.params, run: r })), [modelAxis, dataAxis, SEED_AXIS]).map((panel) => {
+    const dataSizes = [...new Set(panel.runs.map((x) => numericParam(x.run.summary, dataAxis)))].sort((a, b) => (a ?? 0) - (b ?? 0));
+    const lines = dataSizes.map((d) => {
+      const at = panel.runs.filter((x) => numericParam(x.run.summary, dataAxis) === d).map((x) => x.run);
+      const points = [...new Set(at.map((r) => numericParam(r.summary, modelAxis)!))].sort((a, b) => a - b).map((m) => {
+        const accs = at.filter((r) => numericParam(r.summary, modelAxis) === m).map((r) => r.summary.final!.valAcc);
+        return { modelSize: m, mean: round(accs.reduce((a, b) => a + b, 0) / accs.length), min: round(Math.min(...accs)), max: round(Math.max(...accs)), n: accs.length };
+      });
+      const shape = uShape(at.map((r) => ({ modelSize: numericParam(r.summary, modelAxis)!, valAcc: r.summary.final!.valAcc })), opts.uShapeMinDip);
+      return { dataSize: d ?? 0, points, shape };
+    });
+    return { label: paramsLabel(panel.params), fixed: panel.params, lines };
+  });
+}
+
+/** Parameter count of a modular-arithmetic model (null for text, whose vocabulary needs the data). */
+export function parameterCount(config: ExperimentConfig): number | null {
+  const t = config.task;
+  if (t.kind === 'text' || config.model.kind === 'encoder') return null;
+  const data = t.kind === 'mixture'
+    ? { vocabSize: t.modulus + 1 + t.components.length, numClasses: t.modulus, seqLen: 4 }
+    : { vocabSize: t.modulus + 1, numClasses: t.modulus, seqLen: 3 };
+  return paramSpecs(modelDims(config.model, data)).reduce((n, p) => n + sizeOf(p.shape), 0);
+}
+
+function emergenceView(runs: LoadedRun[], config: ExperimentConfig, modelAxis: string, opts: AnalysisOptions): EmergenceView | null {
+  if (config.task.kind !== 'mixture') return null;
+  const done = runs.filter((r) => isFinished(r.summary) && r.summary.components);
+  if (done.length === 0) return null;
+  const names = [...new Set(done.flatMap((r) => Object.keys(r.summary.components!)))].filter((n) => !n.startsWith('random('));
+  const lines = groupBy(done.map((r) => ({ params: r.params, run: r })), [modelAxis, SEED_AXIS]).flatMap((g) => names.map((component) => {
+    const at = g.runs.map((x) => x.run).filter((r) => r.summary.components![component]);
+    const cps = at.map((r) => ({ modelSize: numericParam(r.summary, modelAxis)!, components: { [component]: { valAcc: r.summary.components![component].valAcc } } }));
+    const points = [...new Set(cps.map((p) => p.modelSize))].sort((a, b) => a - b).map((m) => {
+      const rs = at.filter((r) => numericParam(r.summary, modelAxis) === m);
+      const accs = rs.map((r) => r.summary.components![component].valAcc);
+      return { modelSize: m, params: parameterCount(rs[0].config), mean: round(accs.reduce((a, b) => a + b, 0) / accs.length), min: round(Math.min(...accs)), max: round(Math.max(...accs)) };
+    });
+    return {
+      label: `${component}${Object.keys(g.params).length ? ` (${paramsLabel(g.params)})` : ''}`, group: g.params, component, points,
+      best: emergence(cps, component, opts.epsilon, { ...opts, aggregate: 'max' }),
+      mean: emergence(cps, component, opts.epsilon, { ...opts, aggregate: 'mean' }),
+    };
+  })).filter((l) => l.points.length > 0);
+  return { modelAxis, epsilon: opts.epsilon, lines };
+}
+
+/** The five phases of a grokking run, from regimeOf's steps (each boundary at least the previous one). */
+export function phasesOf(report: RegimeReport): { phases: Phase[]; boundaries: WeightNormView['boundaries'] } {
+  const last = report.lastStep;
+  const boundaries = {
+    trainFit: report.trainFitStep, normPeak: report.weightNormPeakStep, valLeavesFloor: report.valLeavesFloorStep,
+    valFit: report.valFitStep ?? report.valReachStep, last,
+  };
+  const raw: Array<[string, number | null]> = [
+    ['fit', boundaries.trainFit], ['norm growth', boundaries.normPeak], ['decay', boundaries.valLeavesFloor], ['grok', boundaries.valFit], ['settle', last],
+  ];
+  const phases: Phase[] = [];
+  let from = 0;
+  for (const [name, end] of raw) {
+    const to = Math.min(last, Math.max(from, end ?? from));
+    phases.push({ name, from, to });
+    from = to;
+  }
+  return { phases, boundaries };
+}
+
+function snapshotSteps(dir: string, id: string): number[] {
+  const d = join(runDir(dir, id), SNAPSHOT_DIR);
+  if (!existsSync(d)) return [];
+  return readdirSync(d).map((f) => /^ckpt-(\d+)\.safetensors$/.exec(f)).filter((m) => m !== null).map((m) => Number(m![1])).sort((a, b) => a - b);
+}
+
+function heatmapOf(bytes: Uint8Array, phase: string, step: number): Heatmap | null {
+  const t = readSafetensors(bytes).tensors.find((x) => x.name === 'unembed.w');
+  if (!t || t.shape.length !== 2) return null;
+  const [rows, cols] = t.shape;
+  let absMax = 0;
+  for (const v of t.data) absMax = Math.max(absMax, Math.abs(v));
+  return { phase, step, tensor: t.name, rows, cols, values: Array.from(t.data, round), absMax: round(absMax) };
+}
+
+function weightNormViews(dir: string, runs: LoadedRun[], _opts: AnalysisOptions): WeightNormView[] {
+  const withSnapshots = runs.filter((r) => r.report && snapshotSteps(dir, r.summary.id).length > 0);
+  const chosen = withSnapshots.length ? withSnapshots : runs.filter((r) => r.report && r.summary.regime === 'grokking').slice(0, MAX_NORM_VIEWS);
+  return chosen.map((r) => {
+    const report = r.report!;
+    const { phases, boundaries } = phasesOf(report);
+    const snaps = snapshotSteps(dir, r.summary.id);
+    const heatmaps: Heatmap[] = [];
+    if (snaps.length) {
+      for (const p of phases) {
+        // The snapshot nearest the end of the phase.
+        const step = snaps.reduce((best, s) => (Math.abs(s - p.to) < Math.abs(best - p.to) ? s : best), snaps[0]);
+        if (heatmaps.some((h) => h.step === step)) continue;
+        const h = heatmapOf(new Uint8Array(readFileSync(join(runDir(dir, r.summary.id), SNAPSHOT_DIR, `ckpt-${step}.safetensors`))), p.name, step);
+        if (h) heatmaps.push(h);
+      }
+    }
+    const idx = downsample(r.history.length, MAX_POINTS * 2);
+    return {
+      runId: r.summary.id, label: paramsLabel(r.summary.params), regime: r.summary.regime,
+      steps: idx.map((i) => r.history[i].step), weightNorm: idx.map((i) => round(r.history[i].weightNorm)),
+      trainAcc: idx.map((i) => round(r.history[i].trainAcc)), valAcc: idx.map((i) => round(r.history[i].valAcc)),
+      phases, boundaries, weightNormDrop: report.weightNormDrop === null ? null : round(report.weightNormDrop), heatmaps,
+    };
+  });
+}
