@@ -122,3 +122,27 @@ test('--device gpu is refused clearly', async () => {
   assert.equal(status, 'failed');
   assert.match((messages[0] as { message: string }).message, /no GPU backend in this build/);
 });
+
+test('pause holds training (progress says paused) until resume', async () => {
+  const control = new SweepControl();
+  let pausedAt = 0;
+  let resumedAt = 0;
+  const afterPause: number[] = []; // steps evaluated while paused
+  const progress: boolean[] = [];
+  const { status } = await sweep({ configPath: writeConfig(), outDir: join(tempDir(), 'p') }, control, (m) => {
+    if (m.type === 'progress') progress.push(m.paused);
+    if (m.type !== 'metrics') return;
+    const steps = m.runs.flatMap((r) => r.records.map((x) => x.step));
+    // Evals of the step being recorded when the pause came still finish; none after it.
+    if (pausedAt && !resumedAt) afterPause.push(...steps.filter((s) => s > 100));
+    if (!pausedAt && steps.includes(100)) {
+      pausedAt = Date.now();
+      control.pause();
+      setTimeout(() => { resumedAt = Date.now(); control.resume(); }, 300);
+    }
+  });
+  assert.equal(status, 'done');
+  assert.ok(resumedAt - pausedAt >= 300);
+  assert.deepEqual(afterPause, [], 'no evals while paused');
+  assert.ok(progress.includes(true), 'a progress message reported the pause');
+});
