@@ -6,6 +6,7 @@ import { sweepCommand } from './sweep';
 import { resumeCommand } from './resume';
 import { statusCommand } from './status';
 import { exportCommand } from './export';
+import { workerCommand } from './worker';
 
 export interface CliCommand {
   /** One line for `grok --help`. */
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, CliCommand> = {
   resume: resumeCommand,
   status: statusCommand,
   export: exportCommand,
+  worker: workerCommand,
 };
 
 function help(): string {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { startSweep } from '../trainer/worker/client';
 import type { CliCommand } from './main';
 import { exitCodeOf, followSweep, parseThreads } from './progress';
+import { QUEUE_OPTIONS, runQueuedSweep, wantsQueue } from './queueSweep';
 
 export const resumeCommand: CliCommand = {
   summary: 'continue an interrupted sweep from its results directory',
@@ -15,12 +16,15 @@ export const resumeCommand: CliCommand = {
     '',
     '  --threads N   engine threads (default: all cores)',
     '',
+    'A sweep submitted with --queue (DIR has queue.json) is followed from its queue instead: the',
+    'results the workers streamed since are collected (--queue URL if Redis moved; see grok sweep --help).',
+    '',
     'Exit code: 0 done, 130 stopped, 1 failed, 2 bad arguments.',
   ].join('\n'),
   async run(args) {
     let parsed;
     try {
-      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { threads: { type: 'string' } } });
+      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { threads: { type: 'string' }, ...QUEUE_OPTIONS } });
     } catch (e) {
       return usageError((e as Error).message);
     }
@@ -32,6 +36,7 @@ export const resumeCommand: CliCommand = {
     } catch (e) {
       return usageError((e as Error).message);
     }
+    if (wantsQueue(values, positionals[0])) return runQueuedSweep('resume', { outDir: positionals[0], threads }, values);
     return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads }), { handleSigint: true }));
   },
 };

@@ -5,13 +5,14 @@ import { startSweep } from '../trainer/worker/client';
 import type { Device, SweepOptions } from '../trainer/worker/protocol';
 import type { CliCommand } from './main';
 import { exitCodeOf, followSweep, parseThreads } from './progress';
+import { QUEUE_OPTIONS, QUEUE_USAGE, runQueuedSweep, wantsQueue } from './queueSweep';
 
 const DEVICES: Device[] = ['cpu', 'gpu', 'auto'];
 
 export const sweepCommand: CliCommand = {
   summary: 'train every run of an experiment file (resumes unfinished runs)',
   usage: [
-    'Usage: grok sweep FILE [--out DIR] [--threads N] [--device cpu|gpu|auto] [--no-early-stop] [--fresh]',
+    'Usage: grok sweep FILE [--out DIR] [--threads N] [--device cpu|gpu|auto] [--no-early-stop] [--fresh] [--queue URL ...]',
     '',
     'Trains the sweep of FILE (*.grok.json) in a worker process. Results go to .grok/<name>/ next',
     'to FILE (or DIR): manifest.json, summary.json, runs/<id>/{metrics.jsonl,status.json,checkpoint}.',
@@ -24,6 +25,8 @@ export const sweepCommand: CliCommand = {
     '  --no-early-stop    train every run for all its steps (recorded in the manifest)',
     '  --fresh            start over although DIR holds results of a different config (they are moved aside)',
     '',
+    ...QUEUE_USAGE,
+    '',
     'Exit code: 0 done, 130 stopped, 1 failed, 2 bad arguments.',
   ].join('\n'),
   async run(args) {
@@ -33,7 +36,7 @@ export const sweepCommand: CliCommand = {
         args, allowPositionals: true, strict: true,
         options: {
           out: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' },
-          'no-early-stop': { type: 'boolean' }, fresh: { type: 'boolean' },
+          'no-early-stop': { type: 'boolean' }, fresh: { type: 'boolean' }, ...QUEUE_OPTIONS,
         },
       });
     } catch (e) {
@@ -53,6 +56,7 @@ export const sweepCommand: CliCommand = {
       configPath: positionals[0], outDir: values.out, threads, device,
       earlyStop: !values['no-early-stop'], fresh: Boolean(values.fresh),
     };
+    if (wantsQueue(values)) return runQueuedSweep('sweep', options, values);
     return exitCodeOf(await followSweep(startSweep(options), { handleSigint: true }));
   },
 };
