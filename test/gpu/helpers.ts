@@ -1,6 +1,8 @@
 // The GPU tests run on whatever adapter Dawn's OpenGL ES backend offers: Mesa llvmpipe on a
 // GPU-less CI machine. Without the `webgpu` package or Mesa's EGL/GLES they skip, saying why.
 import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ModelConfig } from '../../src/config/schema';
 import { OPENGLES_ATTEMPT, selectDevice, type AdapterAttempt } from '../../src/trainer/engine/webgpu/select';
 
 /** The backend the GPU tests use (GROK_WEBGPU_BACKEND=vulkan on a machine with a GPU). */
@@ -25,3 +27,25 @@ export async function adapterOrSkip(t: TestContext): Promise<GPUAdapter | null> 
   if (typeof a === 'string') { t.skip(`no WebGPU adapter: ${a}`); return null; }
   return a;
 }
+
+export const TOL = 1e-4;
+
+/** max |got − want| ≤ TOL · max |want| (the tensor's scale). */
+export function assertClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string): number {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let err = 0, scale = 0;
+  for (let i = 0; i < want.length; i++) {
+    assert.ok(Number.isFinite(got[i]), `${what}[${i}] = ${got[i]}`);
+    err = Math.max(err, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  assert.ok(err <= TOL * scale, `${what}: max error ${err.toExponential(2)} > ${TOL} × ${scale.toExponential(2)}`);
+  return scale === 0 ? 0 : err / scale;
+}
+
+export const KINDS: [string, Partial<ModelConfig>][] = [
+  ...(['none', 'pre', 'post'] as const).flatMap((layerNorm) => (['relu', 'gelu'] as const).map((activation): [string, Partial<ModelConfig>] =>
+    [`transformer ln=${layerNorm} ${activation}`, { kind: 'transformer', layerNorm, activation, dModel: 12, heads: 3, dMlp: 20 }])),
+  ...(['relu', 'gelu'] as const).map((activation): [string, Partial<ModelConfig>] => [`mlp ${activation}`, { kind: 'mlp', activation, dModel: 6, dMlp: 40 }]),
+];
+

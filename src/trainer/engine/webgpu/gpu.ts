@@ -173,6 +173,13 @@ export class GpuMachine {
     return ranges.map((r) => { const out = all.slice(at, at + r.bytes); at += Math.ceil(r.bytes / 4) * 4; return out; });
   }
 
+  /** Resolves when everything submitted so far has run. */
+  async idle(): Promise<void> {
+    if (this.lostReason) return;
+    await alive(this.inFlight);
+    await alive(this.device.queue.onSubmittedWorkDone());
+  }
+
   destroy(): void {
     this.args?.destroy();
     this.mem.destroy();

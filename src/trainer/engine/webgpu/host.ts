@@ -143,7 +143,9 @@ export class GpuHost {
     await this.machine.write(m.adamV, bytes(2));
   }
 
-  destroy(): void {
+  /** Waits for the work in flight (Dawn aborts on a pending promise), then frees the device. */
+  async destroy(): Promise<void> {
+    await this.machine.idle().catch(() => undefined);
     this.machine.destroy();
   }
 }

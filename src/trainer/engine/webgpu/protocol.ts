@@ -1,5 +1,5 @@
-// Messages between a GpuTrainer (main side) and its GPU thread (thread.ts), which owns the Dawn
-// device. Requests are handled strictly in order. `read` is answered through shared memory so
+// Messages between GpuTrainers (main side) and the process's GPU thread (thread.ts), which owns
+// Dawn and the devices. Requests are handled strictly in order. `read` is answered through shared memory so
 // that saveCheckpoint can stay synchronous: the main side blocks on Atomics.wait while the GPU
 // thread reads the blocks back.
 import type { LockstepSpec } from '../types';
@@ -8,13 +8,14 @@ import type { AdapterAttempt, DevicePreference } from './select';
 
 export interface GpuSelect { pref: Exclude<DevicePreference, 'cpu'>; attempts?: AdapterAttempt[]; allowSoftware?: boolean }
 
+/** `host` names the trainer's engine in the GPU thread (one thread serves every trainer of the process). */
 export type GpuRequest =
-  | { id: number; kind: 'init'; spec: LockstepSpec; select: GpuSelect }
-  | { id: number; kind: 'train'; jobs: GpuJob[] }
-  | { id: number; kind: 'evaluate'; models: number[] }
-  | { id: number; kind: 'write'; model: number; blocks: Float32Array }
-  | { id: number; kind: 'read'; model: number; sab: SharedArrayBuffer }
-  | { id: number; kind: 'dispose' };
+  | { id: number; host: number; kind: 'init'; spec: LockstepSpec; select: GpuSelect }
+  | { id: number; host: number; kind: 'train'; jobs: GpuJob[] }
+  | { id: number; host: number; kind: 'evaluate'; models: number[] }
+  | { id: number; host: number; kind: 'write'; model: number; blocks: Float32Array }
+  | { id: number; host: number; kind: 'read'; model: number; sab: SharedArrayBuffer }
+  | { id: number; host: number; kind: 'dispose' };
 
 export type GpuInit = { kind: 'gpu'; description: string } | { kind: 'cpu'; reason: string };
 

@@ -1,15 +1,18 @@
-// Entry of the GPU thread (bundled to dist/gpu-thread.js): selects the adapter, owns the device
-// and the GpuHost, and answers the requests of protocol.ts one at a time, in order.
+// Entry of the GPU thread (bundled to dist/gpu-thread.js): one per process, started by the first
+// GPU trainer and kept (Dawn does not survive being torn down and loaded again in one process).
+// It selects adapters, owns each trainer's device and GpuHost, and answers the requests of
+// protocol.ts one at a time, in order.
 import { parentPort } from 'node:worker_threads';
 import { GpuHost } from './host';
 import { READ_DONE, READ_FAILED, READ_HEADER, type GpuInit, type GpuReply, type GpuRequest } from './protocol';
 import { selectDevice } from './select';
 
-let host: GpuHost | null = null;
+const hosts = new Map<number, GpuHost>();
 
-function need(): GpuHost {
-  if (!host) throw new Error('GPU thread used before init');
-  return host;
+function host(id: number): GpuHost {
+  const h = hosts.get(id);
+  if (!h) throw new Error(`GPU trainer ${id} is not open`);
+  return h;
 }
 
 async function handle(msg: GpuRequest): Promise<GpuReply> {
@@ -17,20 +20,25 @@ async function handle(msg: GpuRequest): Promise<GpuReply> {
     case 'init': {
       const choice = await selectDevice(msg.select.pref, { attempts: msg.select.attempts, allowSoftware: msg.select.allowSoftware });
       if (choice.kind === 'cpu') return { id: msg.id, ok: true, init: { kind: 'cpu', reason: choice.reason } };
-      host = await GpuHost.create(choice.adapter, msg.spec);
+      hosts.set(msg.host, await GpuHost.create(choice.adapter, msg.spec));
       const init: GpuInit = { kind: 'gpu', description: choice.description };
       return { id: msg.id, ok: true, init };
     }
-    case 'train': await need().train(msg.jobs); return { id: msg.id, ok: true };
-    case 'evaluate': return { id: msg.id, ok: true, stats: await need().evaluate(msg.models) };
-    case 'write': await need().writeState(msg.model, msg.blocks); return { id: msg.id, ok: true };
+    case 'train': await host(msg.host).train(msg.jobs); return { id: msg.id, ok: true };
+    case 'evaluate': return { id: msg.id, ok: true, stats: await host(msg.host).evaluate(msg.models) };
+    case 'write': await host(msg.host).writeState(msg.model, msg.blocks); return { id: msg.id, ok: true };
     case 'read': {
-      const state = await need().readState(msg.model);
+      const state = await host(msg.host).readState(msg.model);
       new Float32Array(msg.sab, READ_HEADER, state.length).set(state);
       signal(msg.sab, READ_DONE, state.length * 4);
       return { id: msg.id, ok: true };
     }
-    case 'dispose': host?.destroy(); host = null; return { id: msg.id, ok: true };
+    case 'dispose': {
+      const h = hosts.get(msg.host);
+      hosts.delete(msg.host);
+      await h?.destroy();
+      return { id: msg.id, ok: true };
+    }
   }
 }
 

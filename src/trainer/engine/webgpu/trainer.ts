@@ -1,6 +1,6 @@
-// The LockstepTrainer of the GPU backend. The device lives in a worker thread (thread.ts), which
-// keeps parameters and AdamW state on the GPU; this side keeps the step counts, turns the
-// device's sums into EvalMetrics, and encodes/decodes checkpoints. saveCheckpoint stays
+// The LockstepTrainer of the GPU backend. The devices live in one worker thread per process
+// (thread.ts), which keeps parameters and AdamW state on the GPU; this side keeps the step counts,
+// turns the device's sums into EvalMetrics, and encodes/decodes checkpoints. saveCheckpoint stays
 // synchronous (the sweep calls it between steps): it blocks on Atomics.wait until the GPU thread
 // has read the model's blocks back into shared memory.
 import { Worker } from 'node:worker_threads';
@@ -18,13 +18,21 @@ const READ_TIMEOUT_MS = 10 * 60_000;
 type Pending = { resolve: (r: GpuReply) => void; reject: (e: Error) => void };
 type Request = GpuRequest extends infer R ? (R extends GpuRequest ? Omit<R, 'id'> : never) : never;
 
+/**
+ * The process's GPU thread. It is never terminated (Dawn aborts when torn down with work
+ * pending, and does not load twice); it is unref'd while no trainer is open, so it does not keep
+ * the process alive.
+ */
 class GpuThread {
   private nextId = 1;
+  private nextHost = 1;
+  private open = 0;
   private readonly pending = new Map<number, Pending>();
   /** Why the thread can no longer answer, once it cannot. */
   failure: string | null = null;
 
   constructor(readonly worker: Worker) {
+    worker.unref();
     worker.on('message', (r: GpuReply) => {
       const p = this.pending.get(r.id);
       this.pending.delete(r.id);
@@ -53,6 +61,26 @@ class GpuThread {
     if (!reply.ok) throw new Error(reply.error);
     return reply;
   }
+
+  /** A new trainer handle; the thread keeps the process alive while any is open. */
+  openHost(): number {
+    if (this.open++ === 0) this.worker.ref();
+    return this.nextHost++;
+  }
+
+  closeHost(): void {
+    if (--this.open === 0) this.worker.unref();
+  }
+}
+
+let shared: GpuThread | null = null;
+
+function gpuThread(): GpuThread {
+  if (!shared || shared.failure) {
+    process.env.EGL_PLATFORM ??= 'surfaceless'; // for Mesa's EGL, read from the C environment by the GPU thread
+    shared = new GpuThread(new Worker(distAsset('gpu-thread.js')));
+  }
+  return shared;
 }
 
 export class GpuTrainer implements LockstepTrainer {
@@ -65,7 +93,9 @@ export class GpuTrainer implements LockstepTrainer {
   /** Examples per component, per model and split (the device returns sums). */
   private readonly counts: { train: number[]; val: number[] }[];
 
-  constructor(private readonly spec: LockstepSpec, private readonly thread: GpuThread, readonly description: string) {
+  private closed = false;
+
+  constructor(private readonly spec: LockstepSpec, private readonly thread: GpuThread, private readonly host: number, readonly description: string) {
     this.steps = spec.runs.map(() => 0);
     this.active = spec.runs.map(() => true);
     this.hash = spec.configHash ?? configHash(spec.model);
@@ -86,12 +116,12 @@ export class GpuTrainer implements LockstepTrainer {
   async trainStep(): Promise<void> {
     const jobs = [];
     for (let i = 0; i < this.steps.length; i++) if (this.active[i]) jobs.push({ model: i, step: this.steps[i] + 1 });
-    if (jobs.length) await this.thread.request({ kind: 'train', jobs });
+    if (jobs.length) await this.thread.request({ kind: 'train', host: this.host, jobs });
     for (const j of jobs) this.steps[j.model] = j.step;
   }
 
   async evaluate(): Promise<EvalMetrics[]> {
-    const reply = await this.thread.request({ kind: 'evaluate', models: this.spec.runs.map((_, i) => i) });
+    const reply = await this.thread.request({ kind: 'evaluate', host: this.host, models: this.spec.runs.map((_, i) => i) });
     return reply.stats!.map((s, i) => this.metrics(i, s));
   }
 
@@ -125,7 +155,7 @@ export class GpuTrainer implements LockstepTrainer {
     const n = this.blockFloats;
     const sab = new SharedArrayBuffer(READ_HEADER + Math.max(3 * n * 4, 4096));
     const head = new Int32Array(sab, 0, 2);
-    this.thread.post({ kind: 'read', model: i, sab });
+    this.thread.post({ kind: 'read', host: this.host, model: i, sab });
     const start = Date.now();
     while (Atomics.load(head, 0) === READ_PENDING) {
       Atomics.wait(head, 0, READ_PENDING, 1000);
@@ -149,15 +179,17 @@ export class GpuTrainer implements LockstepTrainer {
       if (map) for (const t of this.tensors) blocks.set(map.get(t.name)!, k * n + t.offset / 4);
     });
     // Queued in order before any later request; a failure surfaces on the next one.
-    this.thread.post({ kind: 'write', model: i, blocks });
+    this.thread.post({ kind: 'write', host: this.host, model: i, blocks });
     this.steps[i] = state.step;
   }
 
   async dispose(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     try {
-      if (!this.thread.failure) await this.thread.request({ kind: 'dispose' });
+      if (!this.thread.failure) await this.thread.request({ kind: 'dispose', host: this.host });
     } finally {
-      await this.thread.worker.terminate();
+      this.thread.closeHost();
     }
   }
 
@@ -175,19 +207,19 @@ let noGpu: string | null = null;
  */
 export async function createGpuTrainer(spec: LockstepSpec, select: GpuSelect): Promise<GpuTrainer | null> {
   if (select.pref === 'auto' && noGpu !== null) return null;
-  process.env.EGL_PLATFORM ??= 'surfaceless'; // for Mesa's EGL, read from the C environment by the GPU thread
-  const thread = new GpuThread(new Worker(distAsset('gpu-thread.js')));
+  const thread = gpuThread();
+  const host = thread.openHost();
   let init: GpuInit;
   try {
-    init = (await thread.request({ kind: 'init', spec, select })).init!;
+    init = (await thread.request({ kind: 'init', host, spec, select })).init!;
   } catch (e) {
-    await thread.worker.terminate();
+    thread.closeHost();
     throw e;
   }
   if (init.kind === 'cpu') {
     noGpu = init.reason;
-    await thread.worker.terminate();
+    thread.closeHost();
     return null;
   }
-  return new GpuTrainer(spec, thread, init.description);
+  return new GpuTrainer(spec, thread, host, init.description);
 }
