@@ -30,6 +30,7 @@ const node = [
   ['src/extension/extension.ts', 'extension.js'],
   ['src/trainer/worker/main.ts', 'worker.js'],
   ['src/trainer/engine/thread.ts', 'engine-thread.js'],
+  ['src/trainer/engine/webgpu/thread.ts', 'gpu-thread.js'], // the GPU backend's device thread
   ['src/cli/main.ts', 'cli.js'],
 ];
 // 3. Browser bundles (webviews and the self-contained report).
