@@ -166,18 +166,25 @@ class QueueSweep extends EventEmitter implements SweepHandle {
         this.deliver({ type: 'error', message: (e as Error).message, runId: run.id });
       }
     }
-    const jobs = planJobs(hash, plannable, (r) => estimateModelBytes(r.config.model, datasets.get(datasetKey(r.config))!), opts.memoryBudget ?? defaultMemoryBudget(), opts.runsPerJob);
+    // A later submission (or `grok resume`) plans with the first one's parameters, so its job ids match.
+    const previous = readQueueState(store.dir);
+    const same = previous && previous.configHash === hash && previous.stream === key ? previous : null;
+    const runsPerJob = same ? same.runsPerJob ?? undefined : opts.runsPerJob;
+    const memoryBudget = same ? same.memoryBudget : opts.memoryBudget ?? defaultMemoryBudget();
+    if (same && opts.runsPerJob !== undefined && opts.runsPerJob !== runsPerJob) {
+      this.log(`--runs-per-job ${opts.runsPerJob} ignored: this sweep was submitted with ${runsPerJob ?? 'no limit'} (the same jobs are resumed)`, 'warn');
+    }
+    const jobs = planJobs(hash, plannable, (r) => estimateModelBytes(r.config.model, datasets.get(datasetKey(r.config))!), memoryBudget, runsPerJob);
     datasets.clear();
 
     const queue = (this.queue = new Queue<BatchJobData>(queueName, { connection: durableOptions(opts.target) }));
     queue.on('error', () => undefined); // reported through the calls that fail
     await this.submit(queue, jobs, manifest.config, hash, manifest.name, configDir, (id) => ledger.status(id) === 'done');
 
-    const previous = readQueueState(store.dir);
     const state: QueueState = {
       version: 1, url: opts.target.display, queueName, configHash: hash, stream: key,
-      lastId: previous && previous.configHash === hash && previous.stream === key ? previous.lastId : '0-0',
-      jobs: jobs.length, updatedAt: '',
+      lastId: same ? same.lastId : '0-0',
+      jobs: jobs.length, runsPerJob: runsPerJob ?? null, memoryBudget, updatedAt: '',
     };
     writeQueueState(store.dir, state);
     ledger.writeSummary('running', true);
@@ -355,7 +362,7 @@ class QueueSweep extends EventEmitter implements SweepHandle {
       await job?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       retried++;
     }
-    const already = states.length - toAdd.length - retried;
+    const already = jobs.length - toAdd.length - retried;
     this.log(`queue "${queue.name}" at ${opts.target.display}: ${jobs.length} job(s) for ${jobs.reduce((n, j) => n + j.runIds.length, 0)} run(s); ` +
       `${toAdd.length} submitted now, ${already} already queued or finished${retried ? `, ${retried} failed one(s) retried` : ''}`);
   }

@@ -17,8 +17,11 @@ export interface QueueState {
   stream: string;
   /** The last stream entry id applied to this folder ('0-0': none). */
   lastId: string;
-  /** Job ids of the sweep. */
+  /** Jobs of the sweep. */
   jobs: number;
+  /** The plan's parameters: a later submission plans the same jobs (the same ids) with them. */
+  runsPerJob: number | null;
+  memoryBudget: number;
   updatedAt: string;
 }
 
