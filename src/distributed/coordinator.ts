@@ -122,6 +122,7 @@ class QueueSweep extends EventEmitter implements SweepHandle {
         throw new UserError((e as Error).message);
       }
     }
+    await checkConnection(opts.target); // before anything is written: a bad URL or password fails in seconds
     const opened = await openSweep(opts, {
       ...deps,
       loadConfig: async (path) => {
@@ -147,7 +148,6 @@ class QueueSweep extends EventEmitter implements SweepHandle {
     const terminal = (id: string): boolean => ['done', 'failed'].includes(ledger.status(id));
     this.deliver({ type: 'started', outDir: store.dir, name: manifest.name, runsTotal: runs.length, runsDone: ledger.countFinished(), resumed });
 
-    await checkConnection(opts.target);
     const hash = manifest.configHash;
     const key = streamKey(hash);
     const queueName = opts.queueName ?? DEFAULT_QUEUE_NAME;
