@@ -6,8 +6,9 @@
 // --snapshots STEPS: also write the weights of every model every STEPS steps to
 // runs/<id>/snapshots/ckpt-<step>.safetensors (the store keeps only the latest checkpoint, and
 // `grok report` draws the unembedding heatmaps of the weight-norm phases from these). Only for a
-// sweep with one run per lock-step batch (the weight-norm example has one run).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// sweep of one run (the weight-norm example). Snapshots hold the parameters only (no AdamW state).
+// --prune-snapshots: afterwards keep only the snapshots the report shows (one per phase).
+import { existsSync, mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTrainer } from '../src/trainer/engine/index';
@@ -17,10 +18,12 @@ import { runSweep } from '../src/trainer/sweep/runner';
 import type { WorkerMessage } from '../src/trainer/worker/protocol';
 import { readManifest } from '../src/store/reader';
 import { runDir } from '../src/store/layout';
+import { readSafetensors, writeSafetensors } from '../src/trainer/engine/safetensors';
+import { buildSweepReport, SNAPSHOT_DIR } from '../src/report/data';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string' }, threads: { type: 'string' }, snapshots: { type: 'string' }, quiet: { type: 'boolean' } },
+  options: { out: { type: 'string' }, threads: { type: 'string' }, snapshots: { type: 'string' }, 'prune-snapshots': { type: 'boolean' }, quiet: { type: 'boolean' } },
 });
 if (positionals.length !== 1) {
   console.error('usage: tsx scripts/repro-run.ts FILE [--out DIR] [--threads N] [--snapshots STEPS] [--quiet]');
@@ -40,7 +43,10 @@ async function snapshotting(spec: LockstepSpec): Promise<LockstepTrainer> {
   const evaluate = trainer.evaluate.bind(trainer);
   trainer.evaluate = async () => {
     const metrics = await evaluate();
-    if (trainer.step % snapshotEvery === 0) writeFileSync(join(dir, `ckpt-${trainer.step}.safetensors`), trainer.saveCheckpoint(0));
+    if (trainer.step % snapshotEvery === 0) {
+      const { tensors, metadata } = readSafetensors(trainer.saveCheckpoint(0));
+      writeFileSync(join(dir, `ckpt-${trainer.step}.safetensors`), writeSafetensors(tensors.filter((t) => !t.name.startsWith('adam.')), metadata));
+    }
     return metrics;
   };
   return trainer;
@@ -69,4 +75,19 @@ void runSweep(
   { configPath: positionals[0], outDir: values.out, threads: values.threads ? Number(values.threads) : undefined },
   { ...projectDeps, createTrainer: snapshotting },
   send,
-).then((status) => process.exit(status === 'done' ? 0 : 1));
+).then((status) => {
+  if (values['prune-snapshots'] && outDir) pruneSnapshots(outDir);
+  process.exit(status === 'done' ? 0 : 1);
+});
+
+/** Removes every snapshot that the report does not draw. */
+function pruneSnapshots(dir: string): void {
+  const report = buildSweepReport(dir, dir);
+  for (const view of report.weightNorm) {
+    const keep = new Set(view.heatmaps.map((h) => `ckpt-${h.step}.safetensors`));
+    const d = join(runDir(dir, view.runId), SNAPSHOT_DIR);
+    if (!existsSync(d)) continue;
+    for (const f of readdirSync(d)) if (!keep.has(f)) unlinkSync(join(d, f));
+    console.log(`kept snapshots ${[...keep].join(', ')}`);
+  }
+}
