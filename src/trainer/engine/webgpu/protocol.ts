@@ -15,6 +15,7 @@ export type GpuRequest =
   | { id: number; host: number; kind: 'evaluate'; models: number[] }
   | { id: number; host: number; kind: 'write'; model: number; blocks: Float32Array }
   | { id: number; host: number; kind: 'read'; model: number; sab: SharedArrayBuffer }
+  | { id: number; host: number; kind: 'flush' }
   | { id: number; host: number; kind: 'dispose' };
 
 export type GpuInit = { kind: 'gpu'; description: string } | { kind: 'cpu'; reason: string };

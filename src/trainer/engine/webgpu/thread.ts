@@ -33,6 +33,7 @@ async function handle(msg: GpuRequest): Promise<GpuReply> {
       signal(msg.sab, READ_DONE, state.length * 4);
       return { id: msg.id, ok: true };
     }
+    case 'flush': await host(msg.host).machine.idle(); return { id: msg.id, ok: true };
     case 'dispose': {
       const h = hosts.get(msg.host);
       hosts.delete(msg.host);

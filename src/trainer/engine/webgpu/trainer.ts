@@ -120,6 +120,11 @@ export class GpuTrainer implements LockstepTrainer {
     for (const j of jobs) this.steps[j.model] = j.step;
   }
 
+  /** Resolves once every step so far has run on the device (trainStep returns once a step is queued). */
+  async flush(): Promise<void> {
+    await this.thread.request({ kind: 'flush', host: this.host });
+  }
+
   async evaluate(): Promise<EvalMetrics[]> {
     const reply = await this.thread.request({ kind: 'evaluate', host: this.host, models: this.spec.runs.map((_, i) => i) });
     return reply.stats!.map((s, i) => this.metrics(i, s));
