@@ -15,6 +15,12 @@ const passed = args.filter((a) => a !== '--torch' && a !== '--no-torch');
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', cwd: root });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
+// --device gpu: the WebGPU backend's bench (bench/gpu.ts; options there), without the torch half.
+if (passed.includes('--device=gpu') || passed[passed.indexOf('--device') + 1] === 'gpu') {
+  const gpu = spawnSync(process.execPath, ['--import', 'tsx', 'bench/gpu.ts', ...passed], { stdio: 'inherit', cwd: root });
+  process.exit(gpu.status ?? 1);
+}
+
 function runLines(cmd, argv, env) {
   const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(r.stdout ?? '');
