@@ -115,6 +115,7 @@ export async function selectDevice(pref: DevicePreference, options: SelectOption
     }
     if (!adapter) { tried.push(`${attempt.label}: no adapter`); continue; }
     const { description, software } = describeAdapter(adapter);
+    if (/null-backend/.test(description)) { tried.push(`${attempt.label}: Dawn's null backend (computes nothing), not used`); continue; }
     if (software && !allowSoftware) { tried.push(`${attempt.label}: only a software adapter (${description}), not used`); continue; }
     tried.push(`${attempt.label}: ${description}`);
     return { kind: 'gpu', adapter, description, software, attempt, tried };
