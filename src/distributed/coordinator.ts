@@ -179,7 +179,9 @@ class QueueSweep extends EventEmitter implements SweepHandle {
 
     const queue = (this.queue = new Queue<BatchJobData>(queueName, { connection: durableOptions(opts.target) }));
     queue.on('error', () => undefined); // reported through the calls that fail
-    await this.submit(queue, jobs, manifest.config, hash, manifest.name, configDir, (id) => ledger.status(id) === 'done');
+    const open = await this.submit(queue, jobs, manifest.config, hash, manifest.name, configDir, (id) => ledger.status(id) === 'done');
+    // Their jobs are queued again (retried): failed runs are pending once more.
+    for (const j of open) for (const id of j.runIds) if (ledger.status(id) === 'failed') ledger.setStatus(id, 'pending');
 
     const state: QueueState = {
       version: 1, url: opts.target.display, queueName, configHash: hash, stream: key,
@@ -338,7 +340,7 @@ class QueueSweep extends EventEmitter implements SweepHandle {
   }
 
   private async submit(queue: Queue<BatchJobData>, jobs: PlannedJob[], config: BatchJobData['config'], hash: string, name: string, configDir: string,
-    isDone: (id: string) => boolean): Promise<void> {
+    isDone: (id: string) => boolean): Promise<PlannedJob[]> {
     const { opts } = this;
     // Jobs with a run not done yet: submitted if new, retried if BullMQ gave up on them.
     const open = jobs.filter((j) => !j.runIds.every(isDone));
@@ -365,6 +367,7 @@ class QueueSweep extends EventEmitter implements SweepHandle {
     const already = jobs.length - toAdd.length - retried;
     this.log(`queue "${queue.name}" at ${opts.target.display}: ${jobs.length} job(s) for ${jobs.reduce((n, j) => n + j.runIds.length, 0)} run(s); ` +
       `${toAdd.length} submitted now, ${already} already queued or finished${retried ? `, ${retried} failed one(s) retried` : ''}`);
+    return open;
   }
 
   /** A connection of this coordinator (closed with it). */
