@@ -7,11 +7,13 @@
 //   --grid-hidden 4,8,...,100 --grid-train 2600,...,5000 --grid-seeds 11 --grid-steps 20000
 //   --grid-eval-every 100 --grid-probe-steps 20 --grid-kind transformer|mlp
 //   --allow-software                  accept a software adapter (llvmpipe: a smoke test, not a timing)
+//   --probe                           only list the adapters tried and the chosen one's limits
 // Backend: Dawn's default (Vulkan on Linux); GROK_WEBGPU_BACKEND=opengles|vulkan picks one.
 // Prints one JSON line per case, per grid width, and a grid summary.
 import { parseArgs } from 'node:util';
 import type { ModelConfig } from '../src/config/schema';
 import type { ModelRunSpec } from '../src/trainer/engine/types';
+import { selectDevice } from '../src/trainer/engine/webgpu/select';
 import { createGpuTrainer, type GpuTrainer } from '../src/trainer/engine/webgpu/trainer';
 import type { Dataset } from '../src/trainer/tasks/types';
 import { Rng } from '../src/util/rng';
@@ -144,7 +146,15 @@ async function main(): Promise<void> {
     'grid-probe-steps': { type: 'string', default: '20' },
     'grid-kind': { type: 'string', default: 'transformer' },
     'allow-software': { type: 'boolean', default: false },
+    probe: { type: 'boolean', default: false },
   } });
+  if (values.probe) {
+    const c = await selectDevice('auto', { allowSoftware: values['allow-software'] });
+    const limits = c.kind === 'gpu' ? Object.fromEntries(['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeInvocationsPerWorkgroup']
+      .map((k) => [k, (c.adapter.limits as unknown as Record<string, number>)[k]])) : null;
+    console.log(JSON.stringify({ device: c.kind === 'gpu' ? c.description : 'cpu', tried: c.tried, limits }));
+    return;
+  }
   if (values.device !== 'gpu') throw new Error('bench/gpu.ts measures the GPU backend (--device gpu); bench/engine.ts measures the CPU engine');
   const select: Select = { pref: 'gpu', allowSoftware: values['allow-software'] };
   const data = additionData(Number(values.p));

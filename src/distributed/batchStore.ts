@@ -15,7 +15,8 @@ export class StreamSink {
   private readonly pending = new Set<Promise<unknown>>();
   private failure: Error | null = null;
 
-  constructor(private readonly redis: Redis, readonly key: string, private readonly ttlSec: number) {}
+  /** `onFailure`: called once, at the first failed write (the job then stops early and is retried). */
+  constructor(private readonly redis: Redis, readonly key: string, private readonly ttlSec: number, private readonly onFailure: (e: Error) => void = () => undefined) {}
 
   emit(event: SweepEvent): void {
     this.track(this.redis.xadd(this.key, '*', ...encodeEvent(event)));
@@ -23,7 +24,11 @@ export class StreamSink {
 
   /** Waits for an async write, keeping its failure for `flush`. */
   track(p: Promise<unknown>): void {
-    const tracked = p.catch((e: Error) => { this.failure ??= e; }).finally(() => this.pending.delete(tracked));
+    const tracked = p.catch((e: Error) => {
+      if (this.failure) return;
+      this.failure = e;
+      this.onFailure(e);
+    }).finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
 

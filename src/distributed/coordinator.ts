@@ -302,6 +302,15 @@ class QueueSweep extends EventEmitter implements SweepHandle {
       }
     };
 
+    // Say so when nobody trains the jobs (no worker on this queue), once.
+    let workersChecked = 0;
+    const checkWorkers = async (): Promise<void> => {
+      if (workersChecked < 0 || Date.now() - workersChecked < 10_000) return;
+      workersChecked = Date.now();
+      if ((await queue.getWorkersCount()) > 0) return;
+      workersChecked = -1;
+      this.log(`no worker is connected to queue "${queueName}" yet: start some with \`grok worker --queue ${opts.target.display}\` (see docs/distributed.md)`, 'warn');
+    };
     const allTerminal = (): boolean => manifest.runs.every((r) => terminal(r.id));
     while (!this.cancelled && !allTerminal()) {
       await read(true);
@@ -314,6 +323,7 @@ class QueueSweep extends EventEmitter implements SweepHandle {
       if (now - lastPoll >= (opts.pollMs ?? DEFAULT_POLL_MS)) {
         lastPoll = now;
         await checkJobs();
+        await checkWorkers();
       }
     }
     writeQueueState(store.dir, state);

@@ -120,8 +120,8 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     const checkpoints = checkpointsOf(data.configHash);
     const loaded = new Map<string, SavedCheckpoint | null>();
     await Promise.all(runs.map(async (r) => { loaded.set(r.id, await checkpoints.load(r.id)); }));
-    const sink = new StreamSink(writer, streamKey(data.configHash), STREAM_TTL_SEC);
     const control = new SweepControl();
+    const sink = new StreamSink(writer, streamKey(data.configHash), STREAM_TTL_SEC, () => control.cancel());
     controls.add(control);
     const skipped = new Set<string>();
     const manifest: Manifest = {
@@ -170,7 +170,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
         if (sink.failed) throw sink.failed;
         for (const r of group) result.runs.push({ id: r.id, status: ledger.status(r.id), step: ledger.history(r.id).at(-1)?.step ?? 0 });
       }
-      await sink.flush();
+      await sink.flush(); // throws a failed write: the job is retried
     } finally {
       controls.delete(control);
       rmSync(scratch, { recursive: true, force: true });

@@ -87,6 +87,9 @@ export function buildSweepReport(dir: string, label: string): SweepReport {
   const swept = Object.keys(config.sweep);
   const modelAxis = ['model.dModel', 'model.dMlp'].find((a) => swept.includes(a)) ?? null;
   const dataSwept = swept.includes(dataAxis);
+  // A random-label component's size is no data size of a task that can generalize: no map or CDS over it.
+  const component = /^task\.components\.(\d+)\./.exec(dataAxis);
+  const mapped = dataSwept && !(component && config.task.kind === 'mixture' && config.task.components[Number(component[1])]?.labels === 'random');
   const finished = runs.filter((r) => isFinished(r.summary));
   const sizes = (axis: string) => new Set(runs.map((r) => numericParam(r.summary, axis)).filter((v) => v !== null)).size;
 
@@ -99,13 +102,13 @@ export function buildSweepReport(dir: string, label: string): SweepReport {
     runsTotal: runs.length,
     runsDone: finished.length,
     epsilon: opts.epsilon,
-    axes: { model: modelAxis, data: dataSwept ? dataAxis : null, seed: SEED_AXIS, swept },
+    axes: { model: modelAxis, data: mapped ? dataAxis : null, seed: SEED_AXIS, swept },
     runs: runs.map(runRow),
     curves: curveCharts(runs, dataSwept ? dataAxis : modelAxis ?? swept.find((a) => a !== SEED_AXIS) ?? null),
-    regimeMap: modelAxis && dataSwept
+    regimeMap: modelAxis && mapped
       ? regimeMapData(runs.map((r) => r.summary), { model: modelAxis, data: dataAxis, seed: SEED_AXIS }, { ...opts })
       : null,
-    cds: dataSwept ? cdsTables(runs, summary.criticalDataSize, summary.memorizationCapacity, dataAxis, modelAxis) : [],
+    cds: mapped ? cdsTables(runs, summary.criticalDataSize, summary.memorizationCapacity, dataAxis, modelAxis) : [],
     uCurves: modelAxis && sizes(modelAxis) >= 3 ? uCurves(runs, modelAxis, dataAxis, opts) : [],
     emergence: config.task.kind === 'mixture' && modelAxis ? emergenceView(runs, config, modelAxis, opts) : null,
     weightNorm: weightNormViews(dir, runs, opts),

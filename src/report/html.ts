@@ -100,15 +100,29 @@ function uSection(panels: UCurvePanel[], si: number): string {
 function emergenceSection(s: SweepReport, si: number): string {
   const e = s.emergence;
   if (!e) return '';
+  // Each line's emergence size (best seed), in dModel and in parameters, against the smallest one.
+  const base = Math.min(...e.lines.map((l) => l.best.value ?? Infinity));
+  const paramsAt = (l: (typeof e.lines)[number]): number | null => {
+    const v = l.best.value;
+    if (v == null) return null;
+    const ps = l.points.filter((p) => p.params != null);
+    const lo = [...ps].reverse().find((p) => p.modelSize <= v), hi = ps.find((p) => p.modelSize >= v);
+    if (!lo || !hi) return null;
+    if (hi.modelSize === lo.modelSize) return lo.params;
+    const t = Math.log(v / lo.modelSize) / Math.log(hi.modelSize / lo.modelSize);
+    return Math.exp(Math.log(lo.params!) + t * (Math.log(hi.params!) - Math.log(lo.params!)));
+  };
+  const baseParams = Math.min(...e.lines.map((l) => paramsAt(l) ?? Infinity));
   const rows = e.lines.map((l) => [
     esc(l.label),
+    l.best.value == null || !Number.isFinite(base) ? '–' : `${num(l.best.value / base, 2)}× in ${esc(e.modelAxis)}${paramsAt(l) != null && Number.isFinite(baseParams) ? `, ${num(paramsAt(l)! / baseParams, 2)}× in parameters` : ''}`,
     l.best.value == null ? 'not reached' : `${num(l.best.value, 1)}${l.best.kind === 'below-grid' ? ' (≤, smallest size)' : ''}`,
     l.mean.value == null ? 'not reached' : `${num(l.mean.value, 1)}${l.mean.kind === 'below-grid' ? ' (≤)' : ''}`,
     l.best.widthLog10 == null ? '–' : num(l.best.widthLog10, 2),
     l.points.map((p) => `${p.modelSize}${p.params ? ` (${p.params.toLocaleString('en-US')} params)` : ''}: best ${pct(p.max)}`).join('<br>'),
   ]);
   return `<section><h3>Emergence</h3>${canvas('emergence', si, 0, `component val accuracy against ${e.modelAxis} (log scale); solid: best seed, dashed: mean`)}`
-    + table(['component', `size reaching ε=${e.epsilon} (best seed)`, '(mean over seeds)', '10→90% width (decades)', 'per size'], rows, 'emergence')
+    + table(['component', 'emerges at (vs the earliest)', `size reaching ε=${e.epsilon} (best seed)`, '(mean over seeds)', '10→90% width (decades)', 'per size'], rows, 'emergence')
     + '</section>';
 }
 

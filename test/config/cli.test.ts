@@ -14,7 +14,7 @@ before(async () => {
   cli = join(mkdtempSync(join(tmpdir(), 'grok-cli-')), 'cli.js');
   await esbuild.build({
     entryPoints: [join(ROOT, 'src/cli/main.ts')], outfile: cli, bundle: true, platform: 'node', format: 'cjs',
-    target: 'es2022', logLevel: 'warning', external: ['vscode', 'webgpu', 'bullmq', 'ioredis'],
+    target: 'es2022', logLevel: 'warning', mainFields: ['module', 'main'], external: ['vscode', 'webgpu'],
   });
 });
 

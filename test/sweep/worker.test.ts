@@ -53,8 +53,10 @@ test('SIGKILL mid-sweep, then resume: final metrics identical to an uninterrupte
 });
 
 test('cancel: the sweep stops within an eval interval, keeping partial results as "stopped"', async () => {
+  // Long enough that no run can finish before the cancel arrives, however fast the machine.
+  const longConfig = writeConfig({ training: { steps: 200_000, evalEvery: 20, checkpointEvery: 60, earlyStop: { enabled: false } }, optimizer: { lr: 0.01 } });
   const outDir = join(tempDir(), 'cancelled');
-  const sweep = startSweep({ configPath, outDir, threads: 1 });
+  const sweep = startSweep({ configPath: longConfig, outDir, threads: 1 });
   let cancelledAt = 0;
   whenStep(sweep, 40, () => { cancelledAt = Date.now(); sweep.cancel(); });
   const result = await sweep.done;
@@ -66,7 +68,7 @@ test('cancel: the sweep stops within an eval interval, keeping partial results a
   assert.ok(stopped.length > 0);
   for (const r of stopped) {
     assert.equal(r.stopReason, 'cancelled');
-    assert.ok(r.steps.last >= 40 && r.steps.last < 300, `${r.id} kept its evals up to ${r.steps.last}`);
+    assert.ok(r.steps.last >= 40 && r.steps.last < 200_000, `${r.id} kept its evals up to ${r.steps.last}`);
   }
 });
 

@@ -1,6 +1,7 @@
 // CodeLens text and positions for a `*.grok.json` file, from its text and the sweep's summary.json.
+// jsonc-parser's ESM build: esbuild bundles its default UMD build with a broken dynamic require.
 // No vscode import: the provider (./provider.ts) is a thin wrapper, this is what the unit tests check.
-import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser/lib/esm/main.js';
 import type { CriticalDataSize, Regime, RunSummary, Summary } from '../../store/types';
 import { LineIndex, type Span } from '../model/text';
 import { dataSizeAxis, isSeedAxis, modelSizeAxis, sameValue, shortAxis, type AxisValue, type Axes } from '../model/axes';
