@@ -23,12 +23,25 @@ export interface CheckContext {
 /** Checks one run's resolved config (the base config, or a config with sweep values applied). */
 export function checkRunConfig(config: ExperimentConfig, ctx: CheckContext = {}): SemanticProblem[] {
   return [
+    ...checkModelFitsTask(config),
     ...checkHeads(config),
     ...checkPrimeModulus(config.task),
     ...checkTrainSizes(config),
     ...checkComponentNames(config.task),
     ...checkTextFiles(config.task, ctx),
   ];
+}
+
+/** Text needs the encoder (padded sequences, pooling); the modular tasks need a model that reads `a op b =`. */
+function checkModelFitsTask({ model, task }: ExperimentConfig): SemanticProblem[] {
+  const text = task.kind === 'text';
+  if (text === (model.kind === 'encoder')) return [];
+  return [{
+    path: ['model', 'kind'], related: [['task', 'kind']],
+    message: text
+      ? `a text task needs model.kind "encoder" (padding mask, pooling, classifier head); "${model.kind}" reads fixed-length "a op b =" sequences`
+      : `model.kind "encoder" is for text tasks; a ${task.kind} task needs "transformer" or "mlp"`,
+  }];
 }
 
 function checkHeads({ model }: ExperimentConfig): SemanticProblem[] {
