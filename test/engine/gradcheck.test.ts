@@ -1,5 +1,6 @@
 // Analytic gradients of the f32 WASM engine against float64 central differences of the plain-JS
-// reference, for every parameter tensor of both models, every LayerNorm placement and activation.
+// reference, for every parameter tensor of every model, every LayerNorm placement and activation
+// (and, for the encoder, both poolings over padded sequences).
 // Shapes are odd on purpose (5 classes, dMlp 12, 7 examples) to exercise the kernels' edge tiles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,14 +12,15 @@ import { instantiateKernels } from '../../src/trainer/engine/wasm';
 import { modelDims } from '../../src/trainer/models/dims';
 import { referenceLogits, referenceLoss, type RefParams } from '../../src/trainer/models/reference';
 import { Rng } from '../../src/util/rng';
-import { additionDataset, modelConfig, run, spec } from './helpers';
+import type { Dataset } from '../../src/trainer/tasks/types';
+import { additionDataset, modelConfig, paddedTextDataset, run, spec } from './helpers';
 
 const P = 5;
 const EXAMPLES = 7;
 
-async function check(model: ModelConfig): Promise<void> {
-  const data = additionDataset(P);
+async function check(model: ModelConfig, data: Dataset = additionDataset(P)): Promise<void> {
   const s = spec(data, model, [run(data, EXAMPLES, 3)]);
+  const S = data.seqLen;
   const { plan, memory, module, f32 } = await prepareEngine(s);
   const m = plan.models[0];
   // Move away from the init (LayerNorm g = 1, b = 0) so every parameter matters.
@@ -39,7 +41,7 @@ async function check(model: ModelConfig): Promise<void> {
   let loss = 0;
   for (let j = 0; j < EXAMPLES; j++) {
     const e = examples[j];
-    const want = referenceLogits(dims, ref, data.inputs.subarray(e * 3, e * 3 + 3));
+    const want = referenceLogits(dims, ref, data.inputs.subarray(e * S, e * S + S));
     for (let c = 0; c < dims.C; c++) {
       const got = f32[(m.buffers.logits >> 2) + j * dims.C + c];
       assert.ok(Math.abs(got - want[c]) <= 1e-4 * (1 + Math.abs(want[c])), `logit ${j},${c}: ${got} vs ${want[c]}`);
@@ -74,4 +76,11 @@ for (const layerNorm of ['none', 'pre', 'post'] as const) {
 for (const activation of ['relu', 'gelu'] as const) {
   test(`mlp gradients match float64 finite differences (${activation})`, () =>
     check(modelConfig({ kind: 'mlp', ...shapes, activation })));
+}
+
+// The encoder on padded rows of 2..6 tokens (7 training examples): many positions are padded.
+const text = paddedTextDataset(12, 6, 9, 3);
+for (const [layerNorm, pooling, activation] of [['post', 'cls', 'gelu'], ['post', 'mean', 'gelu'], ['pre', 'cls', 'relu'], ['pre', 'mean', 'gelu'], ['none', 'mean', 'relu'], ['none', 'cls', 'gelu']] as const) {
+  test(`encoder gradients match float64 finite differences (layerNorm ${layerNorm}, ${pooling} pooling, ${activation})`, () =>
+    check(modelConfig({ kind: 'encoder', ...shapes, layerNorm, pooling, activation }), text));
 }

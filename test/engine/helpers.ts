@@ -29,6 +29,24 @@ export function mixtureDataset(P: number): Dataset {
   return { inputs, labels, count, seqLen: 4, vocabSize: P + 3, numClasses: P, component, componentNames: ['a+b', 'a-b'] };
 }
 
+/**
+ * A tiny padded text task for the encoder: rows [CLS=2, words 3..V-1 ..., PAD=0 ...] of 2..S real
+ * tokens (CLS included), labelled by a rule over the words (C classes).
+ */
+export function paddedTextDataset(count: number, S: number, V: number, C: number, seed = 5): Dataset {
+  const rng = new Rng(seed, 7);
+  const inputs = new Int32Array(count * S), labels = new Int32Array(count), lengths = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const len = 2 + Math.floor(rng.uniform() * (S - 1));
+    inputs[i * S] = 2;
+    let sum = 0;
+    for (let s = 1; s < len; s++) { const t = 3 + Math.floor(rng.uniform() * (V - 3)); inputs[i * S + s] = t; sum += t; }
+    labels[i] = sum % C;
+    lengths[i] = len;
+  }
+  return { inputs, labels, count, seqLen: S, vocabSize: V, numClasses: C, component: new Uint8Array(count), componentNames: ['text'], lengths, padToken: 0 };
+}
+
 export function split(count: number, trainSize: number, seed: number): { trainIdx: Int32Array; valIdx: Int32Array } {
   const order = new Rng(seed, 99).shuffle(Int32Array.from({ length: count }, (_, i) => i));
   return { trainIdx: order.slice(0, trainSize), valIdx: order.slice(trainSize) };

@@ -12,7 +12,7 @@
 /** Byte offset into the backend's memory. 0 means "absent" where an op says so. */
 export type Ptr = number;
 
-export const ACT = { identity: 0, relu: 1, gelu: 2 } as const;
+export const ACT = { identity: 0, relu: 1, gelu: 2, tanh: 3 } as const;
 export type ActCode = (typeof ACT)[keyof typeof ACT];
 
 export interface Kernels {
@@ -43,6 +43,30 @@ export interface Kernels {
   embedScatter(inputs: Ptr, idx: Ptr, n: number, S: number, dx: Ptr, dtok: Ptr, dpos: Ptr, d: number, posStride: number, rowStride: number): void;
   /** PyTorch AdamW over n floats (n a multiple of 4); t is the 1-based step. */
   adamw(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, wd: number, b1: number, b2: number, eps: number, t: number): void;
+}
+
+/**
+ * The encoder's extra kernels (the WASM backend has them; a backend without them cannot run the
+ * `encoder` model, and says so when one is built).
+ */
+export interface EncoderKernels {
+  /**
+   * Self-attention of Sq query positions (0..Sq-1) over S keys with a key padding mask (the encoder):
+   * q, o [Sq,n,d]; k, v [S,n,d]; p [n,H,Sq,S]. Key s of example i is masked where its token
+   * inputs[idx[i]·S+s] = pad (pad < 0: no mask); with Sq > 1 a padded query gets o = 0, p = 0.
+   */
+  maskedAttentionForward(q: Ptr, k: Ptr, v: Ptr, p: Ptr, o: Ptr, n: number, Sq: number, S: number, H: number, dh: number, scale: number, inputs: Ptr, idx: Ptr, pad: number): void;
+  /** dq [Sq,n,d], dk, dv [S,n,d] overwritten (the mask is read from p, which is 0 where masked). */
+  maskedAttentionBackward(q: Ptr, k: Ptr, v: Ptr, p: Ptr, dout: Ptr, dq: Ptr, dk: Ptr, dv: Ptr, n: number, Sq: number, S: number, H: number, dh: number, scale: number): void;
+  /** out[i] = mean over unpadded positions s of x[s,i]; x [S,n,d], out [n,d]. */
+  maskedMeanPool(x: Ptr, out: Ptr, n: number, S: number, d: number, inputs: Ptr, idx: Ptr, pad: number): void;
+  /** dx[s,i] = dout[i] / count (unpadded s), 0 (padded s); overwrites dx. */
+  maskedMeanPoolBackward(dout: Ptr, dx: Ptr, n: number, S: number, d: number, inputs: Ptr, idx: Ptr, pad: number): void;
+}
+
+/** Whether a backend's kernels include the encoder's. */
+export function hasEncoderKernels(k: Kernels): k is Kernels & EncoderKernels {
+  return typeof (k as Partial<EncoderKernels>).maskedAttentionForward === 'function';
 }
 
 /** A backend: its kernels and the memory its pointers address. */

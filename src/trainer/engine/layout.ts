@@ -14,6 +14,7 @@ import type { NetworkKind, Tensors } from '../models/network';
 import { paramSpecs, sizeOf } from '../models/params';
 import { transformer } from '../models/transformer';
 import { mlp } from '../models/mlp';
+import { encoder } from '../models/encoder';
 import { Arena } from './arena';
 import type { Ptr } from './backend';
 import type { ModelRunSpec } from './types';
@@ -61,7 +62,7 @@ export interface EnginePlan {
 }
 
 export function networkKind(dims: ModelDims): NetworkKind {
-  return dims.kind === 'mlp' ? mlp : transformer;
+  return dims.kind === 'mlp' ? mlp : dims.kind === 'encoder' ? encoder : transformer;
 }
 
 export function tensorSlots(dims: ModelDims): { tensors: TensorSlot[]; blockFloats: number } {

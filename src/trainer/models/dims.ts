@@ -2,7 +2,7 @@
 import type { ModelConfig } from '../../config/schema';
 import type { Dataset } from '../tasks/types';
 
-export type ModelKind = 'transformer' | 'mlp';
+export type ModelKind = 'transformer' | 'mlp' | 'encoder';
 export type LayerNormMode = 'none' | 'pre' | 'post';
 
 export interface ModelDims {
@@ -13,14 +13,18 @@ export interface ModelDims {
   d: number; H: number; F: number;
   activation: 'relu' | 'gelu';
   layerNorm: LayerNormMode;
+  /** encoder: pooling of the token states, and the padding token id (-1: no padding). */
+  pooling: 'cls' | 'mean';
+  pad: number;
 }
 
-export function modelDims(model: ModelConfig, data: Pick<Dataset, 'vocabSize' | 'numClasses' | 'seqLen'>): ModelDims {
-  if (model.kind !== 'transformer' && model.kind !== 'mlp') throw new Error(`the CPU engine has no '${model.kind}' model`);
+export function modelDims(model: ModelConfig, data: Pick<Dataset, 'vocabSize' | 'numClasses' | 'seqLen'> & { padToken?: number }): ModelDims {
+  if (model.kind !== 'transformer' && model.kind !== 'mlp' && model.kind !== 'encoder') throw new Error(`the CPU engine has no '${model.kind}' model`);
   if (model.dModel % model.heads !== 0) throw new Error(`heads (${model.heads}) must divide dModel (${model.dModel})`);
   return {
     kind: model.kind, V: data.vocabSize, C: data.numClasses, S: data.seqLen,
     d: model.dModel, H: model.heads, F: model.dMlp ?? 4 * model.dModel,
     activation: model.activation, layerNorm: model.kind === 'mlp' ? 'none' : model.layerNorm,
+    pooling: model.pooling ?? 'mean', pad: model.kind === 'encoder' ? data.padToken ?? -1 : -1,
   };
 }

@@ -22,6 +22,7 @@ export function paramSpecs(m: ModelDims): ParamSpec[] {
       weight('unembed.w', m.F, m.C), bias('unembed.b', m.F, m.C),
     ];
   }
+  if (m.kind === 'encoder') return encoderSpecs(m);
   const specs = [
     embed('embed.tok', [m.V, m.d]), embed('embed.pos', [m.S, m.d]),
     weight('attn.wq', m.d, m.d), weight('attn.wk', m.d, m.d), weight('attn.wv', m.d, m.d), weight('attn.wo', m.d, m.d),
@@ -31,6 +32,19 @@ export function paramSpecs(m: ModelDims): ParamSpec[] {
   ];
   if (m.layerNorm !== 'none') specs.push(...layerNorm('ln1', m.d), ...layerNorm('ln2', m.d));
   if (m.layerNorm === 'pre') specs.push(...layerNorm('lnf', m.d));
+  return specs;
+}
+
+/** The 1-layer BERT-style encoder (docs/models.md): attention and every dense layer have biases. */
+function encoderSpecs(m: ModelDims): ParamSpec[] {
+  const { d, F, C } = m;
+  const specs = [embed('embed.tok', [m.V, d]), embed('embed.pos', [m.S, d])];
+  if (m.layerNorm === 'post') specs.push(...layerNorm('ln0', d));
+  for (const x of ['q', 'k', 'v', 'o']) specs.push(weight(`attn.w${x}`, d, d), bias(`attn.b${x}`, d, d));
+  specs.push(weight('mlp.w1', d, F), bias('mlp.b1', d, F), weight('mlp.w2', F, d), bias('mlp.b2', F, d));
+  if (m.layerNorm !== 'none') specs.push(...layerNorm('ln1', d), ...layerNorm('ln2', d));
+  if (m.layerNorm === 'pre') specs.push(...layerNorm('lnf', d));
+  specs.push(weight('pool.w', d, d), bias('pool.b', d, d), weight('cls.w', d, C), bias('cls.b', d, C));
   return specs;
 }
 

@@ -1,4 +1,4 @@
-// A plain float64 implementation of both models' forward pass and loss, straight from
+// A plain float64 implementation of every model's forward pass and loss, straight from
 // docs/models.md (whole sequence, one example at a time): the yardstick of the gradient checks.
 import type { ModelDims } from './dims';
 
@@ -32,7 +32,62 @@ function add(a: Vec, b: Vec): Vec { return a.map((v, i) => v + b[i]); }
 function row(table: Vec, i: number, d: number): Vec { return table.slice(i * d, (i + 1) * d); }
 
 export function referenceLogits(m: ModelDims, p: RefParams, tokens: ArrayLike<number>): Vec {
+  if (m.kind === 'encoder') return encoderLogits(m, p, tokens);
   return m.kind === 'mlp' ? mlpLogits(m, p, tokens) : transformerLogits(m, p, tokens);
+}
+
+/**
+ * The encoder as BERT computes it: every position attends to every unpadded position, every
+ * position goes through the FFN, then pooling (position 0, or the mean over unpadded positions),
+ * pooler tanh(x Wp + bp) and classifier.
+ */
+function encoderLogits(m: ModelDims, p: RefParams, tokens: ArrayLike<number>): Vec {
+  const { S, d, H } = m;
+  const dh = d / H;
+  const pre = m.layerNorm === 'pre', post = m.layerNorm === 'post';
+  const valid = Array.from({ length: S }, (_, s) => m.pad < 0 || tokens[s] !== m.pad);
+  const es: Vec[] = [];
+  for (let s = 0; s < S; s++) {
+    const x = add(row(p['embed.tok'], tokens[s], d), row(p['embed.pos'], s, d));
+    es.push(post ? layerNorm(x, p['ln0.g'], p['ln0.b']) : x);
+  }
+  const as = es.map((e) => (pre ? layerNorm(e, p['ln1.g'], p['ln1.b']) : e));
+  const Q = as.map((a) => linear(a, p['attn.wq'], d, p['attn.bq']));
+  const K = as.map((a) => linear(a, p['attn.wk'], d, p['attn.bk']));
+  const V = as.map((a) => linear(a, p['attn.wv'], d, p['attn.bv']));
+  const rs = Q.map((q, t) => {
+    const o = new Float64Array(d);
+    for (let h = 0; h < H; h++) {
+      const scores = K.map((k, s) => {
+        if (!valid[s]) return -Infinity;
+        let sc = 0;
+        for (let j = h * dh; j < (h + 1) * dh; j++) sc += q[j] * k[j];
+        return sc / Math.sqrt(dh);
+      });
+      const mx = Math.max(...scores);
+      const e = scores.map((sc) => (sc === -Infinity ? 0 : Math.exp(sc - mx)));
+      const z = e.reduce((a, b) => a + b, 0);
+      for (let s = 0; s < S; s++) for (let j = h * dh; j < (h + 1) * dh; j++) o[j] += (e[s] / z) * V[s][j];
+    }
+    let hh = add(es[t], linear(o, p['attn.wo'], d, p['attn.bo']));
+    if (post) hh = layerNorm(hh, p['ln1.g'], p['ln1.b']);
+    const u = pre ? layerNorm(hh, p['ln2.g'], p['ln2.b']) : hh;
+    const mlpOut = linear(activate(linear(u, p['mlp.w1'], m.F, p['mlp.b1']), m.activation), p['mlp.w2'], d, p['mlp.b2']);
+    let r = add(hh, mlpOut);
+    if (post) r = layerNorm(r, p['ln2.g'], p['ln2.b']);
+    if (pre) r = layerNorm(r, p['lnf.g'], p['lnf.b']);
+    return r;
+  });
+  let pooled: Vec;
+  if (m.pooling === 'cls') {
+    pooled = rs[0];
+  } else {
+    pooled = new Float64Array(d);
+    const count = valid.filter(Boolean).length;
+    for (let s = 0; s < S; s++) if (valid[s]) for (let j = 0; j < d; j++) pooled[j] += rs[s][j] / count;
+  }
+  const pz = linear(pooled, p['pool.w'], d, p['pool.b']).map(Math.tanh);
+  return linear(pz, p['cls.w'], m.C, p['cls.b']);
 }
 
 function mlpLogits(m: ModelDims, p: RefParams, tokens: ArrayLike<number>): Vec {

@@ -1,4 +1,4 @@
-// Bias + activation, forward and backward. act: 0 = identity, 1 = ReLU, 2 = GELU (tanh form).
+// Bias + activation, forward and backward. act: 0 = identity, 1 = ReLU, 2 = GELU (tanh form), 3 = tanh.
 import { vtanh } from './vmath';
 
 const GELU_C: f32 = 0.7978845608028654; // sqrt(2/π)
@@ -10,6 +10,7 @@ const GELU_A: f32 = 0.044715;
     const u = f32x4.mul(f32x4.splat(GELU_C), f32x4.add(z, f32x4.mul(f32x4.splat(GELU_A), f32x4.mul(z, f32x4.mul(z, z)))));
     return f32x4.mul(f32x4.mul(f32x4.splat(0.5), z), f32x4.add(f32x4.splat(1), vtanh(u)));
   }
+  if (act == 3) return vtanh(z);
   return z;
 }
 
@@ -25,6 +26,7 @@ const GELU_A: f32 = 0.044715;
     return f32x4.add(f32x4.mul(f32x4.splat(0.5), f32x4.add(f32x4.splat(1), t)),
       f32x4.mul(f32x4.mul(f32x4.splat(0.5), z), f32x4.mul(sech2, du)));
   }
+  if (act == 3) { const t = vtanh(z); return f32x4.sub(f32x4.splat(1), f32x4.mul(t, t)); }
   return f32x4.splat(1);
 }
 

@@ -6,5 +6,6 @@ export { biasAct, biasActBackward, add, copy, zero, sumSquares } from './activat
 export { softmaxCrossEntropy } from './softmax';
 export { layerNorm, layerNormBackward } from './layernorm';
 export { attentionForward, attentionBackward } from './attention';
+export { maskedAttentionForward, maskedAttentionBackward, maskedMeanPool, maskedMeanPoolBackward } from './selfattn';
 export { embedGather, embedScatter } from './embed';
 export { adamw } from './adamw';
