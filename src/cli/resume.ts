@@ -2,19 +2,23 @@
 // manifest): unfinished runs go on from their last checkpoint, finished ones are skipped.
 import { parseArgs } from 'node:util';
 import { startSweep } from '../trainer/worker/client';
+import type { Device } from '../trainer/worker/protocol';
 import type { CliCommand } from './main';
 import { exitCodeOf, followSweep, parseThreads } from './progress';
 import { QUEUE_OPTIONS, runQueuedSweep, wantsQueue } from './queueSweep';
 
+const DEVICES: Device[] = ['cpu', 'gpu', 'auto'];
+
 export const resumeCommand: CliCommand = {
   summary: 'continue an interrupted sweep from its results directory',
   usage: [
-    'Usage: grok resume DIR [--threads N]',
+    'Usage: grok resume DIR [--threads N] [--device cpu|gpu|auto]',
     '',
     'Continues the sweep in DIR (a directory with manifest.json): every unfinished run from its last',
     'checkpoint (evals after the checkpoint are dropped, then recomputed), finished runs are skipped.',
     '',
     '  --threads N   engine threads (default: all cores)',
+    '  --device D    auto (default), gpu or cpu, as for grok sweep: checkpoints resume on either device',
     '',
     'A sweep submitted with --queue (DIR has queue.json) is followed from its queue instead: the',
     'results the workers streamed since are collected (--queue URL if Redis moved; see grok sweep --help).',
@@ -24,7 +28,7 @@ export const resumeCommand: CliCommand = {
   async run(args) {
     let parsed;
     try {
-      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { threads: { type: 'string' }, ...QUEUE_OPTIONS } });
+      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { threads: { type: 'string' }, device: { type: 'string' }, ...QUEUE_OPTIONS } });
     } catch (e) {
       return usageError((e as Error).message);
     }
@@ -36,8 +40,10 @@ export const resumeCommand: CliCommand = {
     } catch (e) {
       return usageError((e as Error).message);
     }
-    if (wantsQueue(values, positionals[0])) return runQueuedSweep('resume', { outDir: positionals[0], threads }, values);
-    return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads }), { handleSigint: true }));
+    const device = (values.device ?? 'auto') as Device;
+    if (!DEVICES.includes(device)) return usageError(`--device: expected cpu, gpu or auto, got "${values.device}"`);
+    if (wantsQueue(values, positionals[0])) return runQueuedSweep('resume', { outDir: positionals[0], threads, device }, values);
+    return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads, device }), { handleSigint: true }));
   },
 };
 

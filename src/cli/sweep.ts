@@ -21,7 +21,8 @@ export const sweepCommand: CliCommand = {
     '',
     '  --out DIR          results directory',
     '  --threads N        engine threads (default: all cores); results do not depend on it',
-    '  --device D         cpu (default), auto, or gpu (not in this build)',
+    '  --device D         auto (default): a GPU adapter if there is one (WebGPU), else the CPU;',
+    '                     gpu: a GPU or an error; cpu: the CPU engine (docs/gpu.md)',
     '  --no-early-stop    train every run for all its steps (recorded in the manifest)',
     '  --fresh            start over although DIR holds results of a different config (they are moved aside)',
     '',
@@ -50,7 +51,7 @@ export const sweepCommand: CliCommand = {
     } catch (e) {
       return usageError((e as Error).message);
     }
-    const device = (values.device ?? 'cpu') as Device;
+    const device = (values.device ?? 'auto') as Device;
     if (!DEVICES.includes(device)) return usageError(`--device: expected cpu, gpu or auto, got "${values.device}"`);
     const options: SweepOptions = {
       configPath: positionals[0], outDir: values.out, threads, device,

@@ -21,10 +21,19 @@ export function testAdapter(): Promise<GPUAdapter | string> {
   );
 }
 
+/**
+ * Where Dawn finds no adapter the GPU tests skip, saying why and what a Debian/Ubuntu machine needs;
+ * with GROK_REQUIRE_GPU_TESTS=1 (CI) they fail instead, so that a broken setup cannot pass silently.
+ */
+export function skipWithoutAdapter(t: Pick<TestContext, 'skip'>, reason: string): void {
+  if (process.env.GROK_REQUIRE_GPU_TESTS === '1') assert.fail(`GROK_REQUIRE_GPU_TESTS=1 but no WebGPU adapter (what CI needs: docs/gpu.md): ${reason}`);
+  t.skip(`GPU tests skipped, no WebGPU adapter (what CI needs: docs/gpu.md): ${reason}`);
+}
+
 /** The adapter, or skips the test with the reason. */
 export async function adapterOrSkip(t: TestContext): Promise<GPUAdapter | null> {
   const a = await testAdapter();
-  if (typeof a === 'string') { t.skip(`no WebGPU adapter: ${a}`); return null; }
+  if (typeof a === 'string') { skipWithoutAdapter(t, a); return null; }
   return a;
 }
 

@@ -8,7 +8,7 @@ import { createTrainer, readSafetensors } from '../../src/trainer/engine/index';
 import type { EvalMetrics, LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
 import { createGpuTrainer, type GpuTrainer } from '../../src/trainer/engine/webgpu/trainer';
 import { additionDataset, mixtureDataset, modelConfig, run, spec } from '../engine/helpers';
-import { assertClose, KINDS, testAdapter, testAttempt } from './helpers';
+import { assertClose, KINDS, skipWithoutAdapter, testAdapter, testAttempt } from './helpers';
 
 const data = additionDataset(11);
 
@@ -20,7 +20,7 @@ async function gpuTrainer(s: LockstepSpec): Promise<GpuTrainer> {
 
 async function skipWithoutGpu(t: { skip(msg: string): void }): Promise<boolean> {
   const a = await testAdapter();
-  if (typeof a === 'string') { t.skip(`no WebGPU adapter: ${a}`); return true; }
+  if (typeof a === 'string') { skipWithoutAdapter(t, a); return true; }
   return false;
 }
 

@@ -55,7 +55,8 @@ test('grok sweep: bad arguments name the option; a missing file names the file',
   const missing = grok('sweep', join(tempDir(), 'nope.grok.json'));
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /nope\.grok\.json.*cannot read the experiment file \(no such file/);
-  const gpu = grok('sweep', writeConfig(), '--device', 'gpu');
+  // Dawn's null backend only (GROK_WEBGPU_BACKEND=null): no usable adapter on any machine.
+  const gpu = spawnSync(process.execPath, [cli, 'sweep', writeConfig(), '--device', 'gpu'], { encoding: 'utf8', env: { ...process.env, GROK_WEBGPU_BACKEND: 'null' } });
   assert.equal(gpu.status, 1);
-  assert.match(gpu.stderr, /no GPU backend in this build/);
+  assert.match(gpu.stderr, /--device gpu: no GPU adapter \(tried: Dawn null backend.*\).*--device cpu/);
 });

@@ -3,6 +3,8 @@
 // worker wires in the real ones (see worker/engineDeps.ts).
 import type { ExperimentConfig } from '../../config/schema';
 import type { LockstepSpec, LockstepTrainer } from '../engine/types';
+import type { SweepDevice } from '../engine/webgpu/sweepDevice';
+import type { Device } from '../worker/protocol';
 import type { Dataset, Split } from '../tasks/types';
 import type { PlannedRun } from './schedule';
 
@@ -17,6 +19,12 @@ export interface SweepDeps {
   /** The run's train/validation indices. */
   split(dataset: Dataset, config: ExperimentConfig): Split;
   createTrainer(spec: LockstepSpec): Promise<LockstepTrainer>;
+  /**
+   * Resolves --device for the sweep (the worker wires in the GPU backend's openSweepDevice); its
+   * createTrainer then replaces the one above. Absent: every batch uses createTrainer, and
+   * --device gpu is refused.
+   */
+  openDevice?(pref: Device): Promise<SweepDevice>;
 }
 
 /** An error the user can fix (bad config, wrong directory): reported without a stack trace. */

@@ -24,7 +24,7 @@ export interface OpenedSweep {
 }
 
 export async function openSweep(options: SweepOptions, deps: SweepDeps): Promise<OpenedSweep> {
-  if (options.device === 'gpu') throw new UserError('--device gpu: no GPU backend in this build (use --device cpu or auto)');
+  if (options.device === 'gpu' && !deps.openDevice) throw new UserError('--device gpu: no GPU backend in this build (use --device cpu or auto)');
   const { config, configPath, outDir } = await resolveConfig(options, deps);
   const configHash = deps.configHash(config);
   // A grid trains every run; an adaptive search plans its runs as it goes (see search.ts).

@@ -5,6 +5,7 @@ import { totalmem } from 'node:os';
 import type { SweepStatus } from '../../store/types';
 import type { SweepOptions, WorkerMessage } from '../worker/protocol';
 import { SweepControl } from './control';
+import type { SweepDevice } from '../engine/webgpu/sweepDevice';
 import type { SweepDeps } from './deps';
 import { errorMessage } from './errors';
 import { RunLedger } from './ledger';
@@ -18,6 +19,20 @@ export function defaultMemoryBudget(): number {
 }
 
 export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m: WorkerMessage) => void, control = new SweepControl()): Promise<SweepStatus> {
+  let sweepDeps = deps;
+  // --device: resolved once; its trainers replace deps.createTrainer (see engine/webgpu/sweepDevice.ts).
+  let device: SweepDevice | null = null;
+  if (deps.openDevice) {
+    try {
+      device = await deps.openDevice(options.device ?? 'auto');
+    } catch (e) {
+      send({ type: 'error', message: (e as Error).message });
+      send({ type: 'done', status: 'failed', outDir: null, error: (e as Error).message });
+      return 'failed';
+    }
+    send({ type: 'log', level: 'info', message: `training on ${device.description}` });
+    sweepDeps = { ...deps, createTrainer: (spec) => device!.createTrainer(spec) };
+  }
   let opened;
   try {
     opened = await openSweep(options, deps);
@@ -28,20 +43,32 @@ export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m:
   }
   const { store, manifest, runs, resumed, movedAside } = opened;
   if (movedAside) send({ type: 'log', level: 'info', message: `--fresh: moved the previous results to ${movedAside}` });
+  const budget = (): number => device?.batchBudget(options.memoryBudget, defaultMemoryBudget()) ?? options.memoryBudget ?? defaultMemoryBudget();
   const ledger = new RunLedger(store, manifest);
   const searching = Boolean(manifest.config.search);
   const runsTotal = searching ? manifest.runs.length : runs.length;
   send({ type: 'started', outDir: store.dir, name: manifest.name, runsTotal, runsDone: ledger.countFinished(), resumed });
 
-  const trainer = new RunTrainer({
-    store, ledger, control, deps, send, configPath: manifest.configPath, configHash: manifest.configHash,
-    memoryBudget: options.memoryBudget ?? defaultMemoryBudget(), threads: options.threads, runsTotal,
+  const trainerFor = (): RunTrainer => new RunTrainer({
+    store, ledger, control, deps: sweepDeps, send, configPath: manifest.configPath, configHash: manifest.configHash,
+    memoryBudget: budget(), threads: options.threads, runsTotal,
   });
+  let trainer = trainerFor();
   ledger.writeSummary('running', true);
   let failed = false;
   try {
-    if (searching) await runSearch({ manifest, ledger, trainer, deps, control });
+    if (searching) await runSearch({ manifest, ledger, trainer, deps: sweepDeps, control });
     else await trainer.train(runs);
+    if (device?.failure && !control.cancelled && !searching) {
+      if (device.fellBack) {
+        // The runs of the failed batch resume from their checkpoints on the CPU, like `grok resume`.
+        send({ type: 'log', level: 'warn', message: `the GPU failed (${device.failure}); resuming the unfinished runs from their checkpoints on the CPU` });
+        trainer = trainerFor();
+        await trainer.train(runs);
+      } else {
+        send({ type: 'log', level: 'error', message: `the GPU failed (${device.failure}); the failed runs resume from their checkpoints with \`grok resume ${store.dir}\` (add --device cpu to train them on the CPU)` });
+      }
+    }
   } catch (e) {
     failed = true;
     send(errorMessage(e));

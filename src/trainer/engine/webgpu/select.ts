@@ -90,6 +90,15 @@ export function describeAdapter(a: GPUAdapter): { description: string; software:
   return { description, software: fallback || SOFTWARE.test(description) };
 }
 
+/**
+ * Why Dawn's OpenGL ES backend finds nothing on Linux, usually: it dlopens the unversioned
+ * `libEGL.so` (Debian's libegl-dev, not libegl1), and needs Mesa's EGL vendor and llvmpipe.
+ */
+function noAdapterHint(attempt: AdapterAttempt): string {
+  if (process.platform !== 'linux' || !attempt.flags.includes('backend=opengles')) return '';
+  return ' (this backend loads libEGL.so and Mesa: on Debian/Ubuntu apt-get install libegl-dev libegl-mesa0 libgl1-mesa-dri)';
+}
+
 /** Tries each attempt in order; see the header for the rules. */
 export async function selectDevice(pref: DevicePreference, options: SelectOptions = {}): Promise<DeviceChoice> {
   if (pref === 'cpu') return { kind: 'cpu', reason: 'cpu requested', tried: [] };
@@ -113,7 +122,7 @@ export async function selectDevice(pref: DevicePreference, options: SelectOption
       tried.push(`${attempt.label}: ${e instanceof Error ? e.message : String(e)}`);
       continue;
     }
-    if (!adapter) { tried.push(`${attempt.label}: no adapter`); continue; }
+    if (!adapter) { tried.push(`${attempt.label}: no adapter${noAdapterHint(attempt)}`); continue; }
     const { description, software } = describeAdapter(adapter);
     if (/null-backend/.test(description)) { tried.push(`${attempt.label}: Dawn's null backend (computes nothing), not used`); continue; }
     if (software && !allowSoftware) { tried.push(`${attempt.label}: only a software adapter (${description}), not used`); continue; }

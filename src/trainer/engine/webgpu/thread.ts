@@ -3,6 +3,7 @@
 // It selects adapters, owns each trainer's device and GpuHost, and answers the requests of
 // protocol.ts one at a time, in order.
 import { parentPort } from 'node:worker_threads';
+import { alive, GpuError } from './gpu';
 import { GpuHost } from './host';
 import { READ_DONE, READ_FAILED, READ_HEADER, type GpuInit, type GpuReply, type GpuRequest } from './protocol';
 import { selectDevice } from './select';
@@ -34,6 +35,21 @@ async function handle(msg: GpuRequest): Promise<GpuReply> {
       return { id: msg.id, ok: true };
     }
     case 'flush': await host(msg.host).machine.idle(); return { id: msg.id, ok: true };
+    case 'lose': {
+      const d = host(msg.host).machine.device;
+      d.destroy();
+      await alive(d.lost);
+      return { id: msg.id, ok: true };
+    }
+    case 'probe': {
+      const choice = await selectDevice(msg.select.pref, { attempts: msg.select.attempts, allowSoftware: msg.select.allowSoftware });
+      if (choice.kind === 'cpu') return { id: msg.id, ok: true, probe: { kind: 'cpu', reason: choice.reason } };
+      const lim = choice.adapter.limits;
+      return {
+        id: msg.id, ok: true,
+        probe: { kind: 'gpu', description: choice.description, software: choice.software, maxBufferBytes: Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) },
+      };
+    }
     case 'dispose': {
       const h = hosts.get(msg.host);
       hosts.delete(msg.host);
@@ -59,7 +75,7 @@ parentPort?.on('message', (msg: GpuRequest) => {
       reply = await handle(msg);
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
-      reply = { id: msg.id, ok: false, error };
+      reply = { id: msg.id, ok: false, error, ...(e instanceof GpuError ? { gpu: true } : {}) };
       if (msg.kind === 'read') {
         const text = new TextEncoder().encode(error).subarray(0, msg.sab.byteLength - READ_HEADER);
         new Uint8Array(msg.sab, READ_HEADER, text.length).set(text);

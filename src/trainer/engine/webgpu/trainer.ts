@@ -10,7 +10,7 @@ import { configHash, decodeCheckpoint, encodeCheckpoint } from '../checkpoint';
 import { tensorSlots, type TensorSlot } from '../layout';
 import type { EvalMetrics, LockstepSpec, LockstepTrainer } from '../types';
 import type { GpuStats } from './host';
-import { READ_DONE, READ_HEADER, READ_PENDING, type GpuInit, type GpuReply, type GpuRequest, type GpuSelect } from './protocol';
+import { READ_DONE, READ_HEADER, READ_PENDING, type GpuInit, type GpuProbe, type GpuReply, type GpuRequest, type GpuSelect } from './protocol';
 
 /** How long saveCheckpoint waits for the GPU thread before giving up. */
 const READ_TIMEOUT_MS = 10 * 60_000;
@@ -28,19 +28,29 @@ class GpuThread {
   private nextHost = 1;
   private open = 0;
   private readonly pending = new Map<number, Pending>();
+  /** Requests nobody awaits: host of each write (its failure surfaces on that host's next request); reads answer through shared memory. */
+  private readonly unawaited = new Map<number, { host: number; kind: string }>();
+  private readonly hostFailures = new Map<number, string>();
   /** Why the thread can no longer answer, once it cannot. */
   failure: string | null = null;
 
   constructor(readonly worker: Worker) {
     worker.unref();
     worker.on('message', (r: GpuReply) => {
+      if (!r.ok && r.gpu) gpuFailures.push(r.error);
       const p = this.pending.get(r.id);
       this.pending.delete(r.id);
-      if (!p) { if (!r.ok) this.failure ??= r.error; return; } // a request nobody awaits (write)
+      if (!p) {
+        const u = this.unawaited.get(r.id);
+        this.unawaited.delete(r.id);
+        if (!r.ok && u?.kind === 'write' && !this.hostFailures.has(u.host)) this.hostFailures.set(u.host, `loading a checkpoint failed: ${r.error}`);
+        return;
+      }
       p.resolve(r);
     });
     const fail = (why: string): void => {
       this.failure ??= why;
+      gpuFailures.push(why);
       for (const p of this.pending.values()) p.reject(new Error(why));
       this.pending.clear();
     };
@@ -50,9 +60,16 @@ class GpuThread {
 
   post(msg: Request): number {
     if (this.failure) throw new Error(this.failure);
+    const failed = this.hostFailures.get(msg.host);
+    if (failed && msg.kind !== 'dispose') throw new Error(failed);
     const id = this.nextId++;
     this.worker.postMessage({ ...msg, id } as GpuRequest);
     return id;
+  }
+
+  /** Posts a request whose answer nobody awaits (write, read). */
+  postUnawaited(msg: Request): void {
+    this.unawaited.set(this.post(msg), { host: msg.host, kind: msg.kind });
   }
 
   async request(msg: Request): Promise<GpuReply & { ok: true }> {
@@ -72,6 +89,12 @@ class GpuThread {
     if (--this.open === 0) this.worker.unref();
   }
 }
+
+/**
+ * Every failure of a GPU device seen by this process (lost device, out of memory, validation, the
+ * GPU thread dying), oldest first: the sweep's device (sweepDevice.ts) watches it to fall back.
+ */
+export const gpuFailures: string[] = [];
 
 let shared: GpuThread | null = null;
 
@@ -160,7 +183,7 @@ export class GpuTrainer implements LockstepTrainer {
     const n = this.blockFloats;
     const sab = new SharedArrayBuffer(READ_HEADER + Math.max(3 * n * 4, 4096));
     const head = new Int32Array(sab, 0, 2);
-    this.thread.post({ kind: 'read', host: this.host, model: i, sab });
+    this.thread.postUnawaited({ kind: 'read', host: this.host, model: i, sab });
     const start = Date.now();
     while (Atomics.load(head, 0) === READ_PENDING) {
       Atomics.wait(head, 0, READ_PENDING, 1000);
@@ -184,8 +207,13 @@ export class GpuTrainer implements LockstepTrainer {
       if (map) for (const t of this.tensors) blocks.set(map.get(t.name)!, k * n + t.offset / 4);
     });
     // Queued in order before any later request; a failure surfaces on the next one.
-    this.thread.post({ kind: 'write', host: this.host, model: i, blocks });
+    this.thread.postUnawaited({ kind: 'write', host: this.host, model: i, blocks });
     this.steps[i] = state.step;
+  }
+
+  /** Destroys this trainer's device, as a driver reset would: later requests fail with "GPU device lost" (tests). */
+  async loseDevice(): Promise<void> {
+    await this.thread.request({ kind: 'lose', host: this.host });
   }
 
   async dispose(): Promise<void> {
@@ -211,6 +239,11 @@ let noGpu: string | null = null;
  * (the caller then uses the CPU engine). With 'gpu' a missing adapter is an error saying what was tried.
  */
 export async function createGpuTrainer(spec: LockstepSpec, select: GpuSelect): Promise<GpuTrainer | null> {
+  const unsupported = gpuUnsupported(spec);
+  if (unsupported) {
+    if (select.pref === 'auto') return null;
+    throw new Error(`--device gpu: ${unsupported}; use --device cpu (or auto, which trains it on the CPU)`);
+  }
   if (select.pref === 'auto' && noGpu !== null) return null;
   const thread = gpuThread();
   const host = thread.openHost();
@@ -227,4 +260,24 @@ export async function createGpuTrainer(spec: LockstepSpec, select: GpuSelect): P
     return null;
   }
   return new GpuTrainer(spec, thread, host, init.description);
+}
+
+/** Model kinds with WGSL kernels; others ('encoder') train on the CPU. */
+export const GPU_MODEL_KINDS: readonly string[] = ['transformer', 'mlp'];
+
+/** Why the GPU backend cannot train this spec, or null when it can. */
+export function gpuUnsupported(spec: LockstepSpec): string | null {
+  if (!GPU_MODEL_KINDS.includes(spec.model.kind)) return `the GPU backend has no '${spec.model.kind}' model yet (it has ${GPU_MODEL_KINDS.join(' and ')})`;
+  return null;
+}
+
+/** Which adapter the selection finds (in the GPU thread, without creating a device), and its largest buffer. */
+export async function probeGpu(select: GpuSelect): Promise<GpuProbe> {
+  const thread = gpuThread();
+  const host = thread.openHost();
+  try {
+    return (await thread.request({ kind: 'probe', host, select })).probe!;
+  } finally {
+    thread.closeHost();
+  }
 }

@@ -1,0 +1,90 @@
+// The device of one sweep (`grok sweep --device auto|gpu|cpu`): resolved once when the sweep
+// starts, it creates every lock-step trainer of the sweep, sizes the batches, and remembers a GPU
+// failure so that the runner can resume the unfinished runs from their checkpoints.
+//
+//   cpu   the CPU engine; Dawn is not loaded.
+//   auto  (the default) a hardware GPU adapter when Dawn finds one, else the CPU, saying why.
+//         Software adapters (llvmpipe, SwiftShader) do not count unless allowed
+//         (GROK_WEBGPU_ALLOW_SOFTWARE=1). Model kinds without GPU kernels train on the CPU. After a
+//         lost device or an out-of-memory error, later batches train on the CPU.
+//   gpu   a GPU adapter or a clear error listing what was tried; a model kind without GPU kernels
+//         is an error too. A GPU failure fails the batch's runs with its cause; they resume from
+//         their checkpoints with `grok resume DIR` (on the GPU, or with --device cpu).
+//
+// The memory budget: the whole engine memory of a GPU batch is one storage buffer, so a batch is
+// never planned larger than the adapter's largest buffer (maxStorageBufferBindingSize and
+// maxBufferSize; WebGPU does not tell the size of the GPU's memory), nor than a requested budget.
+import { createTrainer as createCpuTrainer } from '../index';
+import type { LockstepSpec, LockstepTrainer } from '../types';
+import type { DevicePreference, SelectOptions } from './select';
+import { createGpuTrainer, gpuFailures, gpuUnsupported, probeGpu } from './trainer';
+
+export interface SweepDevice {
+  readonly kind: 'gpu' | 'cpu';
+  readonly pref: DevicePreference;
+  /** For the user: which device trains, and why (e.g. "GPU: NVIDIA / ..." or "CPU (no GPU adapter: ...)"). */
+  readonly description: string;
+  /** The memory budget of one lock-step batch: the requested one (or the CPU default), capped on a GPU by its largest buffer. */
+  batchBudget(requested: number | undefined, cpuDefault: number): number;
+  createTrainer(spec: LockstepSpec): Promise<LockstepTrainer>;
+  /** The cause of the first GPU failure since the sweep started (lost device, out of memory), or null. */
+  readonly failure: string | null;
+  /** True when a failure moved this sweep to the CPU ('auto'): the runner resumes the failed runs there. */
+  readonly fellBack: boolean;
+}
+
+export interface SweepDeviceOptions extends SelectOptions {
+  /** The CPU engine (tests wrap it). */
+  cpu?: (spec: LockstepSpec) => Promise<LockstepTrainer>;
+}
+
+class Device implements SweepDevice {
+  private readonly failuresAtStart = gpuFailures.length;
+
+  constructor(
+    readonly kind: 'gpu' | 'cpu',
+    readonly pref: DevicePreference,
+    readonly description: string,
+    private readonly maxBufferBytes: number,
+    private readonly options: SweepDeviceOptions,
+  ) {}
+
+  get failure(): string | null {
+    return gpuFailures.length > this.failuresAtStart ? gpuFailures[this.failuresAtStart] : null;
+  }
+
+  get fellBack(): boolean {
+    return this.kind === 'gpu' && this.pref === 'auto' && this.failure !== null;
+  }
+
+  batchBudget(requested: number | undefined, cpuDefault: number): number {
+    if (this.kind === 'cpu' || this.fellBack) return requested ?? cpuDefault;
+    return Math.min(requested ?? this.maxBufferBytes, this.maxBufferBytes);
+  }
+
+  async createTrainer(spec: LockstepSpec): Promise<LockstepTrainer> {
+    const cpu = this.options.cpu ?? createCpuTrainer;
+    if (this.kind === 'cpu' || this.fellBack) return cpu(spec);
+    if (this.pref === 'auto' && gpuUnsupported(spec)) return cpu(spec);
+    // The adapter was found when the sweep started: from here on a missing one is an error.
+    const gpu = await createGpuTrainer(spec, { pref: 'gpu', attempts: this.options.attempts, allowSoftware: this.options.allowSoftware });
+    return gpu!;
+  }
+}
+
+/** Resolves the preference once for a sweep; with 'gpu' and no adapter, an error that lists what was tried. */
+export async function openSweepDevice(pref: DevicePreference, options: SweepDeviceOptions = {}): Promise<SweepDevice> {
+  if (pref === 'cpu') return new Device('cpu', pref, 'CPU (--device cpu)', 0, options);
+  let probe;
+  try {
+    probe = await probeGpu({ pref, attempts: options.attempts, allowSoftware: options.allowSoftware });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    if (pref === 'gpu') throw new Error(why.startsWith('--device gpu') ? why : `--device gpu: ${why}`);
+    return new Device('cpu', pref, `CPU (the GPU backend could not start: ${why})`, 0, options);
+  }
+  if (probe.kind === 'cpu') return new Device('cpu', pref, `CPU (${probe.reason})`, 0, options);
+  const soft = probe.software ? ', a software adapter' : '';
+  return new Device('gpu', pref, `GPU: ${probe.description} (WebGPU/Dawn${soft}; largest batch buffer ${Math.round(probe.maxBufferBytes / 2 ** 20)} MiB)`,
+    probe.maxBufferBytes, options);
+}
