@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { ENV_PASSWORD, ENV_URL, QueueConnectionError, resolveRedisTarget } from '../distributed/connection';
 import { DEFAULT_CHECKPOINT_MAX_BYTES, DEFAULT_CHECKPOINT_TTL_SEC } from '../distributed/checkpoints';
 import { DEFAULT_QUEUE_NAME } from '../distributed/protocol';
-import { DEFAULT_LOCK_MS, DEFAULT_MAX_STALLED, DEFAULT_STALLED_MS, startQueueWorker } from '../distributed/worker';
+import { DEFAULT_LOCK_MS, DEFAULT_MAX_STALLED, DEFAULT_STALLED_MS, startQueueWorker, type QueueWorkerHandle } from '../distributed/worker';
 import { createTrainer } from '../trainer/engine/index';
+import { openSweepDevice } from '../trainer/engine/webgpu/sweepDevice';
 import { projectDeps } from '../trainer/sweep/projectDeps';
 import type { Device } from '../trainer/worker/protocol';
 import type { CliCommand } from './main';
@@ -13,7 +14,7 @@ import { parseThreads } from './progress';
 export const workerCommand: CliCommand = {
   summary: 'train the jobs of distributed sweeps from a Redis queue',
   usage: [
-    'Usage: grok worker [--queue redis://HOST:PORT] [--concurrency N] [--threads N] [--device cpu|auto]',
+    'Usage: grok worker [--queue redis://HOST:PORT] [--concurrency N] [--threads N] [--device auto|gpu|cpu]',
     '                   [--checkpoint-dir DIR] [--queue-name NAME]',
     '',
     'Pulls lock-step batches of sweeps submitted with `grok sweep FILE --queue URL`, trains them, and',
@@ -25,7 +26,8 @@ export const workerCommand: CliCommand = {
     `                          ${ENV_PASSWORD} (or ${ENV_URL}), never from the command line`,
     '  --concurrency N         batches trained at once (default 1)',
     '  --threads N             engine threads per batch (default: cores / concurrency)',
-    '  --device D              cpu or auto (default auto = cpu in this build)',
+    '  --device D              auto (default): a GPU adapter if there is one (WebGPU), else the CPU;',
+    '                          gpu: a GPU adapter or a clear error; cpu: the CPU engine only',
     '  --checkpoint-dir DIR    keep checkpoints in DIR (a filesystem every worker shares) instead of Redis',
     `  --checkpoint-max-mb N   largest checkpoint kept in Redis (default ${DEFAULT_CHECKPOINT_MAX_BYTES / 2 ** 20})`,
     `  --checkpoint-ttl-h N    hours a checkpoint stays in Redis (default ${DEFAULT_CHECKPOINT_TTL_SEC / 3600})`,
@@ -73,7 +75,7 @@ export const workerCommand: CliCommand = {
       return usageError((e as Error).message);
     }
     const device = (values.device ?? 'auto') as Device;
-    if (device !== 'cpu' && device !== 'auto') return usageError(device === 'gpu' ? '--device gpu: no GPU backend for workers in this build (use cpu or auto)' : `--device: expected cpu or auto, got "${values.device}"`);
+    if (device !== 'cpu' && device !== 'auto' && device !== 'gpu') return usageError(`--device: expected auto, gpu or cpu, got "${values.device}"`);
     let target;
     try {
       target = resolveRedisTarget({ url: values.queue });
@@ -81,24 +83,33 @@ export const workerCommand: CliCommand = {
       if (e instanceof QueueConnectionError) return usageError(e.message);
       throw e;
     }
-    const handle = await startQueueWorker({
-      target, deps: { ...projectDeps, createTrainer }, device, threads,
-      concurrency: concurrency && Math.floor(concurrency),
-      queueName: values['queue-name'],
-      checkpointDir: values['checkpoint-dir'],
-      checkpointMaxBytes: maxMb === undefined ? undefined : Math.floor(maxMb * 2 ** 20),
-      checkpointTtlSec: ttlH === undefined ? undefined : Math.ceil(ttlH * 3600),
-      lockDurationMs: lockMs, stalledIntervalMs: stalledMs, maxStalledCount: maxStalled,
-      workerId: values.id,
-    });
+    // Signals are handled from the start: one that comes while connecting stops the worker as soon as it is up.
+    let handle: QueueWorkerHandle | null = null;
     let signals = 0;
     const stop = (): void => {
       if (++signals > 1) process.exit(130);
       console.error('grok worker: checkpointing the running batches and putting them back in the queue (again to quit at once)');
-      void handle.close();
+      void handle?.close();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    try {
+      handle = await startQueueWorker({
+        target, deps: { ...projectDeps, createTrainer, openDevice: (pref) => openSweepDevice(pref) }, device, threads,
+        concurrency: concurrency && Math.floor(concurrency),
+        queueName: values['queue-name'],
+        checkpointDir: values['checkpoint-dir'],
+        checkpointMaxBytes: maxMb === undefined ? undefined : Math.floor(maxMb * 2 ** 20),
+        checkpointTtlSec: ttlH === undefined ? undefined : Math.ceil(ttlH * 3600),
+        lockDurationMs: lockMs, stalledIntervalMs: stalledMs, maxStalledCount: maxStalled,
+        workerId: values.id,
+      });
+    } catch (e) {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      throw e;
+    }
+    if (signals > 0) void handle.close();
     await handle.closed;
     return 0;
   },

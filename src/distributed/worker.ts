@@ -19,6 +19,7 @@ import { RunLedger } from '../trainer/sweep/ledger';
 import { ProgressMeter } from '../trainer/sweep/progressMeter';
 import { datasetKey, type PlannedRun } from '../trainer/sweep/schedule';
 import type { Dataset } from '../trainer/tasks/types';
+import type { SweepDevice } from '../trainer/engine/webgpu/sweepDevice';
 import type { Device } from '../trainer/worker/protocol';
 import { QueueBatchStore, StreamSink } from './batchStore';
 import { DEFAULT_CHECKPOINT_MAX_BYTES, DEFAULT_CHECKPOINT_TTL_SEC, DirCheckpoints, RedisCheckpoints, type CheckpointStore, type SavedCheckpoint } from './checkpoints';
@@ -66,9 +67,17 @@ const PROGRESS_EVERY_MS = 2000;
 const STREAM_TTL_SEC = 30 * 24 * 3600;
 
 export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueWorkerHandle> {
-  if (opts.device === 'gpu') throw new Error('--device gpu: no GPU backend in this build (use --device cpu or auto)');
+  if (opts.device === 'gpu' && !opts.deps.openDevice) throw new Error('--device gpu: no GPU backend in this build (use --device cpu or auto)');
   await checkConnection(opts.target);
   const log = opts.log ?? ((line: string) => console.error(line));
+  // --device: resolved once for the worker, as a local sweep does (auto: a GPU adapter, else the CPU).
+  // After a GPU failure under auto, the failed job is retried and this worker's later jobs train on the CPU.
+  let deps = opts.deps;
+  let device: SweepDevice | null = null;
+  if (opts.deps.openDevice) {
+    const opened = (device = await opts.deps.openDevice(opts.device ?? 'auto'));
+    deps = { ...opts.deps, createTrainer: (spec) => opened.createTrainer(spec) };
+  }
   const workerId = opts.workerId ?? `${hostname()}:${process.pid}`;
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const threads = opts.threads ?? Math.max(1, Math.floor(availableParallelism() / concurrency));
@@ -156,7 +165,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
         meter.planned(group.reduce((n, r) => n + r.config.training.steps - (resumeStep ?? 0), 0));
         let lastProgress = 0;
         const ctx: BatchContext = {
-          store, ledger, meter, control, deps: opts.deps, threads, configHash: data.configHash,
+          store, ledger, meter, control, deps, threads, configHash: data.configHash,
           send: () => undefined,
           reportProgress: (force = false) => {
             const now = Date.now();
@@ -199,7 +208,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   });
   worker.on('stalled', (jobId) => log(`grok worker: job ${jobId} had stalled (its worker died?): back in the queue`));
   await worker.waitUntilReady();
-  log(`grok worker ${workerId}: waiting for jobs on queue "${queueName}" at ${opts.target.display} (concurrency ${concurrency}, ${threads} thread(s) a job, checkpoints in ${opts.checkpointDir ? `directory ${opts.checkpointDir}` : 'Redis'})`);
+  log(`grok worker ${workerId}: waiting for jobs on queue "${queueName}" at ${opts.target.display} (${device ? `training on ${device.description}, ` : ''}concurrency ${concurrency}, ${threads} thread(s) a job, checkpoints in ${opts.checkpointDir ? `directory ${opts.checkpointDir}` : 'Redis'})`);
 
   let closing: Promise<void> | null = null;
   let resolveClosed!: () => void;

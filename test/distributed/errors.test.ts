@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { cli, freePort, skipReason, startRedis, tempDir, writeConfig } from './helpers';
+import { cli, freePort, runCli, skipReason, startRedis, tempDir, writeConfig } from './helpers';
 
 const skip = skipReason();
 const CONFIG = {
@@ -16,15 +16,7 @@ const CONFIG = {
   training: { steps: 20, evalEvery: 10, checkpointEvery: 10 },
 };
 
-/** Runs the CLI; returns exit code, output and seconds taken. */
-async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; seconds: number }> {
-  const t0 = Date.now();
-  const p = cli(args, env);
-  const timer = setTimeout(() => void p.kill('SIGKILL'), 30_000);
-  const { code } = await p.exited;
-  clearTimeout(timer);
-  return { code, out: p.output(), seconds: (Date.now() - t0) / 1000 };
-}
+const run = runCli;
 
 test('a bad URL fails within seconds with a clear message (refused, no answer, malformed, password on the command line)', { skip, timeout: 90_000 }, async () => {
   const configPath = writeConfig(CONFIG);
@@ -70,7 +62,7 @@ test('a bad URL fails within seconds with a clear message (refused, no answer, m
   assert.match(r.out, /no Redis URL: give --queue redis:\/\/HOST:PORT or set GROK_REDIS_URL/);
 });
 
-test('a wrong or missing password fails within seconds; the right one (from the environment) works', { skip, timeout: 90_000 }, async () => {
+test('a wrong or missing password fails within seconds; the right one (from the environment) works; --device gpu without a GPU fails clearly', { skip, timeout: 90_000 }, async () => {
   const redis = await startRedis({ password: 'correct-horse' });
   try {
     const configPath = writeConfig(CONFIG);
@@ -101,6 +93,22 @@ test('a wrong or missing password fails within seconds; the right one (from the 
     }
     ok.child.kill('SIGTERM');
     assert.deepEqual(await ok.exited, { code: 0, signal: null }, ok.output());
+
+    // --device gpu where WebGPU finds no hardware adapter: an error listing what was tried, in seconds.
+    const gpu = cli(['worker', '--queue', redis.url, '--device', 'gpu'], { GROK_REDIS_PASSWORD: 'correct-horse' });
+    const g0 = Date.now();
+    while (gpu.child.exitCode === null && !/waiting for jobs/.test(gpu.output())) {
+      assert.ok(Date.now() - g0 < 30_000, gpu.output());
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    if (/waiting for jobs/.test(gpu.output())) {
+      assert.match(gpu.output(), /training on GPU: /); // this machine has a GPU
+      await gpu.kill('SIGTERM');
+    } else {
+      assert.equal((await gpu.exited).code, 1, gpu.output());
+      assert.match(gpu.output(), /grok worker: --device gpu: \S/);
+      assert.ok((Date.now() - g0) / 1000 < 15, `took ${(Date.now() - g0) / 1000} s`);
+    }
   } finally {
     await redis.stop();
   }

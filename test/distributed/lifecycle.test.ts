@@ -84,7 +84,7 @@ test('SIGTERM: a worker checkpoints its batch into --checkpoint-dir and hands it
   });
   const reference = join(tempDir(), 'local');
   assert.equal(await runSweep({ configPath, outDir: reference, threads: 1 }, { ...projectDeps, createTrainer }, () => undefined), 'done');
-  const flags = ['--queue', redis.url, '--threads', '1', '--checkpoint-dir', ckptDir, '--lock-ms', '4000', '--stalled-ms', '1000'];
+  const flags = ['--queue', redis.url, '--device', 'cpu', '--threads', '1', '--checkpoint-dir', ckptDir, '--lock-ms', '4000', '--stalled-ms', '1000'];
   const first = cli(['worker', ...flags, '--id', 'first']);
   let second: ReturnType<typeof cli> | null = null;
   try {

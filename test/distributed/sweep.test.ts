@@ -8,8 +8,9 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { startQueueSweep } from '../../src/distributed/coordinator';
-import type { SweepEvent } from '../../src/distributed/protocol';
+import { DEFAULT_QUEUE_NAME, type SweepEvent } from '../../src/distributed/protocol';
 import { readQueueState } from '../../src/distributed/state';
 import { configHash } from '../../src/config/sweep';
 import { readManifest, readRunMetrics, readSummary, listRuns } from '../../src/store/reader';
@@ -31,7 +32,8 @@ const CONFIG = {
   training: { steps: 2000, evalEvery: 50, checkpointEvery: 250, earlyStop: { enabled: true, holdEvals: 4, plateauSteps: 1500 } },
   sweep: { 'model.dModel': [8, 12, 16], 'training.trainSize': [150, 300], seed: [0, 1] },
 };
-const WORKER_FLAGS = ['--threads', '1', '--lock-ms', '4000', '--stalled-ms', '1000', '--max-stalled', '5'];
+// --device cpu: the local reference trains on the CPU engine (auto would take a GPU where there is one).
+const WORKER_FLAGS = ['--device', 'cpu', '--threads', '1', '--lock-ms', '4000', '--stalled-ms', '1000', '--max-stalled', '5'];
 
 let configPath = '';
 let reference = '';
@@ -84,6 +86,7 @@ test('3 workers, one SIGKILLed mid-batch: the batch resumes from its checkpoint 
   const redis = await startRedis();
   const workers: CliProcess[] = [];
   const watch: { stop(): Promise<void> }[] = [];
+  const queue = new Queue(DEFAULT_QUEUE_NAME, { connection: redis.target.options });
   try {
     for (const id of ['w1', 'w2', 'w3']) workers.push(cli(['worker', '--queue', redis.url, '--id', id, ...WORKER_FLAGS]));
     const outDir = join(tempDir(), 'queued');
@@ -94,6 +97,22 @@ test('3 workers, one SIGKILLed mid-batch: the batch resumes from its checkpoint 
     const attempts: Array<Extract<SweepEvent, { type: 'attempt' }>> = [];
     let victim: { worker: string; job: string } | null = null;
     let killed: Promise<void> | null = null;
+    let probing = false;
+    // Freeze the worker (SIGSTOP), make sure its batch is still active in the queue (not finished in
+    // the meantime, however loaded the machine), then SIGKILL it; otherwise let it go and try again.
+    const probe = async (job: string): Promise<void> => {
+      const worker = owner.get(job)!;
+      const w = workers[Number(worker.slice(1)) - 1];
+      w.child.kill('SIGSTOP');
+      const state = await queue.getJobState(job).catch(() => 'unknown');
+      if (state === 'active') {
+        victim = { worker, job };
+        killed = w.kill('SIGKILL');
+      } else {
+        w.child.kill('SIGCONT');
+        probing = false;
+      }
+    };
     watch.push(watchStream(redis.target, hash, (e) => {
       if (e.type === 'attempt') {
         attempts.push(e);
@@ -101,11 +120,9 @@ test('3 workers, one SIGKILLed mid-batch: the batch resumes from its checkpoint 
         for (const r of e.runIds) jobOf.set(r, e.jobId);
       }
       // Kill a worker once a run of its batch is past its first checkpoint (250) and far from done.
-      if (!victim && e.type === 'metrics' && e.record.step >= 300 && e.record.step <= 1200) {
-        const job = jobOf.get(e.runId)!;
-        victim = { worker: owner.get(job)!, job };
-        const w = workers[Number(victim.worker.slice(1)) - 1];
-        killed = w.kill('SIGKILL');
+      if (!victim && !probing && e.type === 'metrics' && e.record.step >= 300 && e.record.step <= 1200) {
+        probing = true;
+        void probe(jobOf.get(e.runId)!);
       }
     }));
     const t0 = Date.now();
@@ -130,6 +147,7 @@ test('3 workers, one SIGKILLed mid-batch: the batch resumes from its checkpoint 
     assertSameAsReference(outDir);
   } finally {
     for (const w of watch) await w.stop();
+    await queue.close();
     for (const w of workers) await w.kill('SIGKILL');
     await redis.stop();
   }
