@@ -80,3 +80,25 @@ test('AdamW kernel follows the PyTorch update', async () => {
     assert.ok(Math.abs(f32[(C >> 2) + i] - m) < 1e-6 && Math.abs(f32[(T >> 2) + i] - v) < 1e-6, `state[${i}]`);
   }
 });
+
+test('softmax cross-entropy: gradients are the softmax minus one-hot, with probabilities below 2^-64 exactly 0 (never subnormal)', async () => {
+  const { k, f32 } = await setup();
+  const i32 = new Int32Array(f32.buffer);
+  const c = 6, rows = 2, scale = 1 / 600;
+  const logits = [[0, 1, 2, 0.5, -1, 3], [120, 0, 30, 119, -60, 5]]; // row 2: classes far below the max
+  f32.set(logits.flat(), A >> 2);
+  i32.set([1, 0], B >> 2); // labels, indexed through idx = [0, 1]
+  i32.set([0, 1], C >> 2);
+  k.softmaxCrossEntropy(A, B, C, rows, c, A, scale, T, T + 64);
+  logits.forEach((row, i) => {
+    const mx = Math.max(...row), z = row.reduce((s, v) => s + Math.exp(v - mx), 0);
+    row.forEach((v, j) => {
+      const p = Math.exp(v - mx) / z, got = f32[(A >> 2) + i * c + j];
+      const want = (p < 2 ** -64 ? 0 : p) * scale - (j === [1, 0][i] ? scale : 0);
+      assert.ok(Math.abs(got - want) <= 1e-6 * scale, `dlogits[${i},${j}]: ${got} vs ${want}`);
+      assert.ok(got === 0 || Math.abs(got) >= 2 ** -126, `dlogits[${i},${j}] = ${got} is subnormal`);
+    });
+  });
+  assert.equal(f32[(A >> 2) + c + 4], 0);
+  assert.equal(f32[(A >> 2) + c + 2], 0); // p = e^-90
+});

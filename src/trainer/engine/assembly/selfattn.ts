@@ -6,6 +6,7 @@
 // A query at a padded position (Sq > 1) gets o = 0 and p = 0: nothing downstream reads it (mean
 // pooling skips padded rows), so loss and gradients are those of the unmasked computation.
 import { sexp, hsum } from './vmath';
+import { TINY_P } from './softmax';
 
 @inline function isPad(inputs: usize, idx: usize, i: usize, s: usize, S: usize, pad: i32): bool {
   return pad >= 0 && load<i32>(inputs + (((<usize>load<i32>(idx + (i << 2))) * S + s) << 2)) == pad;
@@ -59,7 +60,9 @@ export function maskedAttentionForward(q: usize, k: usize, v: usize, p: usize, o
         }
         const inv: f32 = sum > 0 ? 1 / sum : 0;
         for (let s: usize = 0; s < S; s++) {
-          const ps = load<f32>(ph + (s << 2)) * inv;
+          // Probabilities below 2^-64 become exactly 0 (no subnormals downstream: see softmax.ts).
+          let ps = load<f32>(ph + (s << 2)) * inv;
+          if (ps < TINY_P) ps = 0;
           store<f32>(ph + (s << 2), ps);
           if (ps != 0) axpy(ps, v + s * block + row + hd, orow + hd, dh);
         }

@@ -1,6 +1,9 @@
 // Softmax cross-entropy over rows of logits, with labels looked up through example indices.
 import { vexp, sexp } from './vmath';
 
+/** 2^-64: softmax probabilities below this are taken as 0 in gradients (see softmaxCrossEntropy). */
+export const TINY_P: f32 = 5.421010862427522e-20;
+
 /** Largest value of a row and the first index holding it (torch.argmax picks the first too). */
 @inline function rowMax(row: usize, c: usize): f32 {
   let j: usize = 0;
@@ -53,11 +56,18 @@ export function softmaxCrossEntropy(
     }
     store<f32>(lossOut + (i << 2), (best + Mathf.log(sum)) - target);
     if (out) {
+      // Probabilities below 2^-64 become exactly 0: (e / sum) · scale would otherwise be subnormal,
+      // and subnormal operands make every later SIMD op (matmuls included) many times slower on x86.
       const k: f32 = scale / sum;
       const k4 = f32x4.splat(k);
+      const tiny: f32 = sum * TINY_P;
+      const tiny4 = f32x4.splat(tiny);
       j = 0;
-      for (; j + 4 <= c; j += 4) v128.store(out + (j << 2), f32x4.mul(v128.load(out + (j << 2)), k4));
-      for (; j < c; j++) store<f32>(out + (j << 2), load<f32>(out + (j << 2)) * k);
+      for (; j + 4 <= c; j += 4) {
+        const e = v128.load(out + (j << 2));
+        v128.store(out + (j << 2), v128.and(f32x4.mul(e, k4), f32x4.gt(e, tiny4)));
+      }
+      for (; j < c; j++) { const e = load<f32>(out + (j << 2)); store<f32>(out + (j << 2), e > tiny ? e * k : 0); }
       store<f32>(out + (label << 2), load<f32>(out + (label << 2)) - scale);
     }
   }
