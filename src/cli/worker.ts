@@ -36,8 +36,10 @@ export const workerCommand: CliCommand = {
     `  --stalled-ms N          how often to look for stalled batches (default ${DEFAULT_STALLED_MS})`,
     `  --max-stalled N         a batch that stalls more often fails (default ${DEFAULT_MAX_STALLED})`,
     '  --id NAME               this worker\'s name in logs (default host:pid)',
+    '  --idle-exit SEC         exit (code 0) once the queue has had no job for SEC seconds: for workers',
+    '                          started as batch jobs (a Slurm array) that should give their nodes back',
     '',
-    'Runs until stopped. Exit code: 0 after SIGTERM/Ctrl-C, 1 when Redis is unusable, 2 bad arguments.',
+    'Runs until stopped (or idle, with --idle-exit). Exit code: 0 after SIGTERM/Ctrl-C or --idle-exit, 1 when Redis is unusable, 2 bad arguments.',
   ].join('\n'),
   async run(args) {
     let values;
@@ -48,7 +50,7 @@ export const workerCommand: CliCommand = {
           queue: { type: 'string' }, concurrency: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' },
           'checkpoint-dir': { type: 'string' }, 'checkpoint-max-mb': { type: 'string' }, 'checkpoint-ttl-h': { type: 'string' },
           'queue-name': { type: 'string' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' }, 'max-stalled': { type: 'string' },
-          id: { type: 'string' },
+          id: { type: 'string' }, 'idle-exit': { type: 'string' },
         },
       }));
     } catch (e) {
@@ -62,7 +64,7 @@ export const workerCommand: CliCommand = {
       if (!(Number.isFinite(n) && n >= min)) throw new Error(`--${flag}: expected a number >= ${min}, got "${v}"`);
       return n;
     };
-    let concurrency, maxMb, ttlH, lockMs, stalledMs, maxStalled;
+    let concurrency, maxMb, ttlH, lockMs, stalledMs, maxStalled, idleExit;
     try {
       threads = parseThreads(values.threads);
       concurrency = num('concurrency', 1);
@@ -71,6 +73,7 @@ export const workerCommand: CliCommand = {
       lockMs = num('lock-ms', 100);
       stalledMs = num('stalled-ms', 100);
       maxStalled = num('max-stalled', 0);
+      idleExit = num('idle-exit', 1);
     } catch (e) {
       return usageError((e as Error).message);
     }
@@ -103,6 +106,7 @@ export const workerCommand: CliCommand = {
         checkpointTtlSec: ttlH === undefined ? undefined : Math.ceil(ttlH * 3600),
         lockDurationMs: lockMs, stalledIntervalMs: stalledMs, maxStalledCount: maxStalled,
         workerId: values.id,
+        idleExitMs: idleExit === undefined ? undefined : Math.round(idleExit * 1000),
       });
     } catch (e) {
       process.off('SIGINT', stop);

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import type { ExperimentConfig } from '../config/schema';
 import type { Manifest } from '../store/types';
@@ -46,6 +46,11 @@ export interface QueueWorkerOptions {
   maxStalledCount?: number;
   /** How this worker names itself in events (default host:pid). */
   workerId?: string;
+  /**
+   * Close by itself once the queue has had no job (waiting, delayed, active anywhere) for this long
+   * (ms): for workers started as a batch job (Slurm array) that should give their nodes back.
+   */
+  idleExitMs?: number;
   /** The engine and datasets (tests pass a fake engine). */
   deps: SweepDeps;
   log?: (line: string) => void;
@@ -194,7 +199,19 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     return result;
   };
 
-  const worker = new Worker<BatchJobData, BatchJobResult>(queueName, processJob, {
+  let busy = 0;
+  let lastActive = Date.now();
+  const tracked = async (job: Job<BatchJobData, BatchJobResult>, token?: string): Promise<BatchJobResult> => {
+    busy++;
+    try {
+      return await processJob(job, token);
+    } finally {
+      busy--;
+      lastActive = Date.now();
+    }
+  };
+
+  const worker = new Worker<BatchJobData, BatchJobResult>(queueName, tracked, {
     connection: durableOptions(opts.target),
     concurrency,
     lockDuration: opts.lockDurationMs ?? DEFAULT_LOCK_MS,
@@ -216,13 +233,40 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const close = (): Promise<void> => {
     closing ??= (async () => {
       shuttingDown = true;
+      if (idleTimer) clearInterval(idleTimer);
       for (const c of controls) c.cancel();
+      await idleQueue?.close().catch(() => undefined);
       await worker.close();
       await writer.quit().catch(() => writer.disconnect());
       resolveClosed();
     })();
     return closing;
   };
+
+  // --idle-exit: the whole queue (not only this worker) has had nothing to do for idleExitMs.
+  let idleTimer: NodeJS.Timeout | null = null;
+  let idleQueue: Queue | null = null;
+  if (opts.idleExitMs !== undefined) {
+    const idleMs = opts.idleExitMs;
+    const q = (idleQueue = new Queue(queueName, { connection: durableOptions(opts.target) }));
+    q.on('error', () => undefined);
+    let checking = false;
+    idleTimer = setInterval(() => {
+      if (checking || closing) return;
+      checking = true;
+      void (async () => {
+        if (busy > 0) lastActive = Date.now();
+        else {
+          const counts = await q.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'paused', 'waiting-children');
+          if (Object.values(counts).some((n) => n > 0)) lastActive = Date.now();
+        }
+        if (busy === 0 && Date.now() - lastActive >= idleMs && !closing) {
+          log(`grok worker: the queue has had no job for ${Math.round(idleMs / 1000)} s: exiting (--idle-exit)`);
+          await close();
+        }
+      })().catch(() => undefined).finally(() => { checking = false; });
+    }, Math.min(1000, Math.max(100, idleMs / 4)));
+  }
   return { workerId, close, closed };
 }
 

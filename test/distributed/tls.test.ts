@@ -2,7 +2,8 @@
 // for 127.0.0.1, made with openssl), with a password: the CA and the password come from the
 // environment (GROK_REDIS_CA, GROK_REDIS_PASSWORD), a sweep runs through a `grok worker`, and no file
 // of the results folder holds the password. A wrong CA, or plain text against TLS and the reverse,
-// fail within seconds saying so. Neither the worker nor the coordinator listens on any port.
+// fail within seconds saying so. Neither the worker nor the coordinator listens on any port, and a
+// worker with --idle-exit exits by itself once the queue is empty.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -49,13 +50,14 @@ test('rediss:// with a private CA and a password from the environment: a sweep r
       training: { steps: 60, evalEvery: 10, checkpointEvery: 20, earlyStop: { enabled: false } },
       sweep: { seed: [0, 1] },
     });
-    const worker = cli(['worker', '--queue', redis.url, '--threads', '1'], env);
-    procs.push(worker);
-    await waitForOutput(worker, /waiting for jobs on queue "grok" at rediss:\/\/127\.0\.0\.1:\d+/);
+    // The coordinator first (it waits for a worker), then a worker that exits once the queue is empty.
     const outDir = join(tempDir(), 'out');
     const sweep = cli(['sweep', configPath, '--queue', redis.url, '--out', outDir], env);
     procs.push(sweep);
-    await waitForOutput(sweep, /submitted now/);
+    await waitForOutput(sweep, /2 run\(s\); 1 submitted now/);
+    const worker = cli(['worker', '--queue', redis.url, '--threads', '1', '--idle-exit', '2'], env);
+    procs.push(worker);
+    await waitForOutput(worker, /waiting for jobs on queue "grok" at rediss:\/\/127\.0\.0\.1:\d+/);
     // Nothing listens: the worker and the coordinator only connect out to Redis. (The check itself
     // sees a listening socket: this test process's own.)
     const probe = createServer();
@@ -81,8 +83,9 @@ test('rediss:// with a private CA and a password from the environment: a sweep r
     for (const f of filesUnder(outDir)) assert.ok(!readFileSync(f).includes(PASSWORD), `${f} holds the password`);
     assert.doesNotMatch(worker.output() + sweep.output(), new RegExp(PASSWORD));
 
-    worker.child.kill('SIGTERM');
+    // --idle-exit: the queue is empty, so the worker gives its node back by itself.
     assert.deepEqual(await worker.exited, { code: 0, signal: null }, worker.output());
+    assert.match(worker.output(), /the queue has had no job for 2 s: exiting \(--idle-exit\)/);
   } finally {
     for (const p of procs) await p.kill('SIGKILL');
     await plain.stop();
