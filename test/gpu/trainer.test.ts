@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { createTrainer, readSafetensors } from '../../src/trainer/engine/index';
 import type { EvalMetrics, LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
 import { createGpuTrainer, type GpuTrainer } from '../../src/trainer/engine/webgpu/trainer';
-import { additionDataset, mixtureDataset, modelConfig, run, spec } from '../engine/helpers';
-import { assertClose, KINDS, skipWithoutAdapter, testAdapter, testAttempt } from './helpers';
+import { additionDataset, mixtureDataset, modelConfig, paddedTextDataset, run, spec } from '../engine/helpers';
+import { assertClose, ENCODER_KINDS, KINDS, skipWithoutAdapter, testAdapter, testAttempt } from './helpers';
 
-const data = additionDataset(11);
+/** Padded sequences of 2..7 tokens for the encoder (PAD = 0), 130 examples. */
+const text = paddedTextDataset(130, 7, 20, 3);
 
 async function gpuTrainer(s: LockstepSpec): Promise<GpuTrainer> {
   const t = await createGpuTrainer(s, { pref: 'gpu', attempts: [testAttempt()], allowSoftware: true });
@@ -28,6 +29,14 @@ async function trainFor(t: LockstepTrainer, steps: number): Promise<void> {
   for (let s = 0; s < steps; s++) await t.trainStep();
 }
 
+/**
+ * The encoder's key bias: softmax ignores a shift shared by all scores, so its gradient is zero in
+ * exact arithmetic and rounding noise in floats, which AdamW's normalisation turns into steps of up
+ * to ~lr in a noise-chosen direction. It cannot affect the loss; CPU and GPU noise differ, so it is
+ * only checked to stay within 20 such steps (lr ≤ 3e-3 here) of the CPU's, not to match it.
+ */
+const NOISE_DRIVEN = /(^|\.)attn\.bk$/;
+
 function closeMetrics(got: EvalMetrics, want: EvalMetrics, what: string): void {
   assert.equal(got.step, want.step);
   for (const k of ['trainLoss', 'valLoss', 'weightNorm'] as const) {
@@ -35,10 +44,14 @@ function closeMetrics(got: EvalMetrics, want: EvalMetrics, what: string): void {
   }
   // Accuracy counts can only differ where two logits tie within rounding.
   assert.ok(Math.abs(got.trainAcc - want.trainAcc) <= 0.02 && Math.abs(got.valAcc - want.valAcc) <= 0.02, `${what} accuracy`);
-  for (const [name, n] of Object.entries(want.norms)) assert.ok(Math.abs(got.norms[name] - n) <= 1e-4 * n + 1e-7, `${what} norm ${name}`);
+  for (const [name, n] of Object.entries(want.norms)) {
+    if (NOISE_DRIVEN.test(name)) continue;
+    assert.ok(Math.abs(got.norms[name] - n) <= 1e-4 * n + 1e-7, `${what} norm ${name}`);
+  }
 }
 
 function threeRuns(over: Parameters<typeof modelConfig>[0], batchSize: number | null): LockstepSpec {
+  const data = over?.kind === 'encoder' ? text : additionDataset(11);
   return spec(data, modelConfig(over), [
     run(data, 60, 1),
     run(data, 80, 2, { lr: 3e-3, weightDecay: 0.1, warmupSteps: 5, initScale: 0.5 }),
@@ -46,7 +59,7 @@ function threeRuns(over: Parameters<typeof modelConfig>[0], batchSize: number | 
   ], { batchSize });
 }
 
-for (const [name, over] of KINDS) {
+for (const [name, over] of [...KINDS, ...ENCODER_KINDS]) {
   for (const batchSize of name.includes('pre relu') || name === 'mlp gelu' ? [null, 16] : [null]) {
     test(`20 AdamW steps match the CPU engine: ${name}, batch ${batchSize ?? 'full'}`, async (t) => {
       if (await skipWithoutGpu(t)) return;
@@ -61,7 +74,14 @@ for (const [name, over] of KINDS) {
           const got = readSafetensors(gpu.saveCheckpoint(i)), want = readSafetensors(cpu.saveCheckpoint(i));
           assert.equal(got.metadata.step, '20');
           const wanted = new Map(want.tensors.map((x) => [x.name, x.data]));
-          for (const x of got.tensors) assertClose(x.data, wanted.get(x.name)!, `model ${i} ${x.name}`);
+          for (const x of got.tensors) {
+            const w = wanted.get(x.name)!;
+            if (NOISE_DRIVEN.test(x.name)) {
+              for (let k = 0; k < w.length; k++) assert.ok(Math.abs(x.data[k] - w[k]) <= 20 * 3e-3, `model ${i} ${x.name}[${k}]: ${x.data[k]} vs ${w[k]}`);
+              continue;
+            }
+            assertClose(x.data, w, `model ${i} ${x.name}`);
+          }
         }
       } finally {
         await Promise.all([gpu.dispose(), cpu.dispose()]);

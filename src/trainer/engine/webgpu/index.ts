@@ -9,8 +9,8 @@
 // Design (details in the files):
 //   wgsl.ts      kernels with a leading model dimension: workgroup_id.z picks the model's row of an
 //                argument table, so one dispatch per op covers every model of a lock-step batch.
-//   recorder.ts  the engine's Kernels interface, recording calls; the models (transformer.ts,
-//                mlp.ts) run unchanged against it, once per model per step.
+//   recorder.ts  the engine's Kernels (and EncoderKernels) interface, recording calls; the models
+//                (transformer.ts, mlp.ts, encoder.ts) run unchanged against it, once per model per step.
 //   program.ts   merges the k-th call of every model into one dispatch (split-K reductions for
 //                weight gradients and column sums, deterministic, no atomics).
 //   layout.ts    the device memory plan (full batch in one pass, stats and partial-sum regions).

@@ -1,4 +1,4 @@
-// One model of the GPU plan driven through the shared model code (transformer.ts, mlp.ts) on a
+// One model of the GPU plan driven through the shared model code (transformer.ts, mlp.ts, encoder.ts) on a
 // Recorder: the same ops as the CPU engine's runner, over the whole batch at once.
 import { networkKind } from '../layout';
 import { BatchSchedule } from '../batches';

@@ -173,6 +173,22 @@ export class ProgramBuilder {
         }
         return;
       }
+      case 'maskedAttnForward':
+        return this.emit('maskedAttnForward', Math.ceil(maxOf(A.map((a) => a[5] * a[6] * a[8])) / ROWS), 1,
+          A.map(([q, k, v, p, o, n, Sq, S, H, dh, scale, inputs, idx, pad]) => [
+            w(q), w(k), w(v), w(p), w(o), n, Sq, S, H, dh, bits(scale), w(inputs), w(idx), pad >>> 0,
+          ]));
+      case 'maskedAttnBackward':
+        return this.emit('maskedAttnBackward', Math.ceil(maxOf(A.map((a) => a[8] * a[11])) / ROWS), 1,
+          A.map(([q, k, v, p, g, dq, dk, dv, n, Sq, S, H, dh, scale]) => [
+            w(q), w(k), w(v), w(p), w(g), w(dq), w(dk), w(dv), n, Sq, S, H, dh, bits(scale),
+          ]));
+      case 'maskedMeanPool':
+        return this.elementwise('maskedMeanPool', A.map(([x, out, n, S, d, inputs, idx, pad]) => [w(x), w(out), n, S, d, w(inputs), w(idx), pad >>> 0]),
+          (r) => r[2] * r[4]);
+      case 'maskedMeanPoolBackward':
+        return this.elementwise('maskedMeanPoolBackward', A.map(([dout, dx, n, S, d, inputs, idx, pad]) => [w(dout), w(dx), n, S, d, w(inputs), w(idx), pad >>> 0]),
+          (r) => r[3] * r[2] * r[4]);
       case 'adamw':
         return this.elementwise('adamw', A.map(([p, g, m, v, n, lr, wd, b1, b2, eps, t]) => [
           w(p), w(g), w(m), w(v), n,

@@ -1,14 +1,14 @@
 // Records the per-model kernel calls of the models (runner.ts, transformer.ts, mlp.ts run
 // unchanged against this Kernels implementation) so that the calls of a lock-step group can be
 // merged into one dispatch per op over all its models (see program.ts).
-import type { ActCode, Kernels, Ptr } from '../backend';
+import type { ActCode, EncoderKernels, Kernels, Ptr } from '../backend';
 
 /** One recorded call: the op and its arguments as the models passed them (byte pointers, byte strides). */
 export interface Call { op: string; args: number[] }
 
 const b = (x: boolean): number => (x ? 1 : 0);
 
-export class Recorder implements Kernels {
+export class Recorder implements Kernels, EncoderKernels {
   /** Where calls go: set to a model's list before running that model's code. */
   calls: Call[] = [];
 
@@ -48,6 +48,19 @@ export class Recorder implements Kernels {
   }
   adamw(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, wd: number, b1: number, b2: number, eps: number, t: number): void {
     this.push('adamw', p, g, m, v, n, lr, wd, b1, b2, eps, t);
+  }
+
+  maskedAttentionForward(q: Ptr, k: Ptr, v: Ptr, p: Ptr, o: Ptr, n: number, Sq: number, S: number, H: number, dh: number, scale: number, inputs: Ptr, idx: Ptr, pad: number): void {
+    this.push('maskedAttnForward', q, k, v, p, o, n, Sq, S, H, dh, scale, inputs, idx, pad);
+  }
+  maskedAttentionBackward(q: Ptr, k: Ptr, v: Ptr, p: Ptr, dout: Ptr, dq: Ptr, dk: Ptr, dv: Ptr, n: number, Sq: number, S: number, H: number, dh: number, scale: number): void {
+    this.push('maskedAttnBackward', q, k, v, p, dout, dq, dk, dv, n, Sq, S, H, dh, scale);
+  }
+  maskedMeanPool(x: Ptr, out: Ptr, n: number, S: number, d: number, inputs: Ptr, idx: Ptr, pad: number): void {
+    this.push('maskedMeanPool', x, out, n, S, d, inputs, idx, pad);
+  }
+  maskedMeanPoolBackward(dout: Ptr, dx: Ptr, n: number, S: number, d: number, inputs: Ptr, idx: Ptr, pad: number): void {
+    this.push('maskedMeanPoolBackward', dout, dx, n, S, d, inputs, idx, pad);
   }
 
   // Ops of the GPU path only (evaluation without reading per-example values back).

@@ -262,12 +262,12 @@ export async function createGpuTrainer(spec: LockstepSpec, select: GpuSelect): P
   return new GpuTrainer(spec, thread, host, init.description);
 }
 
-/** Model kinds with WGSL kernels; others ('encoder') train on the CPU. */
-export const GPU_MODEL_KINDS: readonly string[] = ['transformer', 'mlp'];
+/** Model kinds with WGSL kernels (a kind without them trains on the CPU under 'auto'). */
+export const GPU_MODEL_KINDS: readonly string[] = ['transformer', 'mlp', 'encoder'];
 
 /** Why the GPU backend cannot train this spec, or null when it can. */
 export function gpuUnsupported(spec: LockstepSpec): string | null {
-  if (!GPU_MODEL_KINDS.includes(spec.model.kind)) return `the GPU backend has no '${spec.model.kind}' model yet (it has ${GPU_MODEL_KINDS.join(' and ')})`;
+  if (!GPU_MODEL_KINDS.includes(spec.model.kind)) return `the GPU backend has no '${spec.model.kind}' model yet (it has ${GPU_MODEL_KINDS.join(', ')})`;
   return null;
 }
 

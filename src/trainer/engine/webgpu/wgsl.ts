@@ -32,17 +32,23 @@ fn A(z: u32, i: u32) -> u32 { return args[z * ${ARGS}u + i]; }
 fn AF(z: u32, i: u32) -> f32 { return bitcast<f32>(args[z * ${ARGS}u + i]); }
 fn ld(i: u32) -> f32 { return bitcast<f32>(mem[i]); }
 fn st(i: u32, v: f32) { mem[i] = bitcast<u32>(v); }
+// Whether key s of example i (row idx[i] of the [count, S] tokens) is the padding token (pad < 0: none).
+fn isPad(inputs: u32, idx: u32, i: u32, s: u32, S: u32, pad: i32) -> bool {
+  return pad >= 0 && bitcast<i32>(mem[inputs + mem[idx + i] * S + s]) == pad;
+}
 // tanh as 1 - 2/(exp(2x)+1), as the CPU kernels compute it; clamped so exp stays finite.
 fn tanh_(x: f32) -> f32 { let e = exp(clamp(2.0 * x, -80.0, 80.0)); return 1.0 - 2.0 / (e + 1.0); }
 const GELU_C: f32 = 0.7978845608028654;
 const GELU_A: f32 = 0.044715;
 fn actF(z: f32, act: u32) -> f32 {
   if (act == 1u) { return max(z, 0.0); }
+  if (act == 3u) { return tanh_(z); }
   if (act == 2u) { let u = GELU_C * (z + GELU_A * (z * (z * z))); return (0.5 * z) * (1.0 + tanh_(u)); }
   return z;
 }
 fn actSlope(z: f32, act: u32) -> f32 {
   if (act == 1u) { return select(0.0, 1.0, z > 0.0); }
+  if (act == 3u) { let t = tanh_(z); return 1.0 - t * t; }
   if (act == 2u) {
     let z2 = z * z;
     let u = GELU_C * (z + GELU_A * (z * z2));
@@ -337,6 +343,119 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wg: ve
     }
   }
 }`,
+
+  /**
+   * The encoder's self-attention with a key padding mask, one (example, query position, head) per
+   * thread: q, o [Sq,n,d]; k, v [S,n,d]; p [n,H,Sq,S]. A padded query (Sq > 1) gets o = 0, p = 0.
+   * args: q, k, v, p, o, n, Sq, S, H, dh, scale, inputs, idx, pad.
+   */
+  maskedAttnForward: `${PRELUDE}
+@compute @workgroup_size(${ROWS})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wg: vec3u) {
+  let z = wg.z;
+  let n = A(z, 5u); let Sq = A(z, 6u); let S = A(z, 7u); let H = A(z, 8u); let dh = A(z, 9u); let scale = AF(z, 10u);
+  let inputs = A(z, 11u); let idx = A(z, 12u); let pad = bitcast<i32>(A(z, 13u));
+  if (gid.x >= n * Sq * H) { return; }
+  let h = gid.x % H; let r = gid.x / H; let t = r % Sq; let i = r / Sq;
+  let d = H * dh; let block = n * d; let row = i * d + h * dh;
+  let qr = A(z, 0u) + t * block + row; let kb = A(z, 1u) + row; let vb = A(z, 2u) + row; let o = A(z, 4u) + t * block + row;
+  let ph = A(z, 3u) + ((i * H + h) * Sq + t) * S;
+  for (var j = 0u; j < dh; j++) { st(o + j, 0.0); }
+  if (Sq > 1u && isPad(inputs, idx, i, t, S, pad)) {
+    for (var s = 0u; s < S; s++) { st(ph + s, 0.0); }
+    return;
+  }
+  var mx = -3.4e38;
+  for (var s = 0u; s < S; s++) {
+    if (isPad(inputs, idx, i, s, S, pad)) { continue; }
+    var sc = 0.0;
+    for (var j = 0u; j < dh; j++) { sc = sc + ld(qr + j) * ld(kb + s * block + j); }
+    sc = sc * scale;
+    st(ph + s, sc);
+    mx = max(mx, sc);
+  }
+  var sum = 0.0;
+  for (var s = 0u; s < S; s++) {
+    var e = 0.0;
+    if (!isPad(inputs, idx, i, s, S, pad)) { e = exp(ld(ph + s) - mx); }
+    st(ph + s, e);
+    sum = sum + e;
+  }
+  let inv = select(0.0, 1.0 / sum, sum > 0.0);
+  for (var s = 0u; s < S; s++) {
+    let ps = ld(ph + s) * inv;
+    st(ph + s, ps);
+    if (ps != 0.0) {
+      for (var j = 0u; j < dh; j++) { st(o + j, ld(o + j) + ps * ld(vb + s * block + j)); }
+    }
+  }
+}`,
+
+  /**
+   * Gradients of maskedAttnForward, one (example, head) per thread (it owns that slice of dk and
+   * dv over every position, summed over the query positions in order); dq, dk, dv overwritten.
+   * args: q, k, v, p, dout, dq, dk, dv, n, Sq, S, H, dh, scale.
+   */
+  maskedAttnBackward: `${PRELUDE}
+@compute @workgroup_size(${ROWS})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wg: vec3u) {
+  let z = wg.z;
+  let n = A(z, 8u); let Sq = A(z, 9u); let S = A(z, 10u); let H = A(z, 11u); let dh = A(z, 12u); let scale = AF(z, 13u);
+  if (gid.x >= n * H) { return; }
+  let i = gid.x / H; let h = gid.x % H;
+  let d = H * dh; let block = n * d; let row = i * d + h * dh;
+  let kb = A(z, 1u) + row; let vb = A(z, 2u) + row; let dk = A(z, 6u) + row; let dv = A(z, 7u) + row;
+  for (var s = 0u; s < S; s++) {
+    for (var j = 0u; j < dh; j++) { st(dk + s * block + j, 0.0); st(dv + s * block + j, 0.0); }
+  }
+  for (var t = 0u; t < Sq; t++) {
+    let qr = A(z, 0u) + t * block + row; let dq = A(z, 5u) + t * block + row; let g = A(z, 4u) + t * block + row;
+    let ph = A(z, 3u) + ((i * H + h) * Sq + t) * S;
+    for (var j = 0u; j < dh; j++) { st(dq + j, 0.0); }
+    var pdp = 0.0;
+    for (var s = 0u; s < S; s++) {
+      let ps = ld(ph + s);
+      if (ps == 0.0) { continue; }
+      var dot = 0.0;
+      for (var j = 0u; j < dh; j++) { dot = dot + ld(g + j) * ld(vb + s * block + j); }
+      pdp = pdp + ps * dot;
+    }
+    for (var s = 0u; s < S; s++) {
+      let ps = ld(ph + s);
+      if (ps == 0.0) { continue; }
+      var dot = 0.0;
+      for (var j = 0u; j < dh; j++) { dot = dot + ld(g + j) * ld(vb + s * block + j); }
+      let ds = ps * (dot - pdp) * scale;
+      for (var j = 0u; j < dh; j++) {
+        let at = s * block + j;
+        st(dq + j, ld(dq + j) + ds * ld(kb + at));
+        st(dk + at, ld(dk + at) + ds * ld(qr + j));
+        st(dv + at, ld(dv + at) + ps * ld(g + j));
+      }
+    }
+  }
+}`,
+
+  /** out[i,j] = mean over unpadded s of x[s,i,j]; x [S,n,d]. args: x, out, n, S, d, inputs, idx, pad. */
+  maskedMeanPool: elementwise('x, out, n, S, d, inputs, idx, pad', 'A(z, 2u) * A(z, 4u)', `
+    let n = A(z, 2u); let S = A(z, 3u); let d = A(z, 4u); let pad = bitcast<i32>(A(z, 7u));
+    let i = e / d;
+    var sum = 0.0; var c = 0.0;
+    for (var s = 0u; s < S; s++) {
+      if (isPad(A(z, 5u), A(z, 6u), i, s, S, pad)) { continue; }
+      sum = sum + ld(A(z, 0u) + s * n * d + e);
+      c = c + 1.0;
+    }
+    st(A(z, 1u) + e, sum * select(0.0, 1.0 / c, c > 0.0));`),
+
+  /** dx[s,i,j] = dout[i,j] / count (unpadded s), 0 (padded s). args: dout, dx, n, S, d, inputs, idx, pad. */
+  maskedMeanPoolBackward: elementwise('dout, dx, n, S, d, inputs, idx, pad', 'A(z, 3u) * A(z, 2u) * A(z, 4u)', `
+    let n = A(z, 2u); let S = A(z, 3u); let d = A(z, 4u); let pad = bitcast<i32>(A(z, 7u));
+    let r = e % (n * d); let s = e / (n * d); let i = r / d;
+    var c = 0.0;
+    for (var q = 0u; q < S; q++) { if (!isPad(A(z, 5u), A(z, 6u), i, q, S, pad)) { c = c + 1.0; } }
+    let w = select(select(0.0, 1.0 / c, c > 0.0), 0.0, isPad(A(z, 5u), A(z, 6u), i, s, S, pad));
+    st(A(z, 1u) + e, w * ld(A(z, 0u) + r));`),
 
   /**
    * dtok[v] += Σ_{(s,i): token(i,s) = v} dx(i,s), in (s, i) order like the CPU: one workgroup per
