@@ -294,9 +294,13 @@ class QueueSweep extends EventEmitter implements SweepHandle {
             this.deliver({ type: 'runFinished', run: summary });
           }
         } else if (s === 'completed' || s === 'unknown') {
-          const why = s === 'completed' ? 'its job completed but its results are not in the stream (expired?)' : 'its job is gone from the queue (removed?)';
+          // Gone (removed, or Redis lost its data): submitting again adds the job anew. Completed without
+          // its records in the stream (both expired): only a job id BullMQ does not know trains it again.
+          const error = s === 'completed'
+            ? 'its job completed but its results are no longer in the stream (expired?); submit the sweep again with another --queue-name to retrain it'
+            : 'its job is gone from the queue (removed, or Redis lost its data); submit the sweep again (`grok sweep FILE --queue URL`) to train it again';
           for (const runId of job.runIds) {
-            if (!terminal(runId)) ledger.setStatus(runId, 'failed', { error: `${why}; run \`grok sweep\` again with --fresh to retrain it` });
+            if (!terminal(runId)) ledger.setStatus(runId, 'failed', { error });
           }
         }
       }

@@ -19,8 +19,17 @@ export function skipReason(): string | false {
   return false;
 }
 
+const tempDirs: string[] = [];
+// The test files' temp folders go when the test process ends (set GROK_KEEP_TEST_DIRS=1 to look at them).
+process.on('exit', () => {
+  if (process.env.GROK_KEEP_TEST_DIRS === '1') return;
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'grok-dist-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 export async function freePort(): Promise<number> {

@@ -1,10 +1,13 @@
 // Job life cycle on a real redis-server: bounded retries (a batch that keeps failing ends failed, its
 // error in summary.json; submitting again retries it), and a graceful worker shutdown (SIGTERM: the
-// batch is checkpointed into --checkpoint-dir and handed back; the next worker resumes at that step).
+// batch is checkpointed into --checkpoint-dir and handed back; the next worker resumes at that step),
+// and a submission that Redis lost (restart without persistence) trained after submitting again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { startQueueSweep } from '../../src/distributed/coordinator';
+import { readQueueState } from '../../src/distributed/state';
 import type { SweepEvent } from '../../src/distributed/protocol';
 import { startQueueWorker } from '../../src/distributed/worker';
 import { requireConfigFile } from '../../src/config/load';
@@ -120,6 +123,49 @@ test('SIGTERM: a worker checkpoints its batch into --checkpoint-dir and hands it
   } finally {
     await first.kill();
     await (second as ReturnType<typeof cli> | null)?.kill();
+    await redis.stop();
+  }
+});
+
+test('--detach, then Redis loses its data (restart without persistence): submitting again re-adds the jobs and the sweep completes', { skip, timeout: 90_000 }, async () => {
+  const redis = await startRedis();
+  const admin = new Redis(redis.target.options);
+  let worker: Awaited<ReturnType<typeof startQueueWorker>> | null = null;
+  try {
+    const configPath = writeConfig({
+      name: 'lost', task: { kind: 'modular', op: 'a+b', modulus: 11 }, model: { kind: 'mlp', dModel: 8, dMlp: 16 },
+      training: { steps: 60, evalEvery: 10, checkpointEvery: 20, earlyStop: { enabled: false } },
+      sweep: { 'model.dModel': [8, 12], seed: [0, 1] },
+    });
+    const outDir = join(tempDir(), 'out');
+    const submitted = (logs: string[]): number => Number(/(\d+) submitted now/.exec(logs.join('\n'))?.[1] ?? NaN);
+    // Submitted with no worker running, then the data is gone.
+    const firstLogs: string[] = [];
+    const first = startQueueSweep({ configPath, outDir, target: redis.target, detach: true });
+    first.on('log', (m) => firstLogs.push(m.message));
+    assert.equal((await first.done).status, 'running');
+    const jobs = submitted(firstLogs);
+    assert.ok(jobs >= 1, firstLogs.join('\n'));
+    assert.equal(readQueueState(outDir)!.jobs, jobs);
+    await admin.flushall();
+
+    worker = await startQueueWorker({ target: redis.target, threads: 1, deps: { ...projectDeps, createTrainer: fakeCreateTrainer() }, log: () => undefined });
+    const againLogs: string[] = [];
+    const again = startQueueSweep({ configPath, outDir, target: redis.target, pollMs: 300 });
+    again.on('log', (m) => againLogs.push(m.message));
+    const result = await again.done;
+    assert.equal(result.status, 'done', result.error);
+    assert.equal(submitted(againLogs), jobs, againLogs.join('\n'));
+    const summary = readSummary(outDir)!;
+    assert.equal(summary.status, 'done');
+    assert.equal(summary.runs.length, 4);
+    for (const r of summary.runs) {
+      assert.equal(r.status, 'done', r.id);
+      assert.deepEqual(readRunMetrics(outDir, r.id).map((x) => x.step), [0, 10, 20, 30, 40, 50, 60], r.id);
+    }
+  } finally {
+    await worker?.close();
+    admin.disconnect();
     await redis.stop();
   }
 });
