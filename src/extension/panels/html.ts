@@ -53,9 +53,9 @@ export const CURVES_BODY = `
       <vscode-single-select id="band"><vscode-option value="minmax">min–max</vscode-option><vscode-option value="std">±1 std</vscode-option><vscode-option value="none">none</vscode-option></vscode-single-select></div>
     <div class="control"><vscode-label for="smoothing">smoothing <span id="smoothingValue">0.00</span></vscode-label>
       <input id="smoothing" type="range" min="0" max="0.99" step="0.01" value="0" aria-label="smoothing"></div>
-    <vscode-checkbox id="logX" label="log step">log step</vscode-checkbox>
-    <vscode-checkbox id="aggregate" label="mean over seeds">mean over seeds</vscode-checkbox>
-    <vscode-checkbox id="components" label="per component">per component</vscode-checkbox>
+    <vscode-checkbox id="logX" label="log step"></vscode-checkbox>
+    <vscode-checkbox id="aggregate" label="mean over seeds"></vscode-checkbox>
+    <vscode-checkbox id="components" label="per component"></vscode-checkbox>
   </div>
   <div class="controls buttons">
     <vscode-button id="openMap" secondary>Regime map</vscode-button>

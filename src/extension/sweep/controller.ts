@@ -15,6 +15,19 @@ export interface ActiveSweep {
   name: string;
   state: SweepState;
   startedAt: number;
+  /** What trains: 'cpu' or 'gpu' (the worker's report when it gives one, else from grok.device). */
+  device: string;
+}
+
+export type DeviceSetting = 'auto' | 'cpu' | 'gpu';
+
+/**
+ * The device a sweep trains on, for the status bar and the log: what the worker reported, else the
+ * setting; `auto` trains on the CPU while the sweep runner has no GPU backend (src/trainer/sweep/open.ts).
+ */
+export function deviceLabel(setting: DeviceSetting, reported?: unknown): string {
+  if (typeof reported === 'string' && reported) return reported;
+  return setting === 'gpu' ? 'gpu' : 'cpu';
 }
 
 export type Starter = typeof startSweep;
@@ -53,13 +66,16 @@ export class SweepController implements vscode.Disposable {
     const key = configUri.toString();
     const existing = this.active.get(key);
     if (existing) return existing;
-    const threads = vscode.workspace.getConfiguration('grok').get<number>('threads', 0);
+    const cfg = vscode.workspace.getConfiguration('grok');
+    const threads = cfg.get<number>('threads', 0);
+    const device = cfg.get<DeviceSetting>('device', 'auto');
     const handle = this.starter({
       configPath: configUri.fsPath,
       ...(threads > 0 ? { threads } : {}),
+      ...(device !== 'auto' ? { device } : {}),
       ...(opts.fresh ? { fresh: true } : {}),
     });
-    const sweep: ActiveSweep = { configUri, handle, resultsDir: null, name, state: { status: 'running' }, startedAt: Date.now() };
+    const sweep: ActiveSweep = { configUri, handle, resultsDir: null, name, state: { status: 'running' }, startedAt: Date.now(), device: deviceLabel(device) };
     this.active.set(key, sweep);
     this.ctx.log.info(`sweep ${name}: started${opts.fresh ? ' (fresh)' : ''} from ${configUri.fsPath} (worker pid ${handle.pid ?? '?'})`);
     this.wire(sweep);
@@ -94,7 +110,8 @@ export class SweepController implements vscode.Disposable {
     h.on('started', (m) => {
       s.resultsDir = m.outDir;
       s.state = { status: 'running', done: m.runsDone, total: m.runsTotal };
-      this.ctx.log.info(`sweep ${m.name}: ${m.resumed ? 'resumed' : 'new'} in ${m.outDir}, ${m.runsDone}/${m.runsTotal} runs done`);
+      s.device = deviceLabel(vscode.workspace.getConfiguration('grok').get<DeviceSetting>('device', 'auto'), (m as { device?: unknown }).device);
+      this.ctx.log.info(`sweep ${m.name}: ${m.resumed ? 'resumed' : 'new'} in ${m.outDir}, ${m.runsDone}/${m.runsTotal} runs done, training on ${s.device}`);
       this.ctx.feed(m.outDir).setInterval(400);
       this.ctx.onSweepStarted(s);
       this.changed.fire(s.configUri);
@@ -169,8 +186,8 @@ export class SweepController implements vscode.Disposable {
     const s = this.latest();
     if (!s) { this.status.hide(); return; }
     const icon = s.state.status === 'paused' ? '$(debug-pause)' : '$(sync~spin)';
-    this.status.text = `${icon} Grok ${s.state.total ? progressText(s.state) : 'starting…'}`;
-    this.status.tooltip = `Sweep ${s.name}: runs done / total and estimated time left. Click for the curves.`;
+    this.status.text = `${icon} Grok ${s.state.total ? progressText(s.state) : 'starting…'} · ${s.device}`;
+    this.status.tooltip = `Sweep ${s.name} on ${s.device.toUpperCase()}: runs done / total and estimated time left. Click for the curves.`;
     this.status.show();
   }
 
