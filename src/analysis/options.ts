@@ -23,6 +23,9 @@ export interface AnalysisOptions {
   settleMinEvals: number;
   /** Accuracy still "moving": |least-squares slope × window span| ≥ moveDelta over the end window. */
   moveDelta: number;
+  /** "Val ends ≥ ε" is judged on the median val accuracy of the last endEvals evals, so one transient
+   *  dip at the last eval (an Adam slingshot spike) does not change the regime. 1: the last eval alone. */
+  endEvals: number;
   /** PAIR explorable rule: a run "learned" train (or val) if its minimum loss fell below this. */
   pairLossThreshold: number;
   /** PAIR explorable rule: grokking if max over evals of valLoss / trainLoss reached this. */
@@ -50,6 +53,7 @@ export const ANALYSIS_DEFAULTS: Readonly<AnalysisOptions> = Object.freeze({
   settleFraction: 0.2,
   settleMinEvals: 3,
   moveDelta: 0.05,
+  endEvals: 3,
   pairLossThreshold: 1e-5, // the explorable's default "min loss" slider
   pairMaxRatio: 5e4, // the explorable's default "max test/train loss ratio" slider
   bootstrapResamples: 1000,
@@ -74,6 +78,7 @@ export const AnalysisOptionsSchema = z.object({
   settleFraction: fraction,
   settleMinEvals: z.number().int().min(2),
   moveDelta: z.number().gt(0),
+  endEvals: z.number().int().min(1),
   pairLossThreshold: z.number().gt(0),
   pairMaxRatio: z.number().gt(1),
   bootstrapResamples: z.number().int().min(1),

@@ -2,7 +2,8 @@
 // no-learning and unsettled). The papers define the regimes only in words; the thresholds are the
 // AnalysisOptions, and the decision order is:
 //   1. train never fits:               unsettled if train or val still moves at the end, else no-learning
-//   2. val ends ≥ ε:                   grokking if val left the floor only after train fit AND
+//   2. val ends ≥ ε (the median of the last endEvals evals, so one slingshot dip at the end does not count):
+//                                      grokking if val left the floor only after train fit AND
 //                                      grokDelay ≥ delayRatio × trainFitStep, else progression
 //   3. val ends < ε and still moves:   unsettled
 //   4. val's end-window mean ≤ floor:  ungrokking (memorization only)
@@ -13,7 +14,7 @@ import { ANALYSIS_DEFAULTS, floorAccOf, type AnalysisOptions } from './options';
 import { mean, slope } from './stats';
 
 export type RegimeOptions = Pick<AnalysisOptions,
-  'epsilon' | 'fitAcc' | 'numClasses' | 'floorAcc' | 'floorMargin' | 'delayRatio' | 'settleFraction' | 'settleMinEvals' | 'moveDelta'>;
+  'epsilon' | 'fitAcc' | 'numClasses' | 'floorAcc' | 'floorMargin' | 'delayRatio' | 'settleFraction' | 'settleMinEvals' | 'moveDelta' | 'endEvals'>;
 
 export interface RegimeReport {
   regime: Regime;
@@ -36,11 +37,19 @@ export interface RegimeReport {
   /** The floor accuracy in force (absolute, or derived from chance). */
   floorAcc: number;
   finalValAcc: number | null;
+  /** Median val accuracy of the last endEvals evals: what "val ends ≥ ε" is judged on. */
+  endValAcc: number | null;
   /** Over the end window: mean val accuracy, and the least-squares change of val and train accuracy. */
   endValMean: number | null;
   endValTrend: number;
   endTrainTrend: number;
   lastStep: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** First eval step that passes `test`, or null. */
@@ -77,7 +86,7 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
     return {
       regime: 'unsettled', reason: 'no evaluations yet', trainFitStep: null, valFitStep: null, valReachStep: null,
       valLeavesFloorStep: null, grokDelay: null, weightNormPeakStep: null, weightNormDrop: null, floorAcc,
-      finalValAcc: null, endValMean: null, endValTrend: 0, endTrainTrend: 0, lastStep: 0,
+      finalValAcc: null, endValAcc: null, endValMean: null, endValTrend: 0, endTrainTrend: 0, lastStep: 0,
     };
   }
   const trainFitStep = firstStep(history, (e) => e.trainAcc >= opts.fitAcc);
@@ -88,6 +97,7 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
   const endTrainTrend = trendOf(window, (e) => e.trainAcc);
   const endValMean = mean(window.map((e) => e.valAcc));
   const finalValAcc = history[history.length - 1].valAcc;
+  const endValAcc = median(history.slice(-Math.max(1, opts.endEvals)).map((e) => e.valAcc));
   const grokDelay = trainFitStep !== null && valReachStep !== null ? valReachStep - trainFitStep : null;
   const norm = weightNormPeak(history);
   const valMoving = Math.abs(endValTrend) >= opts.moveDelta;
@@ -98,7 +108,7 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
         ? ['unsettled', 'train has not fit and accuracy is still moving at the end']
         : ['no-learning', `train accuracy never reached ${opts.fitAcc}`];
     }
-    if (finalValAcc >= opts.epsilon) {
+    if (endValAcc >= opts.epsilon) {
       if (valLeavesFloorStep !== null && valLeavesFloorStep <= trainFitStep) {
         return ['progression', 'validation started rising before train fit'];
       }
@@ -112,7 +122,7 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
   };
   const [regime, reason] = decide();
   return {
-    regime, reason, trainFitStep, valReachStep, valLeavesFloorStep, grokDelay, floorAcc, finalValAcc,
+    regime, reason, trainFitStep, valReachStep, valLeavesFloorStep, grokDelay, floorAcc, finalValAcc, endValAcc,
     valFitStep: firstStep(history, (e) => e.valAcc >= opts.fitAcc),
     weightNormPeakStep: norm.step, weightNormDrop: norm.drop,
     endValMean, endValTrend, endTrainTrend, lastStep: history[history.length - 1].step,

@@ -3,7 +3,10 @@
 // (the worker checkpoints and keeps everything), a second Ctrl-C stops at once.
 import type { ProgressInfo } from '../trainer/worker/protocol';
 import type { SweepHandle, SweepResult } from '../trainer/worker/client';
-import type { RunSummary } from '../store/types';
+import { join } from 'node:path';
+import { readSummary } from '../store/reader';
+import type { RunSummary, Summary } from '../store/types';
+import { formatGroups } from './status';
 
 const PLAIN_EVERY_MS = 10_000;
 const BAR_WIDTH = 24;
@@ -39,6 +42,7 @@ export interface FollowOptions {
 export function followSweep(sweep: SweepHandle, options: FollowOptions = {}): Promise<SweepResult> {
   const out = options.stream ?? process.stderr;
   const tty = Boolean(out.isTTY);
+  const startedAt = Date.now();
   let barShown = false;
   let lastPlain = 0;
   const print = (line: string): void => {
@@ -75,8 +79,22 @@ export function followSweep(sweep: SweepHandle, options: FollowOptions = {}): Pr
   return sweep.done.then((result) => {
     if (options.handleSigint) process.off('SIGINT', onSigint);
     if (barShown) out.write('\n');
+    if (result.outDir) {
+      let summary: Summary | null = null;
+      try { summary = readSummary(result.outDir); } catch { /* a torn or missing summary: no closing lines */ }
+      if (summary) print(closingLines(summary, result.status, (Date.now() - startedAt) / 1000, join(result.outDir, 'summary.json')));
+    }
     return result;
   });
+}
+
+/** What a finished (or stopped) sweep prints last: counts, steps trained, wall time, D_crit / D_mem. */
+export function closingLines(summary: Summary, status: string, wallSec: number, summaryPath: string): string {
+  const done = summary.runs.filter((r) => r.status === 'done').length;
+  const steps = summary.runs.reduce((n, r) => n + r.steps.last, 0);
+  const groups = formatGroups(summary);
+  return `grok: sweep ${status} in ${formatDuration(wallSec)}: ${done}/${summary.runs.length} runs done, ${steps} steps trained; ${summaryPath}` +
+    (groups ? `\n${groups}` : '');
 }
 
 /** Exit code of a finished sweep: 0 done, 130 stopped (cancelled), 1 failed. */

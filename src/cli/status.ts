@@ -11,7 +11,8 @@ export const statusCommand: CliCommand = {
     'Usage: grok status DIR [--json]',
     '',
     'Prints one row per run of the sweep in DIR: status, regime, last step, final train/val',
-    'accuracy and why it stopped; then the critical data size per group, when known.',
+    'accuracy and why it stopped; then the steps trained in all, and per group the critical data',
+    'size (with its bootstrap interval) and the memorization capacity, when known.',
     '',
     '  --json   print the runs as JSON (RunSummary[])',
   ].join('\n'),
@@ -31,8 +32,9 @@ export const statusCommand: CliCommand = {
     const summary = readSummary(dir);
     console.log(`${manifest.name}: ${countBy(runs)}${summary?.status ? `; sweep ${summary.status}` : ''}`);
     console.log(formatTable(runs));
-    const cds = summary ? formatCds(summary) : '';
-    if (cds) console.log(`\n${cds}`);
+    console.log(`\nsteps trained: ${runs.reduce((n, r) => n + r.steps.last, 0)} over ${runs.length} runs`);
+    const groups = summary ? formatGroups(summary) : '';
+    if (groups) console.log(`\n${groups}`);
     return 0;
   },
 };
@@ -56,10 +58,26 @@ export function formatTable(runs: RunSummary[]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-function formatCds(summary: Summary): string {
-  return summary.criticalDataSize.map((c) => {
-    const group = Object.entries(c.group).map(([k, v]) => `${k}=${v}`).join(' ') || '(all runs)';
-    const range = c.low !== null && c.high !== null ? ` [${c.low}, ${c.high}]` : '';
-    return `critical data size ${group}: ${c.value ?? '-'}${range} (${c.kind}, eps ${c.epsilon}, ${c.seeds} seeds)`;
-  }).join('\n');
+/** Data sizes are sample counts or fractions: whole numbers above 10, 3 significant digits below. */
+export function formatSize(v: number | null): string {
+  if (v === null) return '-';
+  return Math.abs(v) >= 10 ? String(Math.round(v)) : String(Number(v.toPrecision(3)));
+}
+
+function groupName(group: Record<string, unknown>): string {
+  return Object.entries(group).map(([k, v]) => `${k}=${v}`).join(' ') || '(all runs)';
+}
+
+export function formatGroups(summary: Summary): string {
+  const cds = summary.criticalDataSize.map((c) => {
+    const range = c.low !== null || c.high !== null ? ` [${formatSize(c.low)}, ${formatSize(c.high)}]` : '';
+    return `critical data size ${groupName(c.group)}: ${formatSize(c.value)}${range} (${c.kind}, eps ${c.epsilon}, ${c.seeds} seeds)`;
+  });
+  const mem = (summary.memorizationCapacity ?? []).map((m) => `memorization capacity ${groupName(m.group)}: ${formatSize(m.value)} (${m.kind})`);
+  const search = summary.search
+    ? [`search over ${summary.search.axis}: ${summary.search.done ? 'done' : 'in progress'}`, ...summary.search.groups.map((g) =>
+      `  ${groupName(g.params)}: bracket [${formatSize(g.lo)}, ${formatSize(g.hi)}], ${g.probes} probes, ${g.phase}` +
+      (g.estimate ? `, estimate ${formatSize(g.estimate.value)} (${g.estimate.kind})` : ''))]
+    : [];
+  return [...cds, ...mem, ...search].join('\n');
 }

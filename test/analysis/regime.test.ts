@@ -118,6 +118,20 @@ describe('regimeOf: each threshold, just below and just above', () => {
     assert.equal(regimeOf(history(5000, flat(1), risingBy(0.06)), P).regime, 'unsettled');
   });
 
+  test('endEvals: one slingshot dip at the last eval keeps a generalized run generalized; two of the last three do not', () => {
+    // Seen on real runs (a+b mod 23, lr 0.01): val holds 1.0, then one eval dips to 0.76 and recovers.
+    const dipAt = (steps: number[]) => (s: number) => (s < 300 ? 0.05 : steps.includes(s) ? 0.76 : 1);
+    const one = regimeOf(history(4500, jump(0, 1, 200), dipAt([4500])), P);
+    assert.equal(one.finalValAcc, 0.76);
+    assert.equal(one.endValAcc, 1);
+    assert.equal(one.regime, 'progression');
+    const two = regimeOf(history(4500, jump(0, 1, 200), dipAt([4400, 4500])), P);
+    assert.equal(two.endValAcc, 0.76);
+    assert.ok(!['grokking', 'progression'].includes(two.regime), two.regime);
+    // endEvals 1: the last eval alone decides, as before.
+    assert.ok(!['grokking', 'progression'].includes(regimeOf(history(4500, jump(0, 1, 200), dipAt([4500])), { ...P, endEvals: 1 }).regime));
+  });
+
   test('settleMinEvals: a short run still gets a window of that many evals', () => {
     const h = [point(0, 0, 0.01), point(100, 1, 0.01), point(200, 1, 0.5), point(300, 1, 0.6)];
     const r = regimeOf(h, { ...P, settleMinEvals: 3 });
