@@ -9,6 +9,8 @@ import { RegimeMapPanel } from './panels/regimeMapPanel';
 import { hasResults, listRuns, readSummary, resultsDirFor } from './results/store';
 import { cdsCsv, runsCsv } from './export/csv';
 import { isSelection, type Selection } from '../../webview/shared/protocolBase';
+import { parseQueueSetting, QUEUE_PASSWORD_SECRET } from './sweep/queue';
+import type { Starter } from './sweep/controller';
 
 export function registerCommands(ctx: GrokContext): void {
   const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
@@ -32,6 +34,38 @@ export function registerCommands(ctx: GrokContext): void {
   });
   reg('grok.exportResults', (arg) => exportResults(ctx, arg));
   reg('grok.showLog', () => ctx.log.show());
+  reg('grok.setQueuePassword', () => setQueuePassword(ctx));
+}
+
+/** Keeps the Redis password of grok.queue in SecretStorage (never in settings); empty removes it. */
+async function setQueuePassword(ctx: GrokContext): Promise<void> {
+  const pw = await vscode.window.showInputBox({
+    title: 'Grok: Redis password of the sweep queue (grok.queue)', password: true, ignoreFocusOut: true,
+    prompt: 'Kept in VS Code\'s secret storage, never in settings or results. Leave empty to remove it.',
+  });
+  if (pw === undefined) return;
+  if (pw === '') {
+    await ctx.extension.secrets.delete(QUEUE_PASSWORD_SECRET);
+    void vscode.window.showInformationMessage('Grok: queue password removed.');
+  } else {
+    await ctx.extension.secrets.store(QUEUE_PASSWORD_SECRET, pw);
+    void vscode.window.showInformationMessage('Grok: queue password saved in secret storage.');
+  }
+  ctx.log.info(`queue password ${pw === '' ? 'removed from' : 'saved in'} secret storage`);
+}
+
+/** grok.queue as a sweep starter: undefined = local; throws with the fix when it cannot be used. */
+async function queueStarter(ctx: GrokContext): Promise<{ starter: Starter; display: string } | undefined> {
+  const q = parseQueueSetting(vscode.workspace.getConfiguration('grok').get<string>('queue', 'local'));
+  if (q.kind === 'local') return undefined;
+  if (q.kind === 'invalid') throw new Error(q.message);
+  const password = await ctx.extension.secrets.get(QUEUE_PASSWORD_SECRET);
+  // Loaded on first use: the queue client (bullmq, ioredis) stays out of activation.
+  const { resolveRedisTarget } = await import('../distributed/connection');
+  const { startQueueSweep } = await import('../distributed/coordinator');
+  const target = resolveRedisTarget({ url: q.url, ...(password ? { password } : {}) });
+  ctx.log.info(`queue ${target.display}: ${password ? 'password from secret storage' : 'no password in secret storage (Grok: Set Queue Password)'}`);
+  return { starter: (o) => startQueueSweep({ ...o, target }), display: target.display };
 }
 
 const asUri = (arg: unknown): vscode.Uri | undefined => (arg instanceof vscode.Uri ? arg : undefined);
@@ -92,7 +126,8 @@ async function startSweep(ctx: GrokContext, arg: unknown, resume: boolean): Prom
     if (!pick) return;
     fresh = pick === 'Start Over';
   }
-  ctx.controller.start(uri, name, { fresh });
+  const queue = await queueStarter(ctx);
+  ctx.controller.start(uri, name, { fresh, ...(queue ? { queue } : {}) });
 }
 
 async function stopSweep(ctx: GrokContext, arg: unknown): Promise<void> {

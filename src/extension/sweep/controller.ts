@@ -7,6 +7,7 @@ import type { ProgressInfo } from '../../trainer/worker/protocol';
 import type { SweepState } from '../lenses/lensModel';
 import { formatDuration, progressText } from '../lenses/lensModel';
 import type { GrokContext } from '../context';
+import { deviceFromLog, deviceFromSetting, type DeviceInfo, type DeviceSetting } from './device';
 
 export interface ActiveSweep {
   configUri: vscode.Uri;
@@ -15,19 +16,8 @@ export interface ActiveSweep {
   name: string;
   state: SweepState;
   startedAt: number;
-  /** What trains: 'cpu' or 'gpu' (the worker's report when it gives one, else from grok.device). */
-  device: string;
-}
-
-export type DeviceSetting = 'auto' | 'cpu' | 'gpu';
-
-/**
- * The device a sweep trains on, for the status bar and the log: what the worker reported, else the
- * setting; `auto` trains on the CPU while the sweep runner has no GPU backend (src/trainer/sweep/open.ts).
- */
-export function deviceLabel(setting: DeviceSetting, reported?: unknown): string {
-  if (typeof reported === 'string' && reported) return reported;
-  return setting === 'gpu' ? 'gpu' : 'cpu';
+  /** What trains: the worker's report ("training on GPU: ..."), until then the grok.device setting. */
+  device: DeviceInfo;
 }
 
 export type Starter = typeof startSweep;
@@ -62,22 +52,27 @@ export class SweepController implements vscode.Disposable {
   }
 
   /** Starts (or resumes: the runner continues a results folder of the same config) a sweep. */
-  start(configUri: vscode.Uri, name: string, opts: { fresh?: boolean } = {}): ActiveSweep {
+  /**
+   * Starts (or resumes) a sweep. `queue`: run it through a Redis queue (src/distributed) instead of a
+   * local worker; the coordinator follows it here and writes the same results folder.
+   */
+  start(configUri: vscode.Uri, name: string, opts: { fresh?: boolean; queue?: { starter: Starter; display: string } } = {}): ActiveSweep {
     const key = configUri.toString();
     const existing = this.active.get(key);
     if (existing) return existing;
     const cfg = vscode.workspace.getConfiguration('grok');
     const threads = cfg.get<number>('threads', 0);
     const device = cfg.get<DeviceSetting>('device', 'auto');
-    const handle = this.starter({
+    const handle = (opts.queue?.starter ?? this.starter)({
       configPath: configUri.fsPath,
       ...(threads > 0 ? { threads } : {}),
       ...(device !== 'auto' ? { device } : {}),
       ...(opts.fresh ? { fresh: true } : {}),
     });
-    const sweep: ActiveSweep = { configUri, handle, resultsDir: null, name, state: { status: 'running' }, startedAt: Date.now(), device: deviceLabel(device) };
+    const sweep: ActiveSweep = { configUri, handle, resultsDir: null, name, state: { status: 'running' }, startedAt: Date.now(),
+      device: opts.queue ? { device: 'queue', description: `the workers of the queue ${opts.queue.display}` } : deviceFromSetting(device) };
     this.active.set(key, sweep);
-    this.ctx.log.info(`sweep ${name}: started${opts.fresh ? ' (fresh)' : ''} from ${configUri.fsPath} (worker pid ${handle.pid ?? '?'})`);
+    this.ctx.log.info(`sweep ${name}: started${opts.fresh ? ' (fresh)' : ''} from ${configUri.fsPath} ${opts.queue ? `through the queue ${opts.queue.display}` : `(worker pid ${handle.pid ?? '?'})`}`);
     this.wire(sweep);
     this.showProgress(sweep);
     this.changed.fire(configUri);
@@ -110,8 +105,7 @@ export class SweepController implements vscode.Disposable {
     h.on('started', (m) => {
       s.resultsDir = m.outDir;
       s.state = { status: 'running', done: m.runsDone, total: m.runsTotal };
-      s.device = deviceLabel(vscode.workspace.getConfiguration('grok').get<DeviceSetting>('device', 'auto'), (m as { device?: unknown }).device);
-      this.ctx.log.info(`sweep ${m.name}: ${m.resumed ? 'resumed' : 'new'} in ${m.outDir}, ${m.runsDone}/${m.runsTotal} runs done, training on ${s.device}`);
+      this.ctx.log.info(`sweep ${m.name}: ${m.resumed ? 'resumed' : 'new'} in ${m.outDir}, ${m.runsDone}/${m.runsTotal} runs done, on ${s.device.description}`);
       this.ctx.feed(m.outDir).setInterval(400);
       this.ctx.onSweepStarted(s);
       this.changed.fire(s.configUri);
@@ -129,6 +123,8 @@ export class SweepController implements vscode.Disposable {
       this.changed.fire(s.configUri);
     });
     h.on('log', (m) => {
+      const d = deviceFromLog(m.message);
+      if (d) { s.device = d; this.render(); }
       if (m.level === 'error') this.ctx.log.error(m.message);
       else if (m.level === 'warn') this.ctx.log.warn(m.message);
       else this.ctx.log.info(m.message);
@@ -186,8 +182,8 @@ export class SweepController implements vscode.Disposable {
     const s = this.latest();
     if (!s) { this.status.hide(); return; }
     const icon = s.state.status === 'paused' ? '$(debug-pause)' : '$(sync~spin)';
-    this.status.text = `${icon} Grok ${s.state.total ? progressText(s.state) : 'starting…'} · ${s.device}`;
-    this.status.tooltip = `Sweep ${s.name} on ${s.device.toUpperCase()}: runs done / total and estimated time left. Click for the curves.`;
+    this.status.text = `${icon} Grok ${s.state.total ? progressText(s.state) : 'starting…'} · ${s.device.device}`;
+    this.status.tooltip = `Sweep ${s.name}: runs done / total and estimated time left, on ${s.device.description}. Click for the curves.`;
     this.status.show();
   }
 
