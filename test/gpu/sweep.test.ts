@@ -119,17 +119,29 @@ test('the memory budget decides how many models share a GPU batch; the adapter\'
   assert.equal(device.batchBudget(2 ** 50, 1), device.batchBudget(undefined, 1), 'a larger request is capped');
   assert.equal(device.batchBudget(12345, 1), 12345);
 
-  const data = additionDataset(11);
-  const perModel = estimateModelBytes(modelConfig(CONFIG.model as never), data);
+  // 4 seeds of one training size: every run has the same GPU memory plan, which the runner asks the
+  // device for (recorded here); smaller than the CPU engine's estimate.
+  const config = { ...CONFIG, training: { ...CONFIG.training, trainSize: 60 }, sweep: { seed: [0, 1, 2, 3] } };
+  const asked: number[] = [];
+  const open = (trace: Trace) => async (pref: Device) => {
+    const d = await tracedDevice(trace, software)(pref);
+    const bytes = d.modelBytes.bind(d);
+    d.modelBytes = (...a) => { const b = bytes(...a); asked.push(b); return b; };
+    return d;
+  };
   const shapes: number[][] = [];
-  for (const models of [1, 2, 4]) {
+  for (const models of [4, 1, 2]) {
     const trace: Trace = { trainers: [], loads: [] };
-    const r = await sweep({ configPath: writeConfig(CONFIG), device: 'gpu', memoryBudget: models * perModel + perModel / 2 }, tracedDevice(trace, software));
+    const perModel = Math.max(0, ...asked);
+    const memoryBudget = models === 4 ? undefined : models * perModel + perModel / 2;
+    const r = await sweep({ configPath: writeConfig(config), device: 'gpu', memoryBudget }, open(trace));
     assert.equal(r.status, 'done', r.errors.join('\n'));
     assert.ok(trace.trainers.every((x) => x.gpu));
     shapes.push(trace.trainers.map((x) => x.models));
   }
-  assert.deepEqual(shapes, [[1, 1, 1, 1], [2, 2], [4]]);
+  assert.equal(new Set(asked).size, 1, 'one plan size for every run');
+  assert.ok(asked[0] < estimateModelBytes(modelConfig(CONFIG.model as never), additionDataset(11)), `${asked[0]} B`);
+  assert.deepEqual(shapes, [[4], [1, 1, 1, 1], [2, 2]]);
 });
 
 test('auto: a lost device is reported with its cause, and the batch resumes from its checkpoints on the CPU', async (t) => {
@@ -184,4 +196,22 @@ test('a model kind without GPU kernels: auto trains it on the CPU, gpu refuses i
   assert.equal(device.kind, 'gpu');
   await device.createTrainer(s);
   assert.equal(cpuTrainers.length, 1, 'the unknown kind went to the CPU engine');
+});
+
+test('a batch the GPU cannot hold is reported with both sizes; auto then trains on the CPU', async (t) => {
+  if (await skipWithoutGpu(t)) return;
+  const device = await openSweepDevice('auto', software);
+  const max = device.batchBudget(undefined, 1);
+  if (max > 256 * 2 ** 20) { t.skip(`this adapter's largest buffer (${max >> 20} MiB) is too large to overflow cheaply`); return; }
+  // 97² examples in one full batch of a d=128 transformer: activations alone are several hundred MiB.
+  const data = additionDataset(97);
+  const big = spec(data, modelConfig({ dModel: 128, heads: 4 }), [run(data, 9000, 1)]);
+  assert.equal(device.failure, null);
+  await assert.rejects(device.createTrainer(big), /the engine memory of this batch needs \d+\.\d MiB, over the adapter's largest storage buffer \(\d+\.\d MiB\)/);
+  assert.match(device.failure ?? '', /over the adapter's largest storage buffer/);
+  assert.equal(device.fellBack, true);
+  const small = spec(additionDataset(7), modelConfig(), [run(additionDataset(7), 20, 1)]);
+  const next = await device.createTrainer(small);
+  assert.equal(isGpuTrainer(next), false, 'after a GPU failure, auto trains on the CPU');
+  await next.dispose();
 });

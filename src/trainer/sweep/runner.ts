@@ -52,6 +52,12 @@ export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m:
   const trainerFor = (): RunTrainer => new RunTrainer({
     store, ledger, control, deps: sweepDeps, send, configPath: manifest.configPath, configHash: manifest.configHash,
     memoryBudget: budget(), threads: options.threads, runsTotal,
+    estimateModelBytes: device?.kind === 'gpu' && !device.fellBack
+      ? (r, data) => {
+        const split = sweepDeps.split(data, r.config);
+        return device!.modelBytes(r.config.model, data, r.config.training.batchSize, { train: split.train.length, val: split.val.length });
+      }
+      : undefined,
   });
   let trainer = trainerFor();
   ledger.writeSummary('running', true);

@@ -23,6 +23,8 @@ export interface RunTrainerOptions {
   configPath: string;
   configHash: string;
   memoryBudget: number;
+  /** Bytes of one run's model in a batch (default: memory.ts's estimate, for the CPU engine; the GPU backend plans its own). */
+  estimateModelBytes?: (run: PlannedRun, data: Dataset) => number;
   threads?: number;
   runsTotal: number;
 }
@@ -57,7 +59,8 @@ export class RunTrainer {
       if (ledger.status(run.id) === 'done') continue;
       if (await this.dataset(run)) ready.push(run);
     }
-    const batches = planBatches(ready, (r) => estimateModelBytes(r.config.model, this.datasets.get(datasetKey(r.config))!), this.o.memoryBudget)
+    const estimate = this.o.estimateModelBytes ?? ((r: PlannedRun, data: Dataset) => estimateModelBytes(r.config.model, data));
+    const batches = planBatches(ready, (r) => estimate(r, this.datasets.get(datasetKey(r.config))!), this.o.memoryBudget)
       .flatMap((b) => splitByCheckpoint(b.runs, (id) => store.latestCheckpoint(id)));
     this.meter.planned(batches.reduce((n, b) => n + b.runs.reduce((m, r) => m + r.config.training.steps - (b.resumeStep ?? 0), 0), 0));
     for (const batch of batches) {

@@ -4,8 +4,9 @@
 // model of a step (program.ts). Parameters, gradients and AdamW state never leave the device;
 // evaluation reduces losses and norms on the device and reads back a few floats per model;
 // checkpoints read back one model's blocks.
-import type { LockstepSpec } from '../types';
-import { modelDims } from '../../models/dims';
+import type { LockstepSpec, ModelRunSpec } from '../types';
+import { modelDims, type ModelDims } from '../../models/dims';
+import type { Dataset } from '../../tasks/types';
 import { initParams } from '../../models/init';
 import { GpuMachine } from './gpu';
 import { planGpu, type GpuPlan } from './layout';
@@ -31,17 +32,7 @@ export class GpuHost {
   static async create(adapter: GPUAdapter, spec: LockstepSpec): Promise<GpuHost> {
     if (spec.runs.length === 0) throw new Error('createTrainer: no runs');
     const dims = modelDims(spec.model, spec.dataset);
-    const optimizer = { betas: spec.optimizer.betas, eps: spec.optimizer.eps };
-    // Plan once to record one training step per model: the largest split-K partial region it needs.
-    const draft = planGpu(dims, spec.dataset, spec.runs, spec.batchSize, optimizer);
-    const recorder = new Recorder();
-    const dry = new ProgramBuilder({ scratch: draft.models.map(() => 4), vocab: dims.V });
-    draft.models.forEach((m, i) => {
-      recorder.calls = [];
-      new GpuModel(recorder, draft, m, spec.runs[i].trainIdx).train(1);
-      dry.addGroup([recorder.calls]);
-    });
-    const plan = planGpu(dims, spec.dataset, spec.runs, spec.batchSize, optimizer, dry.partialNeed);
+    const plan = planWithPartials(dims, spec.dataset, spec.runs, spec.batchSize, { betas: spec.optimizer.betas, eps: spec.optimizer.eps });
     const machine = await GpuMachine.create(adapter, plan.bytes, plan.models.length);
     try {
       for (const r of initialImage(plan, spec)) await machine.write(r.offset, r.data);
@@ -148,6 +139,23 @@ export class GpuHost {
     await this.machine.idle().catch(() => undefined);
     this.machine.destroy();
   }
+}
+
+/**
+ * The memory plan of layout.ts with its split-K partial regions sized: planned once to record one
+ * training step per model, whose program says the largest partial region it needs.
+ */
+export function planWithPartials(dims: ModelDims, data: Dataset, runs: ModelRunSpec[], batchSize: number | null,
+  optimizer: { betas: [number, number]; eps: number }): GpuPlan {
+  const draft = planGpu(dims, data, runs, batchSize, optimizer);
+  const recorder = new Recorder();
+  const dry = new ProgramBuilder({ scratch: draft.models.map(() => 4), vocab: dims.V });
+  draft.models.forEach((m, i) => {
+    recorder.calls = [];
+    new GpuModel(recorder, draft, m, runs[i].trainIdx).train(1);
+    dry.addGroup([recorder.calls]);
+  });
+  return planGpu(dims, data, runs, batchSize, optimizer, dry.partialNeed);
 }
 
 /** The non-zero initial contents: dataset, index lists and initial weights (the rest starts as zeros). */

@@ -13,9 +13,14 @@
 //
 // The memory budget: the whole engine memory of a GPU batch is one storage buffer, so a batch is
 // never planned larger than the adapter's largest buffer (maxStorageBufferBindingSize and
-// maxBufferSize; WebGPU does not tell the size of the GPU's memory), nor than a requested budget.
+// maxBufferSize; WebGPU does not tell the size of the GPU's memory), nor than a requested budget;
+// each model counts for its GPU memory plan (gpuModelBytes), not the CPU engine's estimate.
 import { createTrainer as createCpuTrainer } from '../index';
-import type { LockstepSpec, LockstepTrainer } from '../types';
+import type { ModelConfig } from '../../../config/schema';
+import { modelDims } from '../../models/dims';
+import type { Dataset } from '../../tasks/types';
+import type { LockstepSpec, LockstepTrainer, ModelRunSpec } from '../types';
+import { planWithPartials } from './host';
 import type { DevicePreference, SelectOptions } from './select';
 import { createGpuTrainer, gpuFailures, gpuUnsupported, probeGpu } from './trainer';
 
@@ -27,6 +32,8 @@ export interface SweepDevice {
   /** The memory budget of one lock-step batch: the requested one (or the CPU default), capped on a GPU by its largest buffer. */
   batchBudget(requested: number | undefined, cpuDefault: number): number;
   createTrainer(spec: LockstepSpec): Promise<LockstepTrainer>;
+  /** Upper bound of one model's share of a GPU batch buffer (see gpuModelBytes). */
+  modelBytes(model: ModelConfig, data: Dataset, batchSize: number | null, split?: { train: number; val: number }): number;
   /** The cause of the first GPU failure since the sweep started (lost device, out of memory), or null. */
   readonly failure: string | null;
   /** True when a failure moved this sweep to the CPU ('auto'): the runner resumes the failed runs there. */
@@ -62,6 +69,10 @@ class Device implements SweepDevice {
     return Math.min(requested ?? this.maxBufferBytes, this.maxBufferBytes);
   }
 
+  modelBytes(model: ModelConfig, data: Dataset, batchSize: number | null, split?: { train: number; val: number }): number {
+    return gpuModelBytes(model, data, batchSize, split);
+  }
+
   async createTrainer(spec: LockstepSpec): Promise<LockstepTrainer> {
     const cpu = this.options.cpu ?? createCpuTrainer;
     if (this.kind === 'cpu' || this.fellBack) return cpu(spec);
@@ -71,6 +82,32 @@ class Device implements SweepDevice {
     return gpu!;
   }
 }
+
+/**
+ * An upper bound of the bytes one model adds to a GPU batch (the dataset counted too, so that a
+ * batch within the budget always fits): host.ts's memory plan, partial-sum regions included, for
+ * the run's split sizes (default: every example in the training set). Much tighter
+ * than memory.ts's estimate, which is for the CPU engine and errs high several times over.
+ * Memoized per dataset, model and batch size (a sweep asks once per run).
+ */
+export function gpuModelBytes(model: ModelConfig, data: Dataset, batchSize: number | null, split?: { train: number; val: number }): number {
+  let memo = planned.get(data);
+  if (!memo) { memo = new Map(); planned.set(data, memo); }
+  const train = split?.train ?? data.count, val = split?.val ?? 0;
+  const key = JSON.stringify([model, batchSize, train, val]);
+  let bytes = memo.get(key);
+  if (bytes === undefined) {
+    const run: ModelRunSpec = {
+      seed: 0, trainIdx: Int32Array.from({ length: train }, (_, i) => i % data.count), valIdx: new Int32Array(val),
+      initScale: 1, lr: 0, weightDecay: 0, warmupSteps: 0,
+    };
+    bytes = planWithPartials(modelDims(model, data), data, [run], batchSize, { betas: [0.9, 0.999], eps: 1e-8 }).bytes;
+    memo.set(key, bytes);
+  }
+  return bytes;
+}
+
+const planned = new WeakMap<Dataset, Map<string, number>>();
 
 /** Resolves the preference once for a sweep; with 'gpu' and no adapter, an error that lists what was tried. */
 export async function openSweepDevice(pref: DevicePreference, options: SweepDeviceOptions = {}): Promise<SweepDevice> {
