@@ -1,0 +1,87 @@
+// What the webviews draw, computed without a DOM: the curves (webview/curves/model.ts: run selection
+// by axis values, log-x, smoothing, seed mean with a min–max or ±std band, weight norm, mixture
+// components, CSV) and the regime map's geometry and SVG (webview/regimeMap/{geometry,svg}.ts).
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { aggregate, buildSeries, curvesCsv, smooth, type ViewOptions } from '../../webview/curves/model';
+import type { CurvePoint, CurveRun } from '../../webview/curves/protocol';
+import { cellAlpha, valueToIndex } from '../../webview/regimeMap/geometry';
+import { heatmapSvg } from '../../webview/regimeMap/svg';
+import { REGIMES, type RegimeName } from '../../webview/regimeMap/protocol';
+import { buildMapData } from '../../src/extension/model/mapModel';
+import { readManifest, readSummary } from '../../src/extension/results/store';
+
+const pt = (step: number, valAcc: number, extra: Partial<CurvePoint> = {}): CurvePoint =>
+  ({ step, trainAcc: 1, valAcc, trainLoss: 0.1, valLoss: 1 - valAcc, weightNorm: 10 - step / 100, ...extra });
+const runs: CurveRun[] = [
+  { id: 'a0', params: { 'model.dModel': 8, seed: 0 }, status: 'done', regime: 'grokking' },
+  { id: 'a1', params: { 'model.dModel': 8, seed: 1 }, status: 'done', regime: 'grokking' },
+  { id: 'b0', params: { 'model.dModel': 32, seed: 0 }, status: 'running', regime: null },
+];
+const points: Record<string, CurvePoint[]> = {
+  a0: [pt(0, 0), pt(100, 0.2), pt(200, 0.6)],
+  a1: [pt(0, 0), pt(100, 0.4), pt(200, 1)],
+  b0: [pt(0, 0), pt(100, 0.9, { components: { add: { trainAcc: 1, valAcc: 1 }, mul: { trainAcc: 1, valAcc: 0.8 } } })],
+};
+const opts = (o: Partial<ViewOptions> = {}): ViewOptions => ({ selection: {}, smoothing: 0, logX: true, band: 'minmax', aggregate: true, components: true, ...o });
+
+describe('curves', () => {
+  test('seed mean with a min–max band; log-x drops step 0', () => {
+    const s = buildSeries('acc', runs, points, opts()).find((x) => x.label.startsWith('dModel=8') && x.split === 'val')!;
+    assert.equal(s.label, 'dModel=8 val (2 seeds)');
+    assert.deepEqual(s.points, [{ x: 100, y: 0.30000000000000004 }, { x: 200, y: 0.8 }]);
+    assert.deepEqual(s.band, { lo: [{ x: 100, y: 0.2 }, { x: 200, y: 0.6 }], hi: [{ x: 100, y: 0.4 }, { x: 200, y: 1 }] });
+    const lin = buildSeries('acc', runs, points, opts({ logX: false })).find((x) => x.label === 'dModel=8 val (2 seeds)')!;
+    assert.equal(lin.points[0]!.x, 0, 'linear x keeps step 0');
+  });
+
+  test('±std band, per-seed lines, selection by axis value', () => {
+    const std = buildSeries('acc', runs, points, opts({ band: 'std' })).find((x) => x.label === 'dModel=8 val (2 seeds)')!;
+    assert.ok(Math.abs(std.band!.hi[1]!.y - 1.0) < 1e-12 && Math.abs(std.band!.lo[1]!.y - 0.6) < 1e-12, 'mean 0.8 ± std 0.2');
+    const perSeed = buildSeries('acc', runs, points, opts({ aggregate: false })).filter((x) => x.split === 'val').map((x) => x.label);
+    assert.deepEqual(perSeed, ['dModel=8 seed=0 val', 'dModel=8 seed=1 val', 'dModel=32 seed=0 val']);
+    const only32 = buildSeries('acc', runs, points, opts({ selection: { 'model.dModel': 32 } }));
+    assert.deepEqual(only32.filter((x) => x.split === 'val').map((x) => x.points), [[{ x: 100, y: 0.9 }]], 'only the run of the selected model size');
+  });
+
+  test('weight norm, mixture components, smoothing, CSV', () => {
+    const norm = buildSeries('norm', runs, points, opts({ aggregate: false }));
+    assert.ok(norm.every((x) => x.split === 'norm'));
+    assert.deepEqual(norm[0]!.points.map((p) => p.y), [9, 8]);
+    const comps = buildSeries('acc', runs, points, opts()).filter((x) => x.split === 'component').map((x) => x.label);
+    assert.deepEqual(comps, ['dModel=32 seed=0 add val', 'dModel=32 seed=0 mul val']);
+    assert.equal(buildSeries('acc', runs, points, opts({ components: false })).filter((x) => x.split === 'component').length, 0);
+    assert.deepEqual(smooth([1, 2, 3], 0), [1, 2, 3]);
+    const sm = smooth([0, 1, 1, 1], 0.5);
+    assert.equal(sm[0], 0, 'debiased: the first value is kept');
+    assert.ok(sm[1]! < 1 && sm[3]! > sm[1]!, 'smoothing lags and converges');
+    const agg = aggregate([[{ x: 1, y: 0 }], [{ x: 1, y: 1 }, { x: 2, y: 1 }]]);
+    assert.deepEqual(agg.map((a) => [a.x, a.n, a.mean]), [[1, 2, 0.5], [2, 1, 1]]);
+    const csv = curvesCsv(runs, points, { 'model.dModel': 32 }).trim().split('\n');
+    assert.equal(csv[0], 'run,model.dModel,seed,step,trainAcc,valAcc,trainLoss,valLoss,weightNorm,add.trainAcc,add.valAcc,mul.trainAcc,mul.valAcc');
+    assert.equal(csv.length, 3);
+  });
+});
+
+describe('regime map', () => {
+  test('data sizes on the index axis, cell opacity from validation accuracy', () => {
+    assert.equal(valueToIndex(3000, [2000, 3000, 4000]), 1);
+    assert.equal(valueToIndex(2500, [2000, 3000, 4000]), 0.5);
+    assert.equal(valueToIndex(4400, [2000, 3000, 4000]), 2.4);
+    assert.equal(valueToIndex(9000, [2000, 3000, 4000]), null, 'beyond half a cell: not drawn');
+    assert.equal(cellAlpha({ valAcc: null }), 0.08);
+    assert.equal(cellAlpha({ valAcc: 1 }), 1);
+    assert.ok(Math.abs(cellAlpha({ valAcc: 0 }) - 0.2) < 1e-12);
+  });
+
+  test('the SVG export has one coloured cell per grid cell and the D_crit line', () => {
+    const dir = join(__dirname, '../fixtures/results/modadd-grid');
+    const map = buildMapData({ name: 'modadd-grid', resultsDir: dir, summary: readSummary(dir), runs: readManifest(dir)!.runs, epsilon: 0.95 });
+    const colors = Object.fromEntries(REGIMES.map((r, i) => [r, `#00000${i}`])) as Record<RegimeName, string>;
+    const svg = heatmapSvg(map, colors);
+    const cells = [...svg.matchAll(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="(#00000\d)"/g)];
+    assert.equal(cells.length, 9);
+    assert.match(svg, /<path d="M[^"]+L[^"]+L[^"]+"[^>]*><title>D_crit \(ε=0\.95\)<\/title>/, 'D_crit through the 3 model sizes');
+  });
+});
