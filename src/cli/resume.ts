@@ -12,13 +12,16 @@ const DEVICES: Device[] = ['cpu', 'gpu', 'auto'];
 export const resumeCommand: CliCommand = {
   summary: 'continue an interrupted sweep from its results directory',
   usage: [
-    'Usage: grok resume DIR [--threads N] [--device cpu|gpu|auto]',
+    'Usage: grok resume DIR [--threads N] [--device cpu|gpu|auto] [--ignore-config-change]',
     '',
     'Continues the sweep in DIR (a directory with manifest.json): every unfinished run from its last',
     'checkpoint (evals after the checkpoint are dropped, then recomputed), finished runs are skipped.',
     '',
     '  --threads N   engine threads (default: all cores)',
     '  --device D    auto (default), gpu or cpu, as for grok sweep: checkpoints resume on either device',
+    '  --ignore-config-change',
+    '                resume although the config file the sweep came from changed since (without it, a',
+    '                changed file is refused with the changed fields listed); the stored config is trained',
     '',
     'A sweep submitted with --queue (DIR has queue.json) is followed from its queue instead: the',
     'results the workers streamed since are collected (--queue URL if Redis moved; see grok sweep --help).',
@@ -28,7 +31,7 @@ export const resumeCommand: CliCommand = {
   async run(args) {
     let parsed;
     try {
-      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { threads: { type: 'string' }, device: { type: 'string' }, ...QUEUE_OPTIONS } });
+      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { threads: { type: 'string' }, device: { type: 'string' }, 'ignore-config-change': { type: 'boolean' }, ...QUEUE_OPTIONS } });
     } catch (e) {
       return usageError((e as Error).message);
     }
@@ -43,7 +46,8 @@ export const resumeCommand: CliCommand = {
     const device = (values.device ?? 'auto') as Device;
     if (!DEVICES.includes(device)) return usageError(`--device: expected cpu, gpu or auto, got "${values.device}"`);
     if (wantsQueue(values, positionals[0])) return runQueuedSweep('resume', { outDir: positionals[0], threads, device }, values);
-    return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads, device }), { handleSigint: true }));
+    const ignoreConfigChange = values['ignore-config-change'] === true;
+    return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads, device, ignoreConfigChange }), { handleSigint: true }));
   },
 };
 

@@ -146,3 +146,34 @@ test('pause holds training (progress says paused) until resume', async () => {
   assert.deepEqual(afterPause, [], 'no evals while paused');
   assert.ok(progress.includes(true), 'a progress message reported the pause');
 });
+
+test('grok resume DIR refuses when the config file changed since, naming the fields; --ignore-config-change resumes the stored config', async () => {
+  const configPath = writeConfig();
+  const outDir = join(tempDir(), 'out');
+  const control = new SweepControl();
+  let finished = 0;
+  assert.equal((await sweep({ configPath, outDir }, control, (m) => { if (m.type === 'runFinished' && ++finished === 1) control.cancel(); })).status, 'stopped');
+  const text = readFileSync(configPath, 'utf8');
+  writeFileSync(configPath, text.replace('"steps": 400', '"steps": 500'));
+  const refused = await sweep({ outDir });
+  assert.equal(refused.status, 'failed');
+  const error = refused.messages.find((m) => m.type === 'error') as { message: string };
+  assert.match(error.message, /tiny\.grok\.json changed since the sweep in .* was started; changed fields:\n {2}training\.steps: 400 -> 500\n/);
+  assert.match(error.message, /--fresh.*--ignore-config-change/s);
+  assert.notEqual(readSummary(outDir)!.status, 'done', 'nothing was trained');
+  // With the flag, the stored config (400 steps) is what trains.
+  assert.equal((await sweep({ outDir, ignoreConfigChange: true })).status, 'done');
+  assert.ok(readSummary(outDir)!.runs.every((r) => r.status === 'done' && r.steps.last <= 400));
+  // The file restored: resume is allowed again; a file that is gone is no change either.
+  writeFileSync(configPath, text);
+  assert.equal((await sweep({ outDir })).status, 'done');
+  writeFileSync(configPath, '{ not json');
+  assert.equal((await sweep({ outDir })).status, 'done');
+});
+
+test('grok resume DIR of a --no-early-stop sweep is not taken for a config change', async () => {
+  const configPath = writeConfig({ training: { steps: 100, evalEvery: 20, checkpointEvery: 100 } });
+  const outDir = join(tempDir(), 'out');
+  assert.equal((await sweep({ configPath, outDir, earlyStop: false })).status, 'done');
+  assert.equal((await sweep({ outDir })).status, 'done');
+});

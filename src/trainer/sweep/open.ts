@@ -72,7 +72,36 @@ async function resolveConfig(options: SweepOptions, deps: SweepDeps): Promise<{ 
   const outDir = resolve(options.outDir);
   if (!isSweepDir(outDir)) throw new UserError(`${outDir}: not a sweep results directory (no manifest.json)`);
   const manifest = readManifest(outDir);
+  if (!options.ignoreConfigChange) await refuseChangedConfigFile(manifest, outDir, deps);
   return { config: manifest.config, configPath: manifest.configPath, outDir };
+}
+
+/**
+ * `grok resume DIR` trains the config stored in the manifest. If the file it came from still
+ * exists and now says something else, resuming would mix two configs under one name: refuse and
+ * list the changed fields. A file that is gone or does not load is no change (the manifest is
+ * enough). --no-early-stop, recorded in the manifest, is applied to the file before comparing.
+ */
+async function refuseChangedConfigFile(manifest: Manifest, outDir: string, deps: SweepDeps): Promise<void> {
+  if (!manifest.configPath || !existsSync(manifest.configPath)) return;
+  let current: ExperimentConfig;
+  try {
+    current = await deps.loadConfig(manifest.configPath);
+  } catch {
+    return;
+  }
+  if (manifest.config.training.earlyStop.enabled === false) {
+    current = structuredClone(current);
+    current.training.earlyStop.enabled = false;
+  }
+  if (deps.configHash(current) === manifest.configHash) return;
+  const changes = diffConfig(manifest.config, current);
+  throw new UserError(
+    `${manifest.configPath} changed since the sweep in ${outDir} was started; changed fields:\n` +
+    (changes.length ? formatChanges(changes) : '  (none by value: the config hash changed)') +
+    `\nResuming would mix two configs. Restore the file, start over with \`grok sweep ${manifest.configPath} --fresh\`` +
+    ' (the old results are kept, moved aside), or resume the stored config anyway with --ignore-config-change.',
+  );
 }
 
 function asideName(dir: string): string {

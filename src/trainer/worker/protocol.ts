@@ -16,6 +16,8 @@ export interface SweepOptions {
   earlyStop?: boolean;
   /** Start over even if the directory holds a sweep of a different config (the old one is moved aside). */
   fresh?: boolean;
+  /** Resume (outDir only) although the config file the sweep came from changed since (the stored config is trained). */
+  ignoreConfigChange?: boolean;
   /** Memory budget of one lock-step batch, in bytes (default: from the machine's memory). */
   memoryBudget?: number;
 }
