@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,9 +42,23 @@ function packageVsix(out: string): void {
   const bundle = join(root, 'dist/extension.js');
   const stale = !existsSync(bundle) || ['src', 'webview', 'media'].some((d) => newest(join(root, d)) > statSync(bundle).mtimeMs);
   if (stale || process.env.GROK_E2E_BUILD === '1') execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
-  // vsce asks "continue? [y/N]" while the repo has no LICENSE: answer yes.
-  execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license', '-o', out],
+  // vsce asks "continue? [y/N]" while the repo has no LICENSE: answer yes. It lists the whole tree first,
+  // and fails when a file vanishes meanwhile (a sweep writing examples/.grok/): one retry.
+  const vsce = () => execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license', '-o', out],
     { cwd: root, stdio: ['pipe', 'ignore', 'inherit'], input: 'y\ny\ny\n', timeout: 300_000 });
+  try { vsce(); } catch { vsce(); }
+}
+
+/** The file names in a .vsix (a zip), from its central directory. */
+function vsixEntries(path: string): string[] {
+  const buf = readFileSync(path);
+  const names: string[] = [];
+  for (let i = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])), off = buf.readUInt32LE(i + 16), n = buf.readUInt16LE(i + 10); n > 0; n--) {
+    const nameLen = buf.readUInt16LE(off + 28), extra = buf.readUInt16LE(off + 30), comment = buf.readUInt16LE(off + 32);
+    names.push(buf.toString('utf8', off + 46, off + 46 + nameLen));
+    off += 46 + nameLen + extra + comment;
+  }
+  return names;
 }
 
 function freePort(): Promise<number> {
@@ -122,7 +136,12 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
   // 1. The .vsix, as users get it.
   const vsix = process.env.GROK_E2E_VSIX ?? join(tmp, 'grok.vsix');
   if (!process.env.GROK_E2E_VSIX) packageVsix(vsix);
-  step(`packaged ${vsix}`);
+  const entries = vsixEntries(vsix);
+  step(`packaged ${vsix}: ${entries.length} files, ${(statSync(vsix).size / 2 ** 20).toFixed(2)} MB`);
+  for (const f of ['extension.js', 'worker.js', 'engine-thread.js', 'kernels.wasm', 'webview-curves.js', 'webview-regimeMap.js']) {
+    assert.ok(entries.includes(`extension/dist/${f}`), `the .vsix has dist/${f}`);
+  }
+  assert.deepEqual(entries.filter((e) => /\.node$|binding\.gyp$|\/\.grok\//.test(e)), [], 'no native addon, nothing to build, no sweep results');
   execFileSync(codeServer, ['--user-data-dir', userData, '--extensions-dir', exts, '--install-extension', vsix], { env, stdio: 'pipe' });
   step('installed the .vsix');
 
