@@ -1,10 +1,11 @@
-"""PyTorch reference of docs/models.md: the `transformer` and `mlp` models and AdamW.
+"""PyTorch reference of docs/models.md: the `transformer`, `mlp` and `encoder` models and AdamW.
 
 Functional on purpose: a model is a dict {name: tensor} with the doc's names and `[in, out]`
 shapes, applied as `x @ W`, so an engine checkpoint loads without any renaming or transposing.
 
 Every function also accepts a leading model dimension M on every parameter (`[M, in, out]`):
 `@` then becomes a batched matmul (bmm), which is how bench.py trains M models at once.
+The encoder is written as BERT computes it (every position, additive key mask) for one model.
 """
 import math
 
@@ -39,6 +40,8 @@ def param_shapes(cfg, vocab, seq_len, classes):
             "unembed.w": ((f, classes), "weight"),
             "unembed.b": ((classes,), "bias"),
         }
+    if cfg.get("kind") == "encoder":
+        return _encoder_shapes(cfg, vocab, seq_len, classes)
     shapes = {
         "embed.tok": ((vocab, d), "embed"),
         "embed.pos": ((seq_len, d), "embed"),
@@ -60,6 +63,29 @@ def param_shapes(cfg, vocab, seq_len, classes):
     return shapes
 
 
+def _encoder_shapes(cfg, vocab, seq_len, classes):
+    d, f = cfg["dModel"], d_mlp(cfg)
+    ln = cfg.get("layerNorm", "none")
+    shapes = {"embed.tok": ((vocab, d), "embed"), "embed.pos": ((seq_len, d), "embed")}
+    if ln == "post":
+        shapes.update({"ln0.g": ((d,), "ln_g"), "ln0.b": ((d,), "ln_b")})
+    for x in "qkvo":
+        shapes["attn.w" + x] = ((d, d), "weight")
+        shapes["attn.b" + x] = ((d,), "bias")
+    shapes.update({"mlp.w1": ((d, f), "weight"), "mlp.b1": ((f,), "bias"), "mlp.w2": ((f, d), "weight"), "mlp.b2": ((d,), "bias")})
+    for n in (["ln1", "ln2"] + (["lnf"] if ln == "pre" else [])) if ln != "none" else []:
+        shapes[n + ".g"] = ((d,), "ln_g")
+        shapes[n + ".b"] = ((d,), "ln_b")
+    shapes.update({"pool.w": ((d, d), "weight"), "pool.b": ((d,), "bias"), "cls.w": ((d, classes), "weight"), "cls.b": ((classes,), "bias")})
+    return shapes
+
+
+def _weight_of(bias_name):
+    """The weight a bias belongs to (its fan_in): mlp.b1 -> mlp.w1, attn.bq -> attn.wq, cls.b -> cls.w."""
+    head, _, last = bias_name.rpartition(".")
+    return head + ".w" + last[1:]
+
+
 def init_params(cfg, vocab, seq_len, classes, init_scale=1.0, seed=0, dtype=torch.float32, models=None):
     """The doc's init (pytorch or N(0, sigma)), times alpha. `models=M` adds a leading model dim.
     The random streams differ from the engine's; parity always starts from engine weights."""
@@ -69,7 +95,6 @@ def init_params(cfg, vocab, seq_len, classes, init_scale=1.0, seed=0, dtype=torc
     shapes = param_shapes(cfg, vocab, seq_len, classes)
     # a bias's fan_in is that of the weight it belongs to
     fan_in = {n: s[0] for n, (s, k) in shapes.items() if k == "weight"}
-    bias_of = {"mlp.b1": "mlp.w1", "mlp.b2": "mlp.w2", "unembed.b": "unembed.w"}
     p = {}
     for name, (shape, kind) in shapes.items():
         full = lead + tuple(shape)
@@ -82,7 +107,7 @@ def init_params(cfg, vocab, seq_len, classes, init_scale=1.0, seed=0, dtype=torc
         elif kind == "embed":
             t = torch.randn(full, generator=g, dtype=torch.float64)
         else:
-            bound = 1.0 / math.sqrt(fan_in[name] if kind == "weight" else fan_in[bias_of[name]])
+            bound = 1.0 / math.sqrt(fan_in[name] if kind == "weight" else fan_in[_weight_of(name)])
             t = (torch.rand(full, generator=g, dtype=torch.float64) * 2 - 1) * bound
         p[name] = (t * init_scale).to(dtype)
     return p
@@ -167,7 +192,50 @@ def mlp_logits(p, tokens, cfg):
     return hidden @ p["unembed.w"] + _bias(p["unembed.b"], hidden)
 
 
+def encoder_logits(p, tokens, cfg):
+    """The 1-layer BERT-style encoder (one model): tokens int64 [N, S], padding id cfg["padToken"]
+    (absent or < 0: no padding). Every position attends to every unpadded position; pooling takes
+    position 0 ("cls") or the mean over unpadded positions; then tanh pooler and classifier."""
+    if p["embed.tok"].dim() != 2:
+        raise NotImplementedError("encoder_logits: one model at a time")
+    ln = cfg.get("layerNorm", "none")
+    d, heads = cfg["dModel"], cfg.get("heads", 4)
+    dh = d // heads
+    N, S = tokens.shape
+    pad = cfg.get("padToken", -1)
+    valid = tokens != pad if pad is not None and pad >= 0 else torch.ones_like(tokens, dtype=torch.bool)
+    x = F.embedding(tokens, p["embed.tok"]) + p["embed.pos"][:S]
+    if ln == "post":
+        x = _ln(x, p, "ln0")  # BERT's embedding LayerNorm
+    a = _ln(x, p, "ln1") if ln == "pre" else x
+
+    def heads_of(w, b):
+        return (a @ p[w] + p[b]).view(N, S, heads, dh).transpose(1, 2)  # [N, H, S, dh]
+
+    q, k, v = heads_of("attn.wq", "attn.bq"), heads_of("attn.wk", "attn.bk"), heads_of("attn.wv", "attn.bv")
+    scores = (q @ k.transpose(-1, -2)) / math.sqrt(dh)
+    scores = scores.masked_fill(~valid[:, None, None, :], float("-inf"))
+    o = (torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(N, S, d)
+    h = x + o @ p["attn.wo"] + p["attn.bo"]
+    if ln == "post":
+        h = _ln(h, p, "ln1")
+    u = _ln(h, p, "ln2") if ln == "pre" else h
+    r = h + _act(u @ p["mlp.w1"] + p["mlp.b1"], cfg) @ p["mlp.w2"] + p["mlp.b2"]
+    if ln == "post":
+        r = _ln(r, p, "ln2")
+    elif ln == "pre":
+        r = _ln(r, p, "lnf")
+    if cfg.get("pooling", "mean") == "cls":
+        pooled = r[:, 0]
+    else:
+        w = valid.to(r.dtype).unsqueeze(-1)
+        pooled = (r * w).sum(1) / w.sum(1)
+    return torch.tanh(pooled @ p["pool.w"] + p["pool.b"]) @ p["cls.w"] + p["cls.b"]
+
+
 def logits(p, tokens, cfg):
+    if cfg.get("kind", "transformer") == "encoder":
+        return encoder_logits(p, tokens, cfg)
     if cfg.get("kind", "transformer") == "mlp":
         return mlp_logits(p, tokens, cfg)
     return transformer_logits(p, tokens, cfg)

@@ -165,5 +165,41 @@ for dtype, tol in ((torch.float64, 1e-14), (torch.float32, 1e-6)):
     err = max((mine[n] - theirs[n]).abs().max().item() for n in mine)
     check(f"AdamW == torch.optim.AdamW+LambdaLR ({dtype})", err < tol, f"max|diff| after 8 steps={err:.2e}")
 
+# 5. encoder: gradcheck on padded rows; extra padding changes nothing ----------------------------------
+def padded_data(n=10, S=6, V=9, C=3, seed=3):
+    g = torch.Generator().manual_seed(seed)
+    tokens = torch.zeros((n, S), dtype=torch.int64)  # [PAD] = 0
+    for i in range(n):
+        k = int(torch.randint(2, S + 1, (1,), generator=g))
+        tokens[i, 0] = 2  # [CLS]
+        tokens[i, 1:k] = torch.randint(3, V, (k - 1,), generator=g)
+    return tokens, torch.randint(0, C, (n,), generator=g), V, C
+
+
+ENCODERS = [
+    dict(kind="encoder", dModel=8, heads=2, dMlp=12, layerNorm="post", activation="gelu", pooling="cls", padToken=0),
+    dict(kind="encoder", dModel=8, heads=2, dMlp=12, layerNorm="post", activation="gelu", pooling="mean", padToken=0),
+    dict(kind="encoder", dModel=8, heads=4, dMlp=12, layerNorm="pre", activation="relu", pooling="mean", padToken=0),
+    dict(kind="encoder", dModel=8, heads=1, layerNorm="none", activation="gelu", pooling="cls", padToken=0),
+]
+for cfg in ENCODERS:
+    tokens, labels, V, C = padded_data()
+    p = models.init_params(cfg, V, tokens.shape[1] + 4, C, init_scale=3.0, seed=2, dtype=torch.float64)
+    names = list(p)
+
+    def f(*ts):
+        return models.loss_fn(dict(zip(names, ts)), tokens, labels, cfg)
+
+    inputs = tuple(t.clone().requires_grad_(True) for t in p.values())
+    ok = torch.autograd.gradcheck(f, inputs, eps=1e-6, atol=1e-7, rtol=1e-5, raise_exception=False)
+    tag = f"encoder/{cfg['layerNorm']}/{cfg['pooling']}"
+    check(f"gradcheck {tag}", ok)
+    with torch.no_grad():
+        longer = torch.cat([tokens, torch.zeros((tokens.shape[0], 4), dtype=torch.int64)], 1)
+        err = (models.logits(p, tokens, cfg) - models.logits(p, longer, cfg)).abs().max().item()
+        unmasked = (models.logits(p, tokens, cfg) - models.logits(p, longer, dict(cfg, padToken=-1))).abs().max().item()
+    check(f"padding invariance {tag}", err < 1e-12 and unmasked > 1e-6, f"max|diff| with 4 more pads={err:.1e} (without the mask: {unmasked:.1e})")
+
+
 print("selftest:", "FAILED " + ", ".join(failures) if failures else "all passed")
 sys.exit(1 if failures else 0)
