@@ -162,6 +162,10 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
   })();
   try {
     const page = context.pages()[0] ?? await context.newPage();
+    // Errors in the page and its webview frames (a CSP violation, a script that throws).
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`${m.text()} @ ${m.location().url}`); });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     step('workbench loaded');
@@ -239,6 +243,12 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
     step(`curves after the sweep: ${total} points`);
     assert.equal(total, 8 * (4000 / 40 + 1), 'every eval of the 8 runs (step 0 to 4000, every 40)');
     await page.screenshot({ path: join(shots, '05-curves-final.png') });
+    // The capture sees the webview frames (two iframes deep): a probe logged there shows up.
+    await again.evaluate(() => console.error('grok-e2e-probe'));
+    await until('the probe in the captured console', async () => errors.some((e) => e.startsWith('grok-e2e-probe')), 5_000, 100);
+    const ours = errors.filter((e) => /Refused to|Content Security Policy|webview-(curves|regimeMap)\.js|pageerror/.test(e) && !/vscode-userdata|\/extensions\/(?!grok)/.test(e));
+    if (errors.length) step(`console errors (${errors.length}):\n  ${errors.slice(0, 20).join('\n  ')}`);
+    assert.deepEqual(ours, [], 'no CSP violation or script error in the webviews');
     step('done');
   } finally {
     await context.close().catch(() => undefined);
