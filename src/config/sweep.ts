@@ -101,8 +101,14 @@ function safeToken(v: SweepValue): string {
 }
 
 /** sha256 (hex) of the canonical JSON of a config: keys sorted, undefined fields left out. */
+/** Fields that do not change what trains: editing them must not make a sweep's results stale. */
+const NOT_HASHED = ['$schema', 'description'];
+
 export function configHash(config: unknown): string {
-  return createHash('sha256').update(canonicalJson(config)).digest('hex');
+  const trained = config !== null && typeof config === 'object' && !Array.isArray(config)
+    ? Object.fromEntries(Object.entries(config).filter(([k]) => !NOT_HASHED.includes(k)))
+    : config;
+  return createHash('sha256').update(canonicalJson(trained)).digest('hex');
 }
 
 export function canonicalJson(v: unknown): string {

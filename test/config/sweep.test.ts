@@ -68,6 +68,7 @@ test('configHash is stable under key order and sensitive to every value', () => 
   assert.equal(configHash(a), h);
   assert.equal(configHash({ ...reordered, ...a }), h);
   assert.equal(configHash(ConfigSchema.parse({ name: 's', task: { kind: 'modular', op: 'a+b', modulus: 13 }, sweep: { seed: [0, 1] } })), h);
+  assert.equal(configHash({ ...a, description: 'edited', $schema: '../x.json' }), h, 'a description or $schema edit does not change what trains');
   assert.notEqual(configHash({ ...a, seed: 1 }), h);
   assert.notEqual(configHash({ ...a, optimizer: { ...a.optimizer, lr: 0.0011 } }), h);
   assert.notEqual(configHash({ ...a, sweep: { seed: [1, 0] } }), h);
