@@ -2,7 +2,10 @@
 // with our .vsix (npm run package), driven by playwright-core in Debian's Chromium. Opens the tiny
 // example, checks the Run lens, starts the sweep from the command palette, watches the curves
 // webview's point count grow, opens the regime map and waits for coloured cells, then waits for the
-// "CDS ≈" lens. Screenshots go to test-results/e2e/ (CI artifacts). Recipe: ../shared/notes/vscode-e2e.md.
+// "CDS ≈" lens; then reopens the folder untrusted (restricted mode): stored results and lenses show,
+// nothing starts a sweep. Screenshots go to test-results/e2e/ (CI artifacts). Skips only without
+// code-server or Chromium, and fails instead where it must run (CI=1 or GROK_E2E_REQUIRED=1).
+// Recipe: ../shared/notes/vscode-e2e.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -10,7 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Frame, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 
 const root = resolve(__dirname, '../..');
 const codeServer = join(root, '.e2e/code-server/node_modules/.bin/code-server');
@@ -113,24 +116,25 @@ const bodyData = (f: Frame, key: string) => f.$eval('body', (b, k) => b.getAttri
 
 const lensTexts = (page: Page) => page.locator('.codelens-decoration').allInnerTexts();
 
-test('extension end to end in code-server: lens, sweep, live curves, regime map, CDS lens', { skip, timeout: 420_000 }, async () => {
+test('extension end to end in code-server: lens, sweep, live curves, regime map, CDS lens, restricted mode', { skip, timeout: 420_000 }, async () => {
   if (missing) assert.fail(`the end-to-end test must run here (CI or GROK_E2E_REQUIRED=1): ${missing}`);
   const t0 = Date.now();
   const step = (msg: string) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
   mkdirSync(shots, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), 'grok-e2e-'));
-  const ws = join(tmp, 'ws'), userData = join(tmp, 'user'), exts = join(tmp, 'ext'), home = join(tmp, 'home'), browserDir = join(tmp, 'browser');
+  const ws = join(tmp, 'ws'), userData = join(tmp, 'user'), exts = join(tmp, 'ext'), home = join(tmp, 'home');
   for (const d of [ws, join(userData, 'User'), exts, home]) mkdirSync(d, { recursive: true });
   // The repository's layout, so that the example's "$schema": "../schemas/grok.schema.json" resolves.
   for (const d of ['examples', 'schemas']) mkdirSync(join(ws, d));
   copyFileSync(join(root, 'examples/e2e-tiny.grok.json'), join(ws, 'examples/e2e-tiny.grok.json'));
   copyFileSync(join(root, 'schemas/grok.schema.json'), join(ws, 'schemas/grok.schema.json'));
-  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({
+  const settings = {
     'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
     'update.mode': 'none', 'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true,
     'workbench.enableExperiments': false, 'editor.minimap.enabled': false, 'window.commandCenter': false,
     'grok.threads': 2,
-  }));
+  };
+  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(settings));
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share') };
 
   // 1. The .vsix, as users get it.
@@ -145,23 +149,42 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
   execFileSync(codeServer, ['--user-data-dir', userData, '--extensions-dir', exts, '--install-extension', vsix], { env, stdio: 'pipe' });
   step('installed the .vsix');
 
-  const port = await freePort();
   let server: ChildProcess | undefined;
-  const context = await (async () => {
+  let context: BrowserContext | undefined;
+  /** Starts code-server on the workspace (trusted, or with workspace trust on) and a browser on it. */
+  const launch = async (trusted: boolean) => {
+    const port = await freePort();
     server = spawn(codeServer, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', exts, ws], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      ...(trusted ? ['--disable-workspace-trust'] : []), '--user-data-dir', userData, '--extensions-dir', exts, ws], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let log = '';
     server.stdout?.on('data', (d: Buffer) => { log += d.toString(); });
     server.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
     await until('code-server /healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok, 60_000).catch((e) => { throw new Error(`${e}\n${log}`); });
-    step('code-server is up');
-    return chromium.launchPersistentContext(browserDir, {
+    step(`code-server is up${trusted ? '' : ' (workspace trust on)'}`);
+    context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'browser-')), {
       executablePath: chromiumPath, headless: true, viewport: { width: 1600, height: 1200 },
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  })();
-  try {
     const page = context.pages()[0] ?? await context.newPage();
+    return { page, port };
+  };
+  const shutdown = async () => {
+    await context?.close().catch(() => undefined);
+    if (server?.pid) { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ } }
+    await new Promise((r) => server?.exitCode != null ? r(null) : server?.once('exit', r));
+    context = undefined;
+    server = undefined;
+  };
+  const openExample = async (page: Page) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('e2e-tiny.grok.json');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'e2e-tiny.grok.json' }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+  };
+  try {
+    const { page, port } = await launch(true);
     // Errors in the page and its webview frames (a CSP violation, a script that throws).
     const errors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(`${m.text()} @ ${m.location().url}`); });
@@ -171,12 +194,7 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
     step('workbench loaded');
 
     // 2. Open the example: the "Run sweep" lens shows on its top line.
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('e2e-tiny.grok.json');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'e2e-tiny.grok.json' }).first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press('Enter');
+    await openExample(page);
     await until('the Run sweep lens', async () => (await lensTexts(page)).some((x) => x.includes('Run sweep')), 60_000);
     // The value lenses are resolved after the top line's: wait for them too.
     const lenses = await until('the CDS lenses under the model sizes', async () => {
@@ -249,10 +267,36 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
     const ours = errors.filter((e) => /Refused to|Content Security Policy|webview-(curves|regimeMap)\.js|pageerror/.test(e) && !/vscode-userdata|\/extensions\/(?!grok)/.test(e));
     if (errors.length) step(`console errors (${errors.length}):\n  ${errors.slice(0, 20).join('\n  ')}`);
     assert.deepEqual(ours, [], 'no CSP violation or script error in the webviews');
+
+    // 7. The same folder, untrusted (workspace trust on, no prompt: restricted mode). Stored results
+    // and lenses show; no lens or command starts a sweep.
+    await shutdown();
+    writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...settings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }));
+    const second = await launch(false);
+    const rp = second.page;
+    await rp.goto(`http://127.0.0.1:${second.port}/?folder=${encodeURIComponent(ws)}`);
+    await rp.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await openExample(rp);
+    const untrusted = await until('the lenses in restricted mode', async () => {
+      const t = await lensTexts(rp);
+      return t.some((x) => x.includes('Trust this workspace')) && t.some((x) => x.includes('CDS ≈')) ? t : null;
+    }, 60_000);
+    step(`lenses, untrusted: ${JSON.stringify(untrusted)}`);
+    assert.ok(!untrusted.some((t) => /Run sweep|Resume/.test(t)), 'no lens starts a sweep in an untrusted workspace');
+    await runCommand(rp, 'Grok: Show Regime Map');
+    const map2 = await until('the regime map of the stored results', () => webviewFrame(rp, '#heat'), 60_000);
+    assert.equal(await until('4 stored cells', async () => { const n = Number(await bodyData(map2, 'cells')); return n === 4 ? n : null; }, 30_000), 4);
+    await rp.keyboard.press('F1');
+    await rp.locator('.quick-input-widget input').fill('>Grok: ');
+    // The palette lists the other Grok commands (so it has filled in), but not Start Sweep.
+    await rp.locator('.quick-input-list .monaco-list-row', { hasText: 'Grok: Show Curves' }).first().waitFor({ timeout: 10_000 });
+    const offered = await rp.locator('.quick-input-list .monaco-list-row', { hasText: 'Grok: Start Sweep' }).count();
+    await rp.keyboard.press('Escape');
+    assert.equal(offered, 0, 'Start Sweep is not offered in an untrusted workspace');
+    await rp.screenshot({ path: join(shots, '06-untrusted.png') });
     step('done');
   } finally {
-    await context.close().catch(() => undefined);
-    if (server?.pid) { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ } }
+    await shutdown();
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
     console.log(`[e2e] total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
