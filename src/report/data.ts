@@ -24,7 +24,7 @@ import type {
 const MAX_POINTS = 240;
 /** Curve charts per sweep, at most. */
 const MAX_CURVE_CHARTS = 12;
-/** Weight-norm views per sweep when no run has snapshots (the first grokking runs). */
+/** Weight-norm views per sweep when no run has snapshots (the grokking runs whose norm fell most). */
 const MAX_NORM_VIEWS = 1;
 /** The snapshots folder of a run (scripts/repro-run.ts --snapshots writes it). */
 export const SNAPSHOT_DIR = 'snapshots';
@@ -303,11 +303,16 @@ function emergenceView(runs: LoadedRun[], config: ExperimentConfig, modelAxis: s
   return { modelAxis, epsilon: opts.epsilon, lines };
 }
 
-/** The five phases of a grokking run, from regimeOf's steps (each boundary at least the previous one). */
-export function phasesOf(report: RegimeReport): { phases: Phase[]; boundaries: WeightNormView['boundaries'] } {
+/**
+ * The five phases of a grokking run, from regimeOf's steps (each boundary at least the previous one).
+ * With the history, "norm growth" ends at the largest norm from the train-fit step on: regimeOf's
+ * peak is over the whole run, and weight decay often shrinks the initial weights before the fit, so
+ * the largest norm can be the one at initialization (an empty growth phase).
+ */
+export function phasesOf(report: RegimeReport, history?: readonly EvalRecord[]): { phases: Phase[]; boundaries: WeightNormView['boundaries'] } {
   const last = report.lastStep;
   const boundaries = {
-    trainFit: report.trainFitStep, normPeak: report.weightNormPeakStep, valLeavesFloor: report.valLeavesFloorStep,
+    trainFit: report.trainFitStep, normPeak: normPeakAfter(history, report.trainFitStep) ?? report.weightNormPeakStep, valLeavesFloor: report.valLeavesFloorStep,
     valFit: report.valFitStep ?? report.valReachStep, last,
   };
   const raw: Array<[string, number | null]> = [
@@ -321,6 +326,21 @@ export function phasesOf(report: RegimeReport): { phases: Phase[]; boundaries: W
     from = to;
   }
   return { phases, boundaries };
+}
+
+/** Step of the largest weight norm at or after `from` (null without a history or a from step). */
+function normPeakAfter(history: readonly EvalRecord[] | undefined, from: number | null): number | null {
+  if (!history || from === null) return null;
+  let best: EvalRecord | null = null;
+  for (const e of history) if (e.step >= from && Number.isFinite(e.weightNorm) && (best === null || e.weightNorm > best.weightNorm)) best = e;
+  return best?.step ?? null;
+}
+
+/** 1 − final / (norm at `peak`): how far the norm fell from the phases' peak by the end. */
+function normDropOf(history: readonly EvalRecord[], peak: number | null): number | null {
+  const at = history.find((e) => e.step === peak);
+  const final = history.at(-1)?.weightNorm;
+  return at && final !== undefined && at.weightNorm > 0 ? round(1 - final / at.weightNorm) : null;
 }
 
 function snapshotSteps(dir: string, id: string): number[] {
@@ -340,10 +360,17 @@ function heatmapOf(bytes: Uint8Array, phase: string, step: number): Heatmap | nu
 
 function weightNormViews(dir: string, runs: LoadedRun[], _opts: AnalysisOptions): WeightNormView[] {
   const withSnapshots = runs.filter((r) => r.report && snapshotSteps(dir, r.summary.id).length > 0);
-  const chosen = withSnapshots.length ? withSnapshots : runs.filter((r) => r.report && r.summary.regime === 'grokking').slice(0, MAX_NORM_VIEWS);
+  // Without snapshots: the grokking runs whose norm fell the most after its peak (Huang et al.: in
+  // grokking the weight norm falls), in run order on ties.
+  const chosen = withSnapshots.length ? withSnapshots : runs
+    .filter((r) => r.report && r.summary.regime === 'grokking')
+    .map((r, i) => ({ r, i, drop: normDropOf(r.history, phasesOf(r.report!, r.history).boundaries.normPeak) ?? 0 }))
+    .sort((a, b) => b.drop - a.drop || a.i - b.i)
+    .slice(0, MAX_NORM_VIEWS)
+    .map((x) => x.r);
   return chosen.map((r) => {
     const report = r.report!;
-    const { phases, boundaries } = phasesOf(report);
+    const { phases, boundaries } = phasesOf(report, r.history);
     const snaps = snapshotSteps(dir, r.summary.id);
     const heatmaps: Heatmap[] = [];
     if (snaps.length) {
@@ -360,7 +387,7 @@ function weightNormViews(dir: string, runs: LoadedRun[], _opts: AnalysisOptions)
       runId: r.summary.id, label: paramsLabel(r.summary.params), regime: r.summary.regime,
       steps: idx.map((i) => r.history[i].step), weightNorm: idx.map((i) => round(r.history[i].weightNorm)),
       trainAcc: idx.map((i) => round(r.history[i].trainAcc)), valAcc: idx.map((i) => round(r.history[i].valAcc)),
-      phases, boundaries, weightNormDrop: report.weightNormDrop === null ? null : round(report.weightNormDrop), heatmaps,
+      phases, boundaries, weightNormDrop: normDropOf(r.history, boundaries.normPeak) ?? (report.weightNormDrop === null ? null : round(report.weightNormDrop)), heatmaps,
     };
   });
 }

@@ -59,7 +59,11 @@ function cdsTrend(s: SweepReport): string {
   if (pts.length < 2) return '';
   const first = pts[0], last = pts[pts.length - 1];
   const dir = last.cds.value! < first.cds.value! ? 'falls' : last.cds.value! > first.cds.value! ? 'rises' : 'stays';
-  return `<p class="trend">D_crit <b>${dir}</b> as ${esc(m)} grows: ${pts.map((t) => `${t.group[m]} → ${num(t.cds.value)}`).join(', ')}.</p>`;
+  // A direction inside the seeds' noise is no trend: say so when the two ends' intervals overlap.
+  const overlap = (a: typeof first, b: typeof first) => a.cds.low != null && a.cds.high != null && b.cds.low != null && b.cds.high != null
+    && a.cds.low <= b.cds.high && b.cds.low <= a.cds.high;
+  const caveat = dir !== 'stays' && overlap(first, last) ? ' (within the bootstrap intervals of both ends: not a clear trend)' : '';
+  return `<p class="trend">D_crit <b>${dir}</b> as ${esc(m)} grows${caveat}: ${pts.map((t) => `${t.group[m]} → ${num(t.cds.value)}`).join(', ')}.</p>`;
 }
 
 function cdsSection(s: SweepReport, si: number): string {
@@ -115,7 +119,9 @@ function emergenceSection(s: SweepReport, si: number): string {
   const baseParams = Math.min(...e.lines.map((l) => paramsAt(l) ?? Infinity));
   const rows = e.lines.map((l) => [
     esc(l.label),
-    l.best.value == null || !Number.isFinite(base) ? '–' : `${num(l.best.value / base, 2)}× in ${esc(e.modelAxis)}${paramsAt(l) != null && Number.isFinite(baseParams) ? `, ${num(paramsAt(l)! / baseParams, 2)}× in parameters` : ''}`,
+    !Number.isFinite(base) ? '–'
+      : l.best.value == null ? notReachedRatio(l.points, base, baseParams, e.modelAxis)
+        : `${num(l.best.value / base, 2)}× in ${esc(e.modelAxis)}${paramsAt(l) != null && Number.isFinite(baseParams) ? `, ${num(paramsAt(l)! / baseParams, 2)}× in parameters` : ''}`,
     l.best.value == null ? 'not reached' : `${num(l.best.value, 1)}${l.best.kind === 'below-grid' ? ' (≤, smallest size)' : ''}`,
     l.mean.value == null ? 'not reached' : `${num(l.mean.value, 1)}${l.mean.kind === 'below-grid' ? ' (≤)' : ''}`,
     l.best.widthLog10 == null ? '–' : num(l.best.widthLog10, 2),
@@ -126,6 +132,14 @@ function emergenceSection(s: SweepReport, si: number): string {
     + '</section>';
 }
 
+/** A line that never reaches ε: the ratio is at least its largest size over the earliest emergence. */
+function notReachedRatio(points: Array<{ modelSize: number; params: number | null }>, base: number, baseParams: number, axis: string): string {
+  const last = points[points.length - 1];
+  if (!last) return '–';
+  const inParams = last.params != null && Number.isFinite(baseParams) ? `, &gt; ${num(last.params / baseParams, 2)}× in parameters` : '';
+  return `&gt; ${num(last.modelSize / base, 2)}× in ${esc(axis)}${inParams} (not reached up to ${num(last.modelSize)}: a lower bound)`;
+}
+
 function weightSection(s: SweepReport, si: number): string {
   if (s.weightNorm.length === 0) return '';
   return `<section><h3>Weight norm and phases</h3>${s.weightNorm.map((w, wi) => {
@@ -133,7 +147,7 @@ function weightSection(s: SweepReport, si: number): string {
     const heat = w.heatmaps.map((h, hi) => canvas('heatmap', si, `${wi}:${hi}`, `${h.tensor} [${h.rows}×${h.cols}] at step ${h.step} (end of ${h.phase}); |max| ${h.absMax}`, 200)).join('');
     return `<h4>run ${esc(w.runId)} (${esc(w.label)}) ${regimeBadge(w.regime)}</h4>`
       + canvas('norm', si, wi, 'total L2 weight norm (left axis) with train/val accuracy (right axis), phase boundaries shaded')
-      + `<p class="note">Weight norm falls ${pct(w.weightNormDrop)} from its peak (step ${num(w.boundaries.normPeak)}) by the end.</p>`
+      + `<p class="note">Weight norm falls ${pct(w.weightNormDrop)} from its peak after train fit (step ${num(w.boundaries.normPeak)}) by the end. Phases: fit (to train accuracy ≥ fitAcc), norm growth (to that peak), decay (to validation leaving the floor), grok (to validation ≥ fitAcc, or ε), settle.</p>`
       + phases + (heat ? `<div class="heatmaps">${heat}</div>` : '<p class="note">No weight snapshots in this run (run it with scripts/repro-run.ts --snapshots N to get the unembedding heatmaps).</p>');
   }).join('')}</section>`;
 }
