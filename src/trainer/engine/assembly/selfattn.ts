@@ -12,6 +12,13 @@ import { TINY_P } from './softmax';
   return pad >= 0 && load<i32>(inputs + (((<usize>load<i32>(idx + (i << 2))) * S + s) << 2)) == pad;
 }
 
+/** 1 + the last unpadded position of example i (padding is usually a suffix: keys past it are skipped). */
+@inline function keyEnd(inputs: usize, idx: usize, i: usize, S: usize, pad: i32): usize {
+  let end = S;
+  while (end > 0 && isPad(inputs, idx, i, end - 1, S, pad)) end--;
+  return end;
+}
+
 @inline function dot(a: usize, b: usize, len: usize): f32 {
   let acc = f32x4.splat(0);
   let t: usize = 0;
@@ -36,6 +43,7 @@ export function maskedAttentionForward(q: usize, k: usize, v: usize, p: usize, o
   const block = (n * d) << 2; // bytes between positions
   for (let i: usize = 0; i < n; i++) {
     const row = (i * d) << 2;
+    const end = keyEnd(inputs, idx, i, S, pad);
     for (let t: usize = 0; t < Sq; t++) {
       const qr = q + t * block + row, orow = o + t * block + row;
       memory.fill(orow, 0, d << 2);
@@ -43,23 +51,24 @@ export function maskedAttentionForward(q: usize, k: usize, v: usize, p: usize, o
       for (let h: usize = 0; h < H; h++) {
         const hd = (h * dh) << 2;
         const ph = p + ((((i * H + h) * Sq + t) * S) << 2);
-        if (padQuery) { memory.fill(ph, 0, S << 2); continue; }
+        memory.fill(ph + (end << 2), 0, (S - end) << 2);
+        if (padQuery) { memory.fill(ph, 0, end << 2); continue; }
         let mx: f32 = -Infinity;
-        for (let s: usize = 0; s < S; s++) {
-          if (isPad(inputs, idx, i, s, S, pad)) continue;
+        for (let s: usize = 0; s < end; s++) {
+          if (isPad(inputs, idx, i, s, S, pad)) { store<f32>(ph + (s << 2), -Infinity); continue; }
           const sc = dot(qr + hd, k + s * block + row + hd, dh) * scale;
           store<f32>(ph + (s << 2), sc);
           mx = max(mx, sc);
         }
         let sum: f32 = 0;
-        for (let s: usize = 0; s < S; s++) {
-          let e: f32 = 0;
-          if (!isPad(inputs, idx, i, s, S, pad)) e = sexp(load<f32>(ph + (s << 2)) - mx);
+        for (let s: usize = 0; s < end; s++) {
+          const x = load<f32>(ph + (s << 2));
+          const e: f32 = x == -Infinity ? 0 : sexp(x - mx);
           store<f32>(ph + (s << 2), e);
           sum += e;
         }
         const inv: f32 = sum > 0 ? 1 / sum : 0;
-        for (let s: usize = 0; s < S; s++) {
+        for (let s: usize = 0; s < end; s++) {
           // Probabilities below 2^-64 become exactly 0 (no subnormals downstream: see softmax.ts).
           let ps = load<f32>(ph + (s << 2)) * inv;
           if (ps < TINY_P) ps = 0;
