@@ -44,12 +44,18 @@ function newest(dir: string): number {
 function packageVsix(out: string): void {
   const bundle = join(root, 'dist/extension.js');
   const stale = !existsSync(bundle) || ['src', 'webview', 'media'].some((d) => newest(join(root, d)) > statSync(bundle).mtimeMs);
-  if (stale || process.env.GROK_E2E_BUILD === '1') execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+  const t0 = Date.now();
+  if (stale || process.env.GROK_E2E_BUILD === '1') {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+    console.log(`[e2e] dist/ was older than the sources: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const t1 = Date.now();
   // vsce asks "continue? [y/N]" while the repo has no LICENSE: answer yes. It lists the whole tree first,
   // and fails when a file vanishes meanwhile (a sweep writing examples/.grok/): one retry.
   const vsce = () => execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license', '-o', out],
     { cwd: root, stdio: ['pipe', 'ignore', 'inherit'], input: 'y\ny\ny\n', timeout: 300_000 });
   try { vsce(); } catch { vsce(); }
+  console.log(`[e2e] vsce package: ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 }
 
 /** The file names in a .vsix (a zip), from its central directory. */
