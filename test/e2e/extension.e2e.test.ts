@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,9 +39,13 @@ function newest(dir: string): number {
 
 /**
  * The .vsix as users get it (`npm run package` = build + vsce package). `npm test` has just built
- * dist/, so only vsce runs then; a dist/ older than the sources is rebuilt first.
+ * dist/, so only vsce runs then; a dist/ older than the sources is rebuilt first. vsce lists the whole
+ * folder before applying .vscodeignore (minutes through node_modules on a busy machine, and a failure
+ * when a file vanishes meanwhile), so it runs on a copy of what .vscodeignore lets through: the
+ * paths its `!` lines start with, without node_modules and sweep results. Same manifest, same rules,
+ * same files in the .vsix.
  */
-function packageVsix(out: string): void {
+function packageVsix(out: string, stage: string): void {
   const bundle = join(root, 'dist/extension.js');
   const stale = !existsSync(bundle) || ['src', 'webview', 'media'].some((d) => newest(join(root, d)) > statSync(bundle).mtimeMs);
   const t0 = Date.now();
@@ -50,11 +54,19 @@ function packageVsix(out: string): void {
     console.log(`[e2e] dist/ was older than the sources: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   const t1 = Date.now();
-  // vsce asks "continue? [y/N]" while the repo has no LICENSE: answer yes. It lists the whole tree first,
-  // and fails when a file vanishes meanwhile (a sweep writing examples/.grok/): one retry.
-  const vsce = () => execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license', '-o', out],
-    { cwd: root, stdio: ['pipe', 'ignore', 'inherit'], input: 'y\ny\ny\n', timeout: 300_000 });
-  try { vsce(); } catch { vsce(); }
+  const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
+  const roots = new Set(['package.json', '.vscodeignore']);
+  for (const line of ignore.split('\n')) {
+    const m = /^!([^*?{[]+)/.exec(line.trim());
+    if (m) roots.add(m[1]!.includes('/') ? m[1]!.slice(0, m[1]!.lastIndexOf('/')) : m[1]!); // `!dist/*.js` → dist
+  }
+  for (const r of roots) {
+    if (!existsSync(join(root, r))) continue;
+    cpSync(join(root, r), join(stage, r), { recursive: true, filter: (src) => !/[\\/](node_modules|\.grok|\.git)([\\/]|$)/.test(src.slice(root.length)) });
+  }
+  // vsce asks "continue? [y/N]" while the repo has no LICENSE: answer yes.
+  execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license', '-o', out],
+    { cwd: stage, stdio: ['pipe', 'ignore', 'inherit'], input: 'y\ny\ny\n', timeout: 300_000 });
   console.log(`[e2e] vsce package: ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 }
 
@@ -145,7 +157,7 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
 
   // 1. The .vsix, as users get it.
   const vsix = process.env.GROK_E2E_VSIX ?? join(tmp, 'grok.vsix');
-  if (!process.env.GROK_E2E_VSIX) packageVsix(vsix);
+  if (!process.env.GROK_E2E_VSIX) packageVsix(vsix, join(tmp, 'stage'));
   const entries = vsixEntries(vsix);
   step(`packaged ${vsix}: ${entries.length} files, ${(statSync(vsix).size / 2 ** 20).toFixed(2)} MB`);
   for (const f of ['extension.js', 'worker.js', 'engine-thread.js', 'kernels.wasm', 'webview-curves.js', 'webview-regimeMap.js']) {
