@@ -146,3 +146,12 @@ test('mixture datasets report metrics per component', async () => {
   assert.equal((await single.evaluate())[0].components, undefined);
   await single.dispose();
 });
+
+test('an MLP takes any width (it has no heads); a transformer needs heads that divide dModel', async () => {
+  const t = await createTrainer(spec(data, modelConfig({ kind: 'mlp', dModel: 6, heads: 4 }), [run(data, 60, 1)]));
+  const before = (await t.evaluate())[0].trainLoss;
+  await trainFor(t, 20);
+  assert.ok((await t.evaluate())[0].trainLoss < before, 'the 6-wide MLP trains');
+  await t.dispose();
+  await assert.rejects(createTrainer(spec(data, modelConfig({ dModel: 6, heads: 4 }), [run(data, 60, 1)])), /heads \(4\) must divide dModel \(6\)/);
+});

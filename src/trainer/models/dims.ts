@@ -20,7 +20,8 @@ export interface ModelDims {
 
 export function modelDims(model: ModelConfig, data: Pick<Dataset, 'vocabSize' | 'numClasses' | 'seqLen'> & { padToken?: number }): ModelDims {
   if (model.kind !== 'transformer' && model.kind !== 'mlp' && model.kind !== 'encoder') throw new Error(`the CPU engine has no '${model.kind}' model`);
-  if (model.dModel % model.heads !== 0) throw new Error(`heads (${model.heads}) must divide dModel (${model.dModel})`);
+  // The MLP has no attention: its width need not be a multiple of the (default) head count.
+  if (model.kind !== 'mlp' && model.dModel % model.heads !== 0) throw new Error(`heads (${model.heads}) must divide dModel (${model.dModel})`);
   return {
     kind: model.kind, V: data.vocabSize, C: data.numClasses, S: data.seqLen,
     d: model.dModel, H: model.heads, F: model.dMlp ?? 4 * model.dModel,
