@@ -5,6 +5,7 @@
 // layer; with mean pooling every position is computed (Sq = S) and padded ones are masked out.
 import { ACT, hasEncoderKernels, type EncoderKernels, type Kernels, type Ptr } from '../engine/backend';
 import type { ModelDims } from './dims';
+import { ffnBackward, ffnForward } from './ffnSublayer';
 import type { Network, NetworkKind, NetworkParts, Tensors } from './network';
 
 /** Query positions that are computed past attention. */
@@ -61,7 +62,7 @@ class Encoder implements Network {
   }
 
   forward(inputs: Ptr, idx: Ptr, n: number): void {
-    const { dims: { S, d, H, F, C, pad }, params: w, buffers: b } = this.p;
+    const { dims: { S, d, H, C, pad }, params: w, buffers: b } = this.p;
     const k = this.k;
     const { E, A, h, u, r, pooled } = this.streams();
     const dh = d / H, rows = S * n, nq = this.Sq * n;
@@ -78,15 +79,7 @@ class Encoder implements Network {
     k.matmul(b.O, w['attn.wo'], b.H0, nq, d, d, false);
     k.biasAct(b.H0, w['attn.bo'], b.H0, nq, d, ACT.identity);
     k.add(b.H0, b.H0, E, nq * d);
-    if (this.post) k.layerNorm(b.H0, w['ln1.g'], w['ln1.b'], b.Hn, b.xhat1, b.rstd1, nq, d);
-    if (this.pre) k.layerNorm(h, w['ln2.g'], w['ln2.b'], b.U, b.xhat2, b.rstd2, nq, d);
-    k.matmul(u, w['mlp.w1'], b.Z1, nq, d, F, false);
-    k.biasAct(b.Z1, w['mlp.b1'], b.Y1, nq, F, this.act);
-    k.matmul(b.Y1, w['mlp.w2'], b.M, nq, F, d, false);
-    k.biasAct(b.M, w['mlp.b2'], b.M, nq, d, ACT.identity);
-    k.add(b.R0, h, b.M, nq * d);
-    if (this.post) k.layerNorm(b.R0, w['ln2.g'], w['ln2.b'], b.R, b.xhat2, b.rstd2, nq, d);
-    if (this.pre) k.layerNorm(b.R0, w['lnf.g'], w['lnf.b'], b.R, b.xhatF, b.rstdF, nq, d);
+    ffnForward(this.p, this.act, nq, { h, u });
     if (this.Sq > 1) k.maskedMeanPool(r, b.pooled, n, S, d, inputs, idx, pad);
     k.matmul(pooled, w['pool.w'], b.Pz, n, d, d, false);
     k.biasAct(b.Pz, w['pool.b'], b.Pt, n, d, ACT.tanh);
@@ -95,7 +88,7 @@ class Encoder implements Network {
   }
 
   backward(inputs: Ptr, idx: Ptr, n: number, g: Tensors): void {
-    const { dims: { S, d, H, F, C, pad }, params: w, buffers: b, scratch } = this.p;
+    const { dims: { S, d, H, C, pad }, params: w, buffers: b, scratch } = this.p;
     const k = this.k;
     const { A, u, pooled } = this.streams();
     const dh = d / H, rows = S * n, nq = this.Sq * n;
@@ -111,23 +104,7 @@ class Encoder implements Network {
     } else {
       k.matmulNT(b.dPt, w['pool.w'], b.dR, n, d, d, false, scratch);
     }
-    // Final LayerNorm, then the FFN (dM = dR0); dR0 then becomes dh.
-    let dR0 = b.dR;
-    if (this.post) { k.layerNormBackward(b.dR, b.xhat2, b.rstd2, w['ln2.g'], b.dR0, g['ln2.g'], g['ln2.b'], nq, d, false); dR0 = b.dR0; }
-    if (this.pre) { k.layerNormBackward(b.dR, b.xhatF, b.rstdF, w['lnf.g'], b.dR0, g['lnf.g'], g['lnf.b'], nq, d, false); dR0 = b.dR0; }
-    k.biasActBackward(dR0, dR0, dR0, g['mlp.b2'], nq, d, ACT.identity);
-    k.matmulTN(b.Y1, dR0, g['mlp.w2'], nq, F, d, true);
-    k.matmulNT(dR0, w['mlp.w2'], b.dY1, nq, d, F, false, scratch);
-    k.biasActBackward(b.Z1, b.dY1, b.dY1, g['mlp.b1'], nq, F, this.act);
-    k.matmulTN(u, b.dY1, g['mlp.w1'], nq, d, F, true);
-    if (this.pre) {
-      k.matmulNT(b.dY1, w['mlp.w1'], b.dU, nq, F, d, false, scratch);
-      k.layerNormBackward(b.dU, b.xhat2, b.rstd2, w['ln2.g'], dR0, g['ln2.g'], g['ln2.b'], nq, d, true);
-    } else {
-      k.matmulNT(b.dY1, w['mlp.w1'], dR0, nq, F, d, true, scratch);
-    }
-    let dH0 = dR0;
-    if (this.post) { k.layerNormBackward(dR0, b.xhat1, b.rstd1, w['ln1.g'], b.dH0, g['ln1.g'], g['ln1.b'], nq, d, false); dH0 = b.dH0; }
+    const dH0 = ffnBackward(this.p, this.act, nq, u, g);
     // Attention.
     k.biasActBackward(dH0, dH0, dH0, g['attn.bo'], nq, d, ACT.identity);
     k.matmulTN(b.O, dH0, g['attn.wo'], nq, d, d, true);

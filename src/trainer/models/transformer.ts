@@ -3,6 +3,7 @@
 // and the loss run on the last position only (same loss and gradients for one layer).
 import { ACT, type Ptr } from '../engine/backend';
 import type { ModelDims } from './dims';
+import { ffnBackward, ffnForward } from './ffnSublayer';
 import type { Network, NetworkKind, NetworkParts, Tensors } from './network';
 
 export const transformer: NetworkKind = {
@@ -53,7 +54,7 @@ class Transformer implements Network {
   }
 
   forward(inputs: Ptr, idx: Ptr, n: number): void {
-    const { kernels: k, dims: { S, d, H, F, C }, params: w, buffers: b } = this.p;
+    const { kernels: k, dims: { S, d, H, C }, params: w, buffers: b } = this.p;
     const { A, h, u, r } = this.streams();
     const dh = d / H;
     k.embedGather(inputs, idx, n, S, w['embed.tok'], w['embed.pos'], b.X, d, n * d * 4, d * 4);
@@ -64,42 +65,18 @@ class Transformer implements Network {
     k.attentionForward(b.Q, b.K, b.V, b.P, b.O, n, S, H, dh, 1 / Math.sqrt(dh));
     k.matmul(b.O, w['attn.wo'], b.H0, n, d, d, false);
     k.add(b.H0, b.H0, this.last(b.X, n), n * d);
-    if (this.post) k.layerNorm(b.H0, w['ln1.g'], w['ln1.b'], b.Hn, b.xhat1, b.rstd1, n, d);
-    if (this.pre) k.layerNorm(h, w['ln2.g'], w['ln2.b'], b.U, b.xhat2, b.rstd2, n, d);
-    k.matmul(u, w['mlp.w1'], b.Z1, n, d, F, false);
-    k.biasAct(b.Z1, w['mlp.b1'], b.Y1, n, F, this.act);
-    k.matmul(b.Y1, w['mlp.w2'], b.M, n, F, d, false);
-    k.biasAct(b.M, w['mlp.b2'], b.M, n, d, ACT.identity);
-    k.add(b.R0, h, b.M, n * d);
-    if (this.post) k.layerNorm(b.R0, w['ln2.g'], w['ln2.b'], b.R, b.xhat2, b.rstd2, n, d);
-    if (this.pre) k.layerNorm(b.R0, w['lnf.g'], w['lnf.b'], b.R, b.xhatF, b.rstdF, n, d);
+    ffnForward(this.p, this.act, n, { h, u });
     k.matmul(r, w['unembed.w'], b.logits, n, d, C, false);
   }
 
   backward(inputs: Ptr, idx: Ptr, n: number, g: Tensors): void {
-    const { kernels: k, dims: { S, d, H, F, C }, params: w, buffers: b, scratch } = this.p;
+    const { kernels: k, dims: { S, d, H, C }, params: w, buffers: b, scratch } = this.p;
     const { A, u, r } = this.streams();
     const dh = d / H;
     // Unembedding and the final LayerNorm.
     k.matmulTN(r, b.logits, g['unembed.w'], n, d, C, true);
     k.matmulNT(b.logits, w['unembed.w'], b.dR, n, C, d, false, scratch);
-    let dR0 = b.dR;
-    if (this.post) { k.layerNormBackward(b.dR, b.xhat2, b.rstd2, w['ln2.g'], b.dR0, g['ln2.g'], g['ln2.b'], n, d, false); dR0 = b.dR0; }
-    if (this.pre) { k.layerNormBackward(b.dR, b.xhatF, b.rstdF, w['lnf.g'], b.dR0, g['lnf.g'], g['lnf.b'], n, d, false); dR0 = b.dR0; }
-    // MLP branch (dM = dR0); then dR0 becomes dh, the gradient of the residual stream.
-    k.biasActBackward(dR0, dR0, dR0, g['mlp.b2'], n, d, ACT.identity);
-    k.matmulTN(b.Y1, dR0, g['mlp.w2'], n, F, d, true);
-    k.matmulNT(dR0, w['mlp.w2'], b.dY1, n, d, F, false, scratch);
-    k.biasActBackward(b.Z1, b.dY1, b.dY1, g['mlp.b1'], n, F, this.act);
-    k.matmulTN(u, b.dY1, g['mlp.w1'], n, d, F, true);
-    if (this.pre) {
-      k.matmulNT(b.dY1, w['mlp.w1'], b.dU, n, F, d, false, scratch);
-      k.layerNormBackward(b.dU, b.xhat2, b.rstd2, w['ln2.g'], dR0, g['ln2.g'], g['ln2.b'], n, d, true);
-    } else {
-      k.matmulNT(b.dY1, w['mlp.w1'], dR0, n, F, d, true, scratch);
-    }
-    let dH0 = dR0;
-    if (this.post) { k.layerNormBackward(dR0, b.xhat1, b.rstd1, w['ln1.g'], b.dH0, g['ln1.g'], g['ln1.b'], n, d, false); dH0 = b.dH0; }
+    const dH0 = ffnBackward(this.p, this.act, n, u, g);
     // Attention.
     k.matmulTN(b.O, dH0, g['attn.wo'], n, d, d, true);
     k.matmulNT(dH0, w['attn.wo'], b.dO, n, d, d, false, scratch);
