@@ -55,6 +55,11 @@ function axisTicks(values: number[], color: string) {
   return { color, stepSize: 1, autoSkip: false, callback: (v: number | string) => (Number.isInteger(Number(v)) ? String(values[Number(v)] ?? '') : '') };
 }
 
+/** One tick per grid value at the cell centres (chart.js would start the ticks at min = -0.5). */
+function cellTicks(values: number[]) {
+  return (axis: { ticks: Array<{ value: number }> }) => { axis.ticks = values.map((_, i) => ({ value: i })); };
+}
+
 function lineData(lines: MapData['dCrit'], m: MapData): Array<{ x: number; y: number }> {
   return lines.map((l) => ({ x: l.x, y: l.value == null ? null : valueToIndex(l.value, m.yAxis.values) }))
     .filter((p): p is { x: number; y: number } => p.y != null);
@@ -79,8 +84,8 @@ function renderHeat(): void {
     options: {
       animation: false, responsive: true, maintainAspectRatio: false,
       scales: {
-        x: { type: 'linear', min: -0.5, max: nx - 0.5, ticks: axisTicks(m.xAxis.values, t.muted), grid: { display: false }, title: { display: true, text: `model size (${m.xAxis.path})`, color: t.muted } },
-        y: { type: 'linear', min: -0.5, max: ny - 0.5, ticks: axisTicks(m.yAxis.values, t.muted), grid: { display: false }, title: { display: true, text: `data size (${m.yAxis.path})`, color: t.muted } },
+        x: { type: 'linear', min: -0.5, max: nx - 0.5, afterBuildTicks: cellTicks(m.xAxis.values), ticks: axisTicks(m.xAxis.values, t.muted), grid: { display: false }, title: { display: true, text: `model size (${m.xAxis.path})`, color: t.muted } },
+        y: { type: 'linear', min: -0.5, max: ny - 0.5, afterBuildTicks: cellTicks(m.yAxis.values), ticks: axisTicks(m.yAxis.values, t.muted), grid: { display: false }, title: { display: true, text: `data size (${m.yAxis.path})`, color: t.muted } },
       },
       plugins: {
         legend: { labels: { color: t.fg, filter: (i) => i.text !== 'cells' } },
