@@ -1,15 +1,6 @@
 // Multi-head attention of one query (the last position) over S keys, per example and head.
 // Layouts: q, o, dO [n, d]; k, v [S, n, d] (one contiguous block per position); p [n, H, S].
-import { sexp, hsum } from './vmath';
-
-@inline function dot(a: usize, b: usize, len: usize): f32 {
-  let acc = f32x4.splat(0);
-  let t: usize = 0;
-  for (; t + 4 <= len; t += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (t << 2)), v128.load(b + (t << 2))));
-  let s = hsum(acc);
-  for (; t < len; t++) s += load<f32>(a + (t << 2)) * load<f32>(b + (t << 2));
-  return s;
-}
+import { dot, sexp } from './vmath';
 
 /** y (+)= alpha · x over len floats. */
 @inline function axpy(alpha: f32, x: usize, y: usize, len: usize, acc: bool): void {

@@ -5,7 +5,7 @@
 // Key s of example i is masked when its token inputs[idx[i]·S + s] equals `pad` (pad < 0: none).
 // A query at a padded position (Sq > 1) gets o = 0 and p = 0: nothing downstream reads it (mean
 // pooling skips padded rows), so loss and gradients are those of the unmasked computation.
-import { sexp, hsum } from './vmath';
+import { dot, sexp } from './vmath';
 import { TINY_P } from './softmax';
 
 @inline function isPad(inputs: usize, idx: usize, i: usize, s: usize, S: usize, pad: i32): bool {
@@ -17,15 +17,6 @@ import { TINY_P } from './softmax';
   let end = S;
   while (end > 0 && isPad(inputs, idx, i, end - 1, S, pad)) end--;
   return end;
-}
-
-@inline function dot(a: usize, b: usize, len: usize): f32 {
-  let acc = f32x4.splat(0);
-  let t: usize = 0;
-  for (; t + 4 <= len; t += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (t << 2)), v128.load(b + (t << 2))));
-  let s = hsum(acc);
-  for (; t < len; t++) s += load<f32>(a + (t << 2)) * load<f32>(b + (t << 2));
-  return s;
 }
 
 /** y += alpha · x over len floats. */

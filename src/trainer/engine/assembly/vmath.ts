@@ -33,3 +33,13 @@
 @inline export function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
+
+/** Σ a[t]·b[t] over len floats (4 lanes, then the tail). */
+@inline export function dot(a: usize, b: usize, len: usize): f32 {
+  let acc = f32x4.splat(0);
+  let t: usize = 0;
+  for (; t + 4 <= len; t += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (t << 2)), v128.load(b + (t << 2))));
+  let s = hsum(acc);
+  for (; t < len; t++) s += load<f32>(a + (t << 2)) * load<f32>(b + (t << 2));
+  return s;
+}
