@@ -1,7 +1,7 @@
 // Shows a running sweep on stderr: a one-line progress bar on a terminal (runs done, steps/s,
 // ETA), plain lines otherwise; one line per finished run; errors with their cause. Ctrl-C cancels
 // (the worker checkpoints and keeps everything), a second Ctrl-C stops at once.
-import type { ProgressInfo } from '../trainer/worker/protocol';
+import type { Device, ProgressInfo } from '../trainer/worker/protocol';
 import type { SweepHandle, SweepResult } from '../trainer/worker/client';
 import { join } from 'node:path';
 import { readSummary } from '../store/reader';
@@ -102,10 +102,16 @@ export function exitCodeOf(result: SweepResult): number {
   return result.status === 'done' ? 0 : result.status === 'stopped' ? 130 : 1;
 }
 
-/** --threads of `grok sweep` / `grok resume`: undefined when absent; throws a usage message when invalid. */
-export function parseThreads(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`--threads: expected a whole number >= 1, got "${value}"`);
-  return n;
+const DEVICES: readonly Device[] = ['cpu', 'gpu', 'auto'];
+
+/** --threads and --device of `grok sweep`, `grok resume` and `grok worker`; throws a usage message when invalid. */
+export function parseEngineFlags(values: { threads?: string; device?: string }): { threads: number | undefined; device: Device } {
+  let threads: number | undefined;
+  if (values.threads !== undefined) {
+    threads = Number(values.threads);
+    if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads: expected a whole number >= 1, got "${values.threads}"`);
+  }
+  const device = (values.device ?? 'auto') as Device;
+  if (!DEVICES.includes(device)) throw new Error(`--device: expected cpu, gpu or auto, got "${values.device}"`);
+  return { threads, device };
 }

@@ -2,12 +2,9 @@
 // manifest): unfinished runs go on from their last checkpoint, finished ones are skipped.
 import { parseArgs } from 'node:util';
 import { startSweep } from '../trainer/worker/client';
-import type { Device } from '../trainer/worker/protocol';
 import type { CliCommand } from './main';
-import { exitCodeOf, followSweep, parseThreads } from './progress';
+import { exitCodeOf, followSweep, parseEngineFlags } from './progress';
 import { QUEUE_OPTIONS, runQueuedSweep, wantsQueue } from './queueSweep';
-
-const DEVICES: Device[] = ['cpu', 'gpu', 'auto'];
 
 export const resumeCommand: CliCommand = {
   summary: 'continue an interrupted sweep from its results directory',
@@ -37,14 +34,13 @@ export const resumeCommand: CliCommand = {
     }
     const { values, positionals } = parsed;
     if (positionals.length !== 1) return usageError('expected one DIR');
-    let threads: number | undefined;
+    let engine;
     try {
-      threads = parseThreads(values.threads);
+      engine = parseEngineFlags(values);
     } catch (e) {
       return usageError((e as Error).message);
     }
-    const device = (values.device ?? 'auto') as Device;
-    if (!DEVICES.includes(device)) return usageError(`--device: expected cpu, gpu or auto, got "${values.device}"`);
+    const { threads, device } = engine;
     if (wantsQueue(values, positionals[0])) return runQueuedSweep('resume', { outDir: positionals[0], threads, device }, values);
     const ignoreConfigChange = values['ignore-config-change'] === true;
     return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads, device, ignoreConfigChange }), { handleSigint: true }));

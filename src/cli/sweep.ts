@@ -2,12 +2,10 @@
 // earlier invocation left unfinished.
 import { parseArgs } from 'node:util';
 import { startSweep } from '../trainer/worker/client';
-import type { Device, SweepOptions } from '../trainer/worker/protocol';
+import type { SweepOptions } from '../trainer/worker/protocol';
 import type { CliCommand } from './main';
-import { exitCodeOf, followSweep, parseThreads } from './progress';
+import { exitCodeOf, followSweep, parseEngineFlags } from './progress';
 import { QUEUE_OPTIONS, QUEUE_USAGE, runQueuedSweep, wantsQueue } from './queueSweep';
-
-const DEVICES: Device[] = ['cpu', 'gpu', 'auto'];
 
 export const sweepCommand: CliCommand = {
   summary: 'train every run of an experiment file (resumes unfinished runs)',
@@ -45,14 +43,13 @@ export const sweepCommand: CliCommand = {
     }
     const { values, positionals } = parsed;
     if (positionals.length !== 1) return usageError('expected one FILE');
-    let threads: number | undefined;
+    let engine;
     try {
-      threads = parseThreads(values.threads);
+      engine = parseEngineFlags(values);
     } catch (e) {
       return usageError((e as Error).message);
     }
-    const device = (values.device ?? 'auto') as Device;
-    if (!DEVICES.includes(device)) return usageError(`--device: expected cpu, gpu or auto, got "${values.device}"`);
+    const { threads, device } = engine;
     const options: SweepOptions = {
       configPath: positionals[0], outDir: values.out, threads, device,
       earlyStop: !values['no-early-stop'], fresh: Boolean(values.fresh),

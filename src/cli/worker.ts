@@ -7,9 +7,8 @@ import { DEFAULT_LOCK_MS, DEFAULT_MAX_STALLED, DEFAULT_STALLED_MS, startQueueWor
 import { createTrainer } from '../trainer/engine/index';
 import { openSweepDevice } from '../trainer/engine/webgpu/sweepDevice';
 import { projectDeps } from '../trainer/sweep/projectDeps';
-import type { Device } from '../trainer/worker/protocol';
 import type { CliCommand } from './main';
-import { parseThreads } from './progress';
+import { parseEngineFlags } from './progress';
 
 export const workerCommand: CliCommand = {
   summary: 'train the jobs of distributed sweeps from a Redis queue',
@@ -56,7 +55,6 @@ export const workerCommand: CliCommand = {
     } catch (e) {
       return usageError((e as Error).message);
     }
-    let threads: number | undefined;
     const num = (flag: string, min: number): number | undefined => {
       const v = (values as Record<string, string | undefined>)[flag];
       if (v === undefined) return undefined;
@@ -64,9 +62,9 @@ export const workerCommand: CliCommand = {
       if (!(Number.isFinite(n) && n >= min)) throw new Error(`--${flag}: expected a number >= ${min}, got "${v}"`);
       return n;
     };
-    let concurrency, maxMb, ttlH, lockMs, stalledMs, maxStalled, idleExit;
+    let engine, concurrency, maxMb, ttlH, lockMs, stalledMs, maxStalled, idleExit;
     try {
-      threads = parseThreads(values.threads);
+      engine = parseEngineFlags(values);
       concurrency = num('concurrency', 1);
       maxMb = num('checkpoint-max-mb', 0);
       ttlH = num('checkpoint-ttl-h', 0.001);
@@ -77,8 +75,7 @@ export const workerCommand: CliCommand = {
     } catch (e) {
       return usageError((e as Error).message);
     }
-    const device = (values.device ?? 'auto') as Device;
-    if (device !== 'cpu' && device !== 'auto' && device !== 'gpu') return usageError(`--device: expected auto, gpu or cpu, got "${values.device}"`);
+    const { threads, device } = engine;
     let target;
     try {
       target = resolveRedisTarget({ url: values.queue });
