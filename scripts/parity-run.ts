@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModelConfig, TaskConfig } from '../src/config/schema';
-import { createTrainer } from '../src/trainer/engine/index';
+import { createTrainer, writeSafetensors } from '../src/trainer/engine/index';
 import type { LockstepSpec, ModelRunSpec } from '../src/trainer/engine/types';
 import { buildDataset, splitDataset } from '../src/trainer/tasks/index';
 import type { Dataset } from '../src/trainer/tasks/types';
@@ -89,28 +89,6 @@ CASES.push(
 
 const LR = 1e-3, WD = 1, EPS = 1e-8, TOL = 1e-4;
 
-/** int32 tensors as safetensors (the engine's writer is F32-only). */
-function writeI32Safetensors(tensors: Record<string, { shape: number[]; data: Int32Array }>): Uint8Array {
-  const header: Record<string, unknown> = {};
-  let offset = 0;
-  for (const [name, t] of Object.entries(tensors)) {
-    header[name] = { dtype: 'I32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
-    offset += t.data.length * 4;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8);
-  const head = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + head.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  let at = 8 + head.length;
-  for (const t of Object.values(tensors)) {
-    for (let i = 0; i < t.data.length; i++) view.setInt32(at + i * 4, t.data[i], true);
-    at += t.data.length * 4;
-  }
-  return out;
-}
 
 interface Curves { trainLoss: number[]; valLoss: number[] }
 interface EngineResult { dataPath: string; weights: string[]; finals: string[]; curves: Curves[]; step0: number }
@@ -129,10 +107,10 @@ async function runEngine(c: Case, steps: number, dir: string): Promise<{ spec: L
   const trainer = await createTrainer(spec);
   const tag = c.name;
   const dataPath = join(dir, `${tag}-data.safetensors`);
-  writeFileSync(dataPath, writeI32Safetensors({
-    inputs: { shape: [dataset.count, dataset.seqLen], data: dataset.inputs },
-    labels: { shape: [dataset.count], data: dataset.labels },
-  }));
+  writeFileSync(dataPath, writeSafetensors([
+    { name: 'inputs', shape: [dataset.count, dataset.seqLen], data: dataset.inputs },
+    { name: 'labels', shape: [dataset.count], data: dataset.labels },
+  ]));
   const curves: Curves[] = runs.map(() => ({ trainLoss: [], valLoss: [] }));
   const record = async () => {
     (await trainer.evaluate()).forEach((m, i) => { curves[i].trainLoss.push(m.trainLoss); curves[i].valLoss.push(m.valLoss); });
@@ -161,10 +139,10 @@ async function runEngine(c: Case, steps: number, dir: string): Promise<{ spec: L
 function splitFile(dir: string, tag: string, i: number, run: ModelRunSpec): string {
   // the data file holds inputs/labels once; each model's indices go in a file of their own
   const p = join(dir, `${tag}-m${i}-split.safetensors`);
-  writeFileSync(p, writeI32Safetensors({
-    train: { shape: [run.trainIdx.length], data: run.trainIdx },
-    val: { shape: [run.valIdx.length], data: run.valIdx },
-  }));
+  writeFileSync(p, writeSafetensors([
+    { name: 'train', shape: [run.trainIdx.length], data: run.trainIdx },
+    { name: 'val', shape: [run.valIdx.length], data: run.valIdx },
+  ]));
   return p;
 }
 

@@ -37,3 +37,13 @@ test('reads tensors stored out of header order, and rejects other dtypes', () =>
   bad.set(f16, 8);
   assert.throws(() => readSafetensors(bad), /F16/);
 });
+
+test('I32 tensors (token ids, split indices for the PyTorch reference) are written with their dtype; the reader refuses them', () => {
+  const bytes = writeSafetensors([{ name: 'idx', shape: [3], data: Int32Array.from([7, -1, 2 ** 30]) }]);
+  const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  assert.deepEqual(header.idx, { dtype: 'I32', shape: [3], data_offsets: [0, 12] });
+  const data = new DataView(bytes.buffer, 8 + headerLength);
+  assert.deepEqual([0, 1, 2].map((i) => data.getInt32(i * 4, true)), [7, -1, 2 ** 30]);
+  assert.throws(() => readSafetensors(bytes), /I32/);
+});

@@ -1,4 +1,4 @@
-// The safetensors format (F32 tensors only): an 8-byte little-endian header length, a JSON header
+// The safetensors format (F32 tensors; I32 for writing index data): an 8-byte little-endian header length, a JSON header
 // { name: { dtype, shape, data_offsets: [begin, end] }, __metadata__: { string: string } }, then the
 // raw little-endian data. Tensors are written in the given order, densely packed.
 
@@ -6,12 +6,15 @@ export interface NamedTensor { name: string; shape: number[]; data: Float32Array
 
 export interface Safetensors { tensors: NamedTensor[]; metadata: Record<string, string> }
 
-export function writeSafetensors(tensors: NamedTensor[], metadata: Record<string, string> = {}): Uint8Array {
+/** What the writer takes: F32 weights, or I32 data (token ids, split indices) for the PyTorch reference. */
+export interface WritableTensor { name: string; shape: number[]; data: Float32Array | Int32Array }
+
+export function writeSafetensors(tensors: WritableTensor[], metadata: Record<string, string> = {}): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const t of tensors) {
     if (t.data.length !== t.shape.reduce((a, b) => a * b, 1)) throw new Error(`tensor ${t.name}: shape [${t.shape}] does not match ${t.data.length} values`);
-    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
+    header[t.name] = { dtype: t.data instanceof Int32Array ? 'I32' : 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
     offset += t.data.length * 4;
   }
   let json = JSON.stringify(header);
@@ -24,7 +27,8 @@ export function writeSafetensors(tensors: NamedTensor[], metadata: Record<string
   let at = 8 + head.length;
   for (const t of tensors) {
     const le = new DataView(out.buffer, at, t.data.length * 4);
-    for (let i = 0; i < t.data.length; i++) le.setFloat32(i * 4, t.data[i], true);
+    if (t.data instanceof Int32Array) for (let i = 0; i < t.data.length; i++) le.setInt32(i * 4, t.data[i], true);
+    else for (let i = 0; i < t.data.length; i++) le.setFloat32(i * 4, t.data[i], true);
     at += t.data.length * 4;
   }
   return out;
