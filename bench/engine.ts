@@ -6,20 +6,15 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ModelConfig } from '../src/config/schema';
 import { createTrainer } from '../src/trainer/engine/index';
+import { buildDataset } from '../src/trainer/tasks/index';
 import type { Dataset } from '../src/trainer/tasks/types';
 import { Rng } from '../src/util/rng';
 
 const P = 97, N_TRAIN = 3000;
 
-function additionData(): Dataset {
-  const count = P * P;
-  const inputs = new Int32Array(count * 3), labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const a = Math.floor(i / P), b = i % P;
-    inputs.set([a, b, P], i * 3);
-    labels[i] = (a + b) % P;
-  }
-  return { inputs, labels, count, seqLen: 3, vocabSize: P + 1, numClasses: P, component: new Uint8Array(count), componentNames: ['a+b'] };
+/** (a+b) mod P, every pair, as a sweep builds it. */
+function additionData(P: number): Promise<Dataset> {
+  return buildDataset({ kind: 'modular', op: 'a+b', modulus: P }, { configDir: process.cwd(), seed: 0 });
 }
 
 async function benchCase(name: string, data: Dataset, steps: number, warmup: number, threads: number): Promise<Record<string, unknown>> {
@@ -55,7 +50,7 @@ async function main(): Promise<void> {
     warmup: { type: 'string', default: '3' },
     threads: { type: 'string', default: String(availableParallelism()) },
   } });
-  const data = additionData();
+  const data = await additionData(P);
   for (const name of values.cases!.split(',')) {
     console.log(JSON.stringify(await benchCase(name.trim(), data, Number(values.steps), Number(values.warmup), Number(values.threads))));
   }

@@ -15,18 +15,13 @@ import type { ModelConfig } from '../src/config/schema';
 import type { ModelRunSpec } from '../src/trainer/engine/types';
 import { selectDevice } from '../src/trainer/engine/webgpu/select';
 import { createGpuTrainer, type GpuTrainer } from '../src/trainer/engine/webgpu/trainer';
+import { buildDataset } from '../src/trainer/tasks/index';
 import type { Dataset } from '../src/trainer/tasks/types';
 import { Rng } from '../src/util/rng';
 
-function additionData(P: number): Dataset {
-  const count = P * P;
-  const inputs = new Int32Array(count * 3), labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const a = Math.floor(i / P), b = i % P;
-    inputs.set([a, b, P], i * 3);
-    labels[i] = (a + b) % P;
-  }
-  return { inputs, labels, count, seqLen: 3, vocabSize: P + 1, numClasses: P, component: new Uint8Array(count), componentNames: ['a+b'] };
+/** (a+b) mod P, every pair, as a sweep builds it. */
+function additionData(P: number): Promise<Dataset> {
+  return buildDataset({ kind: 'modular', op: 'a+b', modulus: P }, { configDir: process.cwd(), seed: 0 });
 }
 
 function runSpec(data: Dataset, seed: number, train: number): ModelRunSpec {
@@ -103,7 +98,7 @@ async function grid(values: Record<string, string | boolean | undefined>, select
   const seeds = Number(values['grid-seeds']), steps = Number(values['grid-steps']), evalEvery = Number(values['grid-eval-every']);
   const probe = Number(values['grid-probe-steps']);
   const kind = values['grid-kind'] as 'transformer' | 'mlp';
-  const data = additionData(113);
+  const data = await additionData(113);
   const all = trains.flatMap((train) => Array.from({ length: seeds }, (_, seed) => ({ train, seed })));
   let totalMs = 0;
   for (const h of hidden) {
@@ -157,7 +152,7 @@ async function main(): Promise<void> {
   }
   if (values.device !== 'gpu') throw new Error('bench/gpu.ts measures the GPU backend (--device gpu); bench/engine.ts measures the CPU engine');
   const select: Select = { pref: 'gpu', allowSoftware: values['allow-software'] };
-  const data = additionData(Number(values.p));
+  const data = await additionData(Number(values.p));
   if (values.cases) {
     for (const name of values.cases.split(',').filter((c) => c.trim())) {
       console.log(JSON.stringify(await benchCase(name.trim(), data, Number(values.n), Number(values.steps), Number(values.warmup), select)));
