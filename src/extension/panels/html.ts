@@ -45,6 +45,11 @@ ${o.body}
 </html>`;
 }
 
+/** Both webviews offer the same exports (each main.ts handles the buttons by id). */
+const EXPORT_BUTTONS = `    <vscode-button id="exportPng" secondary>PNG</vscode-button>
+    <vscode-button id="exportSvg" secondary>SVG</vscode-button>
+    <vscode-button id="exportCsv" secondary>CSV</vscode-button>`;
+
 export const CURVES_BODY = `
 <header class="toolbar">
   <div id="axes" class="controls"></div>
@@ -59,9 +64,7 @@ export const CURVES_BODY = `
   </div>
   <div class="controls buttons">
     <vscode-button id="openMap" secondary>Regime map</vscode-button>
-    <vscode-button id="exportPng" secondary>PNG</vscode-button>
-    <vscode-button id="exportSvg" secondary>SVG</vscode-button>
-    <vscode-button id="exportCsv" secondary>CSV</vscode-button>
+${EXPORT_BUTTONS}
   </div>
 </header>
 <div id="status" class="status" role="status">Waiting for results…</div>
@@ -76,9 +79,7 @@ export const REGIME_MAP_BODY = `
   <div id="slices" class="controls"></div>
   <div id="legend" class="legend"></div>
   <div class="controls buttons">
-    <vscode-button id="exportPng" secondary>PNG</vscode-button>
-    <vscode-button id="exportSvg" secondary>SVG</vscode-button>
-    <vscode-button id="exportCsv" secondary>CSV</vscode-button>
+${EXPORT_BUTTONS}
   </div>
 </header>
 <div id="status" class="status" role="status">Waiting for results…</div>
