@@ -11,6 +11,7 @@ import type { ExperimentConfig } from '../config/schema';
 import { expandSweep } from '../config/sweep';
 import { isSweepDir, listRuns, readManifest, readRunMetrics } from '../store/reader';
 import { runDir } from '../store/layout';
+import { seedStats } from '../analysis/seedStats';
 import type { CriticalDataSize, EvalRecord, Regime, RunParams, RunSummary } from '../store/types';
 import { readSafetensors } from '../trainer/engine/safetensors';
 import { modelDims } from '../trainer/models/dims';
@@ -175,25 +176,18 @@ function downsample(n: number, max: number): number[] {
   return [...out];
 }
 
-/** Mean/min/max over seeds at every eval step any seed has (a seed that ended keeps its last value). */
+/** Mean/min/max over seeds at every eval step any seed has (a seed that ended keeps its last value: seedStats). */
 function seedBands(histories: EvalRecord[][]): { steps: number[]; val: Band; train: Band; weightNorm: Band } {
   const steps = [...new Set(histories.flatMap((h) => h.map((e) => e.step)))].sort((a, b) => a - b);
   const pick = downsample(steps.length, MAX_POINTS).map((i) => steps[i]);
-  const at = (h: EvalRecord[], step: number): EvalRecord | null => {
-    let lo = 0, hi = h.length - 1, found: EvalRecord | null = null;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (h[mid].step <= step) { found = h[mid]; lo = mid + 1; } else hi = mid - 1;
-    }
-    return found;
-  };
   const band = (get: (e: EvalRecord) => number): Band => {
+    const stats = new Map(seedStats(histories.map((h) => h.map((e) => ({ x: e.step, y: get(e) }))), pick).map((s) => [s.x, s]));
     const b: Band = { mean: [], min: [], max: [] };
     for (const step of pick) {
-      const ys = histories.map((h) => at(h, step)).filter((e): e is EvalRecord => e !== null).map(get).filter(Number.isFinite);
-      b.mean.push(ys.length ? round(ys.reduce((a, y) => a + y, 0) / ys.length) : NaN);
-      b.min.push(ys.length ? round(Math.min(...ys)) : NaN);
-      b.max.push(ys.length ? round(Math.max(...ys)) : NaN);
+      const s = stats.get(step);
+      b.mean.push(s ? round(s.mean) : NaN);
+      b.min.push(s ? round(s.min) : NaN);
+      b.max.push(s ? round(s.max) : NaN);
     }
     return b;
   };

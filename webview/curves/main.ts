@@ -10,15 +10,18 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import { isHostToCurves, type Band, type CurvePoint, type CurveRun, type CurvesState, type CurvesSweep, type CurvesToHost } from './protocol';
-import { buildSeries, curvesCsv, isSeedAxis, short, type Metric, type Series, type ViewOptions } from './model';
+import zoomPlugin from 'chartjs-plugin-zoom';
+import { buildSeries, curvesCsv, isSeedAxis, legendGroups, short, type Metric, type Series, type ViewOptions } from './model';
 import { vscodeApi } from '../shared/vscode';
 import { onThemeChange, palette, themeColors, withAlpha } from '../shared/theme';
+import { PAPER } from '../shared/palette';
+import { paperSize } from '../shared/paper';
 import { canvasesToPng } from '../shared/exporting';
 import { lineChartSvg } from '../shared/svg';
 import { stackSvgs } from '../shared/svgStack';
 import type { Selection } from '../shared/protocolBase';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Filler);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Filler, zoomPlugin);
 
 const vscode = vscodeApi<CurvesToHost, CurvesState>();
 const saved = vscode.getState();
@@ -30,14 +33,15 @@ const opts: ViewOptions = {
   selection: saved?.selection ?? {},
   smoothing: saved?.smoothing ?? 0,
   logX: saved?.logX ?? true,
+  logY: saved?.logY ?? true,
   band: saved?.band ?? 'minmax',
   aggregate: saved?.aggregate ?? true,
   components: saved?.components ?? true,
 };
 
 const METRICS: Array<{ metric: Metric; title: string; y: string }> = [
-  { metric: 'acc', title: 'Accuracy (train dashed, validation solid)', y: 'accuracy' },
-  { metric: 'loss', title: 'Loss (train dashed, validation solid)', y: 'cross-entropy' },
+  { metric: 'acc', title: 'Accuracy', y: 'accuracy' },
+  { metric: 'loss', title: 'Loss', y: 'cross-entropy' },
   { metric: 'norm', title: 'Weight norm (total L2)', y: '‖θ‖₂' },
 ];
 
@@ -89,12 +93,13 @@ function buildControls(): void {
 }
 
 function initStaticControls(): void {
-  const check = (id: string, key: 'logX' | 'aggregate' | 'components') => {
+  const check = (id: string, key: 'logX' | 'logY' | 'aggregate' | 'components') => {
     const el = $<HTMLElement & { checked: boolean }>(id);
     el.checked = opts[key];
     el.addEventListener('change', () => { opts[key] = el.checked; persist(); rebuildCharts(); });
   };
   check('logX', 'logX');
+  check('logY', 'logY');
   check('aggregate', 'aggregate');
   check('components', 'components');
   const band = $<HTMLElement & { value: string }>('band');
@@ -113,25 +118,65 @@ function initStaticControls(): void {
   $('exportSvg').addEventListener('click', exportSvg);
   $('exportCsv').addEventListener('click', () => vscode.post({ type: 'export', format: 'csv', content: curvesCsv(runs, points, opts.selection), suggestedName: `${sweep?.name ?? 'curves'}-curves.csv` }));
   $('openMap').addEventListener('click', () => vscode.post({ type: 'openRegimeMap' }));
+  $('exportPaper').addEventListener('click', exportPaper);
+  $('resetZoom').addEventListener('click', () => { for (const c of charts.values()) c.resetZoom(); publishScales(); });
 }
 
-function datasetsFor(series: Series[]): ChartDataset<'line', Array<{ x: number; y: number }>>[] {
-  const pal = palette();
-  const ds: ChartDataset<'line', Array<{ x: number; y: number }>>[] = [];
+type LineDataset = ChartDataset<'line', Array<{ x: number; y: number }>> & { grokGroup?: string };
+
+function datasetsFor(series: Series[]): LineDataset[] {
+  const pal = palette(legendGroups(series).length);
+  const ds: LineDataset[] = [];
   for (const s of series) {
     const color = pal[s.color % pal.length]!;
     if (s.band) {
-      ds.push({ label: `band:${s.label}:lo`, data: s.band.lo, borderWidth: 0, pointRadius: 0, fill: false, borderColor: 'transparent' });
-      ds.push({ label: `band:${s.label}:hi`, data: s.band.hi, borderWidth: 0, pointRadius: 0, fill: '-1', borderColor: 'transparent', backgroundColor: withAlpha(color, 0.18) });
+      ds.push({ label: `band:${s.label}:lo`, grokGroup: s.group, data: s.band.lo, borderWidth: 0, pointRadius: 0, fill: false, borderColor: 'transparent' });
+      ds.push({ label: `band:${s.label}:hi`, grokGroup: s.group, data: s.band.hi, borderWidth: 0, pointRadius: 0, fill: '-1', borderColor: 'transparent', backgroundColor: withAlpha(color, 0.18) });
     }
     ds.push({
-      label: s.label, data: s.points, borderColor: color, backgroundColor: color,
+      label: s.label, grokGroup: s.group, data: s.points, borderColor: color, backgroundColor: color,
       borderWidth: s.split === 'val' || s.split === 'norm' ? 2 : 1.5,
       borderDash: s.split === 'train' ? [6, 3] : s.split === 'component' ? [2, 2] : [],
       pointRadius: s.points.length < 3 ? 2 : 0, pointHoverRadius: 3, fill: false, tension: 0,
     });
   }
   return ds;
+}
+
+/** The legend: one entry per group (its colour); clicking it hides or shows every line of the group. */
+function groupLegend(fg: string) {
+  return {
+    labels: {
+      color: fg, boxWidth: 14,
+      generateLabels: (chart: Chart) => {
+        const seen = new Set<string>();
+        const items = [];
+        for (const [i, d] of (chart.data.datasets as LineDataset[]).entries()) {
+          if (!d.grokGroup || seen.has(d.grokGroup) || String(d.label).startsWith('band:')) continue;
+          seen.add(d.grokGroup);
+          items.push({ text: d.grokGroup, fillStyle: d.borderColor as string, strokeStyle: d.borderColor as string, lineWidth: 2, hidden: !chart.isDatasetVisible(i), datasetIndex: i, fontColor: fg });
+        }
+        return items;
+      },
+    },
+    onClick: (_e: unknown, item: { datasetIndex?: number }, legend: { chart: Chart }) => {
+      const chart = legend.chart;
+      const ds = chart.data.datasets as LineDataset[];
+      const group = ds[item.datasetIndex ?? -1]?.grokGroup;
+      const show = !chart.isDatasetVisible(item.datasetIndex ?? 0);
+      ds.forEach((d, i) => { if (d.grokGroup === group) chart.setDatasetVisibility(i, show); });
+      chart.update('none');
+    },
+  };
+}
+
+/** The loss chart's scale, published on <body> for tests: type and the visible x range. */
+function publishScales(): void {
+  const loss = charts.get('loss');
+  if (!loss) return;
+  document.body.dataset.lossScale = String(loss.options.scales?.y?.type ?? '');
+  document.body.dataset.lossRange = `${Math.round(loss.scales.x!.min)},${Math.round(loss.scales.x!.max)}`;
+  document.body.dataset.zoomed = String([...charts.values()].some((c) => c.isZoomedOrPanned()));
 }
 
 function makeChart(canvas: HTMLCanvasElement, m: (typeof METRICS)[number]): Chart<'line', Array<{ x: number; y: number }>> {
@@ -144,13 +189,18 @@ function makeChart(canvas: HTMLCanvasElement, m: (typeof METRICS)[number]): Char
       interaction: { mode: 'nearest', intersect: false, axis: 'x' },
       scales: {
         x: { type: opts.logX ? 'logarithmic' : 'linear', title: { display: true, text: 'step', color: t.muted }, ticks: { color: t.muted }, grid: { color: withAlpha(t.grid, 0.4) } },
-        y: { type: 'linear', title: { display: true, text: m.y, color: t.muted }, ticks: { color: t.muted }, grid: { color: withAlpha(t.grid, 0.4) },
+        y: { type: m.metric === 'loss' && opts.logY ? 'logarithmic' : 'linear', title: { display: true, text: m.metric === 'loss' && opts.logY ? `${m.y} (log)` : m.y, color: t.muted }, ticks: { color: t.muted }, grid: { color: withAlpha(t.grid, 0.4) },
           ...(m.metric === 'acc' ? { min: 0, max: 1 } : {}) },
       },
       plugins: {
-        legend: { labels: { color: t.fg, boxWidth: 14, filter: (item) => !String(item.text).startsWith('band:') } },
+        legend: groupLegend(t.fg),
         tooltip: { filter: (item) => !String(item.dataset.label).startsWith('band:') },
         title: { display: false },
+        zoom: {
+          limits: { x: { min: 'original', max: 'original' }, ...(m.metric === 'acc' ? { y: { min: 0, max: 1 } } : {}) },
+          pan: { enabled: true, mode: 'xy', onPanComplete: publishScales },
+          zoom: { wheel: { enabled: true }, drag: { enabled: true, modifierKey: 'shift' }, pinch: { enabled: true }, mode: 'xy', onZoomComplete: publishScales },
+        },
       },
     },
   });
@@ -187,26 +237,39 @@ function render(): void {
     chart.data.datasets = datasetsFor(buildSeries(m.metric, runs, points, opts));
     chart.update('none');
   }
+  publishScales();
 }
 
 function exportPng(): void {
   const canvases = METRICS.map((m) => $<HTMLCanvasElement>(`chart-${m.metric}`));
+  // The PNG is what the screen shows; "Export for paper" gives the vector figure on white.
   vscode.post({ type: 'export', format: 'png', content: canvasesToPng(canvases, themeColors().bg), suggestedName: `${sweep?.name ?? 'curves'}-curves.png` });
 }
 
-function exportSvg(): void {
-  const pal = palette();
-  const t = themeColors();
+/** The three charts as one SVG document; `paper`: white background, the chosen size in inches. */
+function chartsSvg(colors: { fg: string; bg: string }, size: { width: number; height: number }, physical: boolean): string {
   const docs = METRICS.map((m) => {
     const series = buildSeries(m.metric, runs, points, opts);
+    const pal = palette(legendGroups(series).length);
     const svg = lineChartSvg({
-      title: m.title, xLabel: 'step', yLabel: m.y, logX: opts.logX, foreground: t.fg, background: t.bg,
+      title: m.title, xLabel: 'step', yLabel: m.y, logX: opts.logX, logY: m.metric === 'loss' && opts.logY, foreground: colors.fg, background: colors.bg,
+      width: size.width, height: size.height,
       ...(m.metric === 'acc' ? { yMin: 0, yMax: 1 } : {}),
-      series: series.map((s) => ({ label: s.label, color: pal[s.color % pal.length]!, points: s.points, dash: s.split === 'train', band: s.band })),
+      series: series.map((s) => ({ label: s.label, group: s.group, color: pal[s.color % pal.length]!, points: s.points, dash: s.split === 'train', band: s.band })),
     });
-    return { svg, width: 800, height: 420 };
+    return { svg, ...size };
   });
-  vscode.post({ type: 'export', format: 'svg', content: stackSvgs(docs), suggestedName: `${sweep?.name ?? 'curves'}-curves.svg` });
+  return stackSvgs(docs, 'vertical', physical);
+}
+
+function exportSvg(): void {
+  const t = themeColors();
+  vscode.post({ type: 'export', format: 'svg', content: chartsSvg(t, { width: 800, height: 420 }, false), suggestedName: `${sweep?.name ?? 'curves'}-curves.svg` });
+}
+
+function exportPaper(): void {
+  const size = paperSize($<HTMLElement & { value: string }>('paperSize').value);
+  vscode.post({ type: 'export', format: 'svg', content: chartsSvg(PAPER, size, true), suggestedName: `${sweep?.name ?? 'curves'}-curves-paper.svg` });
 }
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {

@@ -2,12 +2,14 @@
 // seed grouping, smoothing, seed mean with a min–max or ±std band, per-component lines, CSV.
 import type { AxisValue, Selection } from '../shared/protocolBase';
 import type { Band, CurvePoint, CurveRun } from './protocol';
+import { seedStats, type SeedStat, type XY } from '../../src/analysis/seedStats';
 
 export type Metric = 'acc' | 'loss' | 'norm';
-export interface XY { x: number; y: number }
+export type { XY };
 export interface Series {
   label: string;
-  /** Index into the palette: one colour per group. */
+  /** The group's label (one legend entry per group) and its index into the palette. */
+  group: string;
   color: number;
   split: 'train' | 'val' | 'norm' | 'component';
   points: XY[];
@@ -19,6 +21,8 @@ export interface ViewOptions {
   selection: Selection;
   smoothing: number;
   logX: boolean;
+  /** Log scale for the loss axis. */
+  logY: boolean;
   band: Band;
   aggregate: boolean;
   components: boolean;
@@ -67,15 +71,9 @@ export function smooth(ys: number[], weight: number): number[] {
   return out;
 }
 
-/** Seed statistics at every step that any of the series has. */
-export function aggregate(series: XY[][]): Array<{ x: number; mean: number; min: number; max: number; std: number; n: number }> {
-  const byX = new Map<number, number[]>();
-  for (const s of series) for (const p of s) (byX.get(p.x) ?? byX.set(p.x, []).get(p.x)!).push(p.y);
-  return [...byX.entries()].sort((a, b) => a[0] - b[0]).map(([x, ys]) => {
-    const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
-    const std = Math.sqrt(ys.reduce((a, b) => a + (b - mean) ** 2, 0) / ys.length);
-    return { x, mean, min: Math.min(...ys), max: Math.max(...ys), std, n: ys.length };
-  });
+/** Seed statistics at every step any seed has; a seed that stopped holds its last value (as the report). */
+export function aggregate(series: XY[][]): SeedStat[] {
+  return seedStats(series);
 }
 
 type Getter = (p: CurvePoint) => number | undefined;
@@ -103,28 +101,42 @@ export function buildSeries(metric: Metric, runs: CurveRun[], points: Record<str
     const getters = metricGetters(metric, g.runs.map((r) => points[r.id] ?? []), o.components);
     for (const m of getters) {
       const perRun = g.runs.map((r) => {
-        const raw = (points[r.id] ?? []).filter((p) => xOk(p.step)).map((p) => ({ x: p.step, y: m.get(p) }))
-          .filter((p): p is XY => typeof p.y === 'number' && Number.isFinite(p.y));
+        // Non-finite values stay in (the seed mean skips them at their step, as the report does).
+        const raw = (points[r.id] ?? []).filter((p) => xOk(p.step) && typeof m.get(p) === 'number').map((p) => ({ x: p.step, y: m.get(p)! }));
         const ys = smooth(raw.map((p) => p.y), o.smoothing);
         return { run: r, pts: raw.map((p, i) => ({ x: p.x, y: ys[i]! })) };
       });
       if (o.aggregate && g.runs.length > 1) {
         const agg = aggregate(perRun.map((r) => r.pts));
         if (!agg.length) continue;
-        const s: Series = { label: `${g.label} ${m.name} (${g.runs.length} seeds)`, color: gi, split: m.split, points: agg.map((a) => ({ x: a.x, y: a.mean })) };
+        const s: Series = { label: `${g.label} ${m.name} (${g.runs.length} seeds)`, group: g.label, color: gi, split: m.split, points: agg.map((a) => ({ x: a.x, y: a.mean })) };
         if (o.band === 'minmax') s.band = { lo: agg.map((a) => ({ x: a.x, y: a.min })), hi: agg.map((a) => ({ x: a.x, y: a.max })) };
         if (o.band === 'std') s.band = { lo: agg.map((a) => ({ x: a.x, y: a.mean - a.std })), hi: agg.map((a) => ({ x: a.x, y: a.mean + a.std })) };
         out.push(s);
       } else {
         for (const r of perRun) {
-          if (!r.pts.length) continue;
+          const pts = r.pts.filter((p) => Number.isFinite(p.y));
+          if (!pts.length) continue;
           const seed = Object.entries(r.run.params).find(([k]) => isSeedAxis(k));
-          out.push({ label: `${g.label}${seed ? ` seed=${String(seed[1])}` : ''} ${m.name}`, color: gi, split: m.split, points: r.pts });
+          out.push({ label: `${g.label}${seed ? ` seed=${String(seed[1])}` : ''} ${m.name}`, group: g.label, color: gi, split: m.split, points: pts });
         }
       }
     }
   });
-  return out;
+  return metric === 'loss' && o.logY ? out.map(positiveOnly) : out;
+}
+
+/** A log axis cannot show y ≤ 0 (a loss of exactly 0, a band's mean − std): those points are left out. */
+function positiveOnly(s: Series): Series {
+  const pos = (ps: XY[]) => ps.filter((p) => p.y > 0);
+  return { ...s, points: pos(s.points), ...(s.band ? { band: { lo: pos(s.band.lo), hi: pos(s.band.hi) } } : {}) };
+}
+
+/** Groups in chart order with their palette index (one legend entry each). */
+export function legendGroups(series: Series[]): Array<{ group: string; color: number }> {
+  const seen = new Map<string, number>();
+  for (const s of series) if (!seen.has(s.group)) seen.set(s.group, s.color);
+  return [...seen].map(([group, color]) => ({ group, color }));
 }
 
 const csvCell = (v: unknown) => {

@@ -38,6 +38,7 @@ export interface CurvesState {
   selection?: Selection;
   smoothing?: number;
   logX?: boolean;
+  logY?: boolean;
   band?: Band;
   aggregate?: boolean;
   components?: boolean;

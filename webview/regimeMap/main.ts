@@ -12,6 +12,9 @@ import {
 import { isHostToMap, REGIMES, type MapCell, type MapData, type MapToHost, type RegimeMapState, type RegimeName } from './protocol';
 import { cellAlpha, formatPct, valueToIndex } from './geometry';
 import { heatmapSvg } from './svg';
+import { mapTable } from './table';
+import { PAPER } from '../shared/palette';
+import { paperSize } from '../shared/paper';
 import { vscodeApi } from '../shared/vscode';
 import { onThemeChange, palette, REGIME_HELP, regimeColor, themeColors, withAlpha } from '../shared/theme';
 import { canvasesToPng } from '../shared/exporting';
@@ -139,7 +142,7 @@ function nonNull(s: Record<string, number | string | boolean | null>): Record<st
 function renderUCurve(): void {
   if (!map) return;
   const t = themeColors();
-  const pal = palette();
+  const pal = palette(map.uCurves.length);
   const datasets: ChartDataset<'line', Array<{ x: number; y: number }>>[] = map.uCurves.map((u, i) => ({
     label: `${map!.yAxis.path}=${u.dataSize}`,
     data: u.points.filter((p) => p.valAcc != null).map((p) => ({ x: p.modelSize, y: p.valAcc! })),
@@ -204,6 +207,77 @@ function renderSlices(): void {
   }
 }
 
+/** The map as a grid table: one focusable cell at a time (arrow keys move, Enter or Space opens the curves). */
+let focusAt = { row: 0, col: 0 };
+function renderTable(): void {
+  if (!map) return;
+  const m = map;
+  const model = mapTable(m);
+  const table = $<HTMLTableElement>('mapTable');
+  const hadFocus = table.contains(document.activeElement);
+  table.replaceChildren();
+  const head = table.createTHead().insertRow();
+  const corner = document.createElement('th');
+  corner.textContent = model.corner;
+  head.append(corner);
+  for (const c of model.columns) { const th = document.createElement('th'); th.scope = 'col'; th.textContent = c; head.append(th); }
+  const body = table.createTBody();
+  focusAt = { row: Math.min(focusAt.row, model.rows.length - 1), col: Math.min(focusAt.col, model.columns.length - 1) };
+  model.rows.forEach((r, ri) => {
+    const tr = body.insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = r.header;
+    tr.append(th);
+    r.cells.forEach((tc, ci) => {
+      const td = tr.insertCell();
+      td.tabIndex = ri === focusAt.row && ci === focusAt.col ? 0 : -1;
+      td.dataset.row = String(ri);
+      td.dataset.col = String(ci);
+      td.setAttribute('aria-label', tc.label);
+      if (tc.cell?.regime) {
+        const sw = document.createElement('span');
+        sw.className = 'swatch';
+        sw.style.background = regimeColor(tc.cell.regime);
+        td.append(sw);
+      }
+      td.append(document.createTextNode(tc.text));
+      const open = () => {
+        const c = tc.cell;
+        if (c) vscode.post({ type: 'openCell', params: { ...nonNull(m.slice), [m.xAxis.path]: m.xAxis.values[c.x]!, [m.yAxis.path]: m.yAxis.values[c.y]! } });
+      };
+      td.addEventListener('click', open);
+      td.addEventListener('keydown', (e) => {
+        const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); return; }
+        const mv = moves[e.key];
+        if (!mv) return;
+        e.preventDefault();
+        const row = Math.max(0, Math.min(model.rows.length - 1, ri + mv[0])), col = Math.max(0, Math.min(model.columns.length - 1, ci + mv[1]));
+        const next = table.querySelector<HTMLTableCellElement>(`td[data-row="${row}"][data-col="${col}"]`);
+        if (!next) return;
+        td.tabIndex = -1;
+        next.tabIndex = 0;
+        focusAt = { row, col };
+        next.focus();
+        document.body.dataset.tableFocus = next.getAttribute('aria-label') ?? '';
+      });
+    });
+  });
+  document.body.dataset.tableCells = String(model.rows.reduce((a, r) => a + r.cells.filter((c) => c.cell).length, 0));
+  if (hadFocus) table.querySelector<HTMLElement>('td[tabindex="0"]')?.focus();
+}
+
+function setTableVisible(show: boolean): void {
+  $('tableView').hidden = !show;
+  $('toggleTable').setAttribute('aria-pressed', String(show));
+  $('toggleTable').textContent = show ? 'Hide table' : 'Table view';
+  vscode.setState({ ...(vscode.getState() ?? { resultsDir: map?.resultsDir ?? '' }), table: show });
+  if (show) $('mapTable').querySelector<HTMLElement>('td[tabindex="0"]')?.focus();
+}
+$('toggleTable').addEventListener('click', () => setTableVisible($('tableView').hidden));
+$('toggleTable').addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); setTableVisible($('tableView').hidden); } });
+
 function render(): void {
   if (!map) return;
   $('problem').textContent = map.problem ?? '';
@@ -214,6 +288,7 @@ function render(): void {
   renderSlices();
   renderHeat();
   renderUCurve();
+  renderTable();
 }
 
 function regimeColors(): Record<RegimeName, string> {
@@ -224,15 +299,25 @@ $('exportPng').addEventListener('click', () => {
   if (!map) return;
   vscode.post({ type: 'export', format: 'png', content: canvasesToPng([$('heat'), $('ucurve')] as HTMLCanvasElement[], themeColors().bg, 'horizontal'), suggestedName: `${map.name}-regime-map.png` });
 });
+/** Heatmap and U-curve side by side as one SVG; `paper`: white, the chosen size per panel, in inches. */
+function mapSvg(colors: { fg: string; bg: string }, size: { width: number; height: number }, physical: boolean): string {
+  const m = map!;
+  const pal = palette(m.uCurves.length);
+  const u = lineChartSvg({
+    title: 'Validation accuracy vs model size', xLabel: m.xAxis.path, yLabel: 'val acc', logX: false, yMin: 0, yMax: 1, foreground: colors.fg, background: colors.bg, ...size,
+    series: m.uCurves.map((c, i) => ({ label: `${m.yAxis.path}=${c.dataSize}`, color: pal[i % pal.length]!, points: c.points.filter((p) => p.valAcc != null).map((p) => ({ x: p.modelSize, y: p.valAcc! })) })),
+  });
+  return stackSvgs([{ svg: heatmapSvg(m, regimeColors(), colors.fg, colors.bg, size.width, size.height), ...size }, { svg: u, ...size }], 'horizontal', physical);
+}
+
 $('exportSvg').addEventListener('click', () => {
   if (!map) return;
-  const t = themeColors(), pal = palette();
-  const u = lineChartSvg({
-    title: 'Validation accuracy vs model size', xLabel: map.xAxis.path, yLabel: 'val acc', logX: false, yMin: 0, yMax: 1, foreground: t.fg, background: t.bg, width: 560, height: 460,
-    series: map.uCurves.map((c, i) => ({ label: `${map!.yAxis.path}=${c.dataSize}`, color: pal[i % pal.length]!, points: c.points.filter((p) => p.valAcc != null).map((p) => ({ x: p.modelSize, y: p.valAcc! })) })),
-  });
-  const svg = stackSvgs([{ svg: heatmapSvg(map, regimeColors(), t.fg, t.bg), width: 560, height: 460 }, { svg: u, width: 560, height: 460 }], 'horizontal');
-  vscode.post({ type: 'export', format: 'svg', content: svg, suggestedName: `${map.name}-regime-map.svg` });
+  vscode.post({ type: 'export', format: 'svg', content: mapSvg(themeColors(), { width: 560, height: 460 }, false), suggestedName: `${map.name}-regime-map.svg` });
+});
+$('exportPaper').addEventListener('click', () => {
+  if (!map) return;
+  const size = paperSize($<HTMLElement & { value: string }>('paperSize').value);
+  vscode.post({ type: 'export', format: 'svg', content: mapSvg(PAPER, size, true), suggestedName: `${map.name}-regime-map-paper.svg` });
 });
 $('exportCsv').addEventListener('click', () => {
   if (!map) return;
@@ -244,9 +329,11 @@ $('exportCsv').addEventListener('click', () => {
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (!isHostToMap(e.data)) return;
   map = e.data.map;
-  vscode.setState({ resultsDir: map.resultsDir, slice: map.slice });
+  vscode.setState({ ...(vscode.getState() ?? {}), resultsDir: map.resultsDir, slice: map.slice });
   render();
 });
+
+if (vscode.getState()?.table) setTableVisible(true);
 
 onThemeChange(render);
 vscode.post({ type: 'ready' });

@@ -50,7 +50,7 @@ export interface MapData {
 
 export const REGIMES: RegimeName[] = ['grokking', 'progression', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled'];
 
-export interface RegimeMapState { resultsDir: string; slice?: Selection }
+export interface RegimeMapState { resultsDir: string; slice?: Selection; table?: boolean }
 
 export type HostToMap = { type: 'update'; map: MapData };
 

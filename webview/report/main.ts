@@ -175,8 +175,8 @@ function sizeCanvas(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D;
   return { ctx, w: box.width, h: box.height };
 }
 
-/** Fractional column of a data size (linear between grid columns; outside: clamped half a cell). */
-function columnOf(value: number, sizes: number[]): number {
+/** Fractional row of a data size (linear between grid rows; outside: clamped half a cell). */
+function rowOf(value: number, sizes: number[]): number {
   if (value <= sizes[0]) return sizes.length === 1 ? 0 : -0.5 + 0.5 * Math.max(0, Math.min(1, value / sizes[0]));
   for (let i = 1; i < sizes.length; i++) {
     if (value <= sizes[i]) return i - 1 + (value - sizes[i - 1]) / (sizes[i] - sizes[i - 1]);
@@ -184,48 +184,51 @@ function columnOf(value: number, sizes: number[]): number {
   return sizes.length - 1 + 0.5;
 }
 
+/** The regime map in the panel's orientation: model size across (x), data size up (y). */
 function drawRegime(canvas: HTMLCanvasElement, s: SweepReport, index: number): void {
   const map = s.regimeMap!;
   const panel = map.panels[index];
   const { ctx, w, h } = sizeCanvas(canvas);
   const tc = themeColors();
   const legendW = 170, left = 64, bottom = 40, top = 8;
-  const nx = map.dataSizes.length, ny = map.modelSizes.length;
+  const nx = map.modelSizes.length, ny = map.dataSizes.length;
   const cw = (w - left - legendW - 10) / nx, ch = (h - top - bottom) / ny;
   const X = (col: number) => left + (col + 0.5) * cw;
   const Y = (row: number) => top + (ny - row - 0.5) * ch;
   ctx.font = `11px ${tc.font}`;
   ctx.textBaseline = 'middle';
+  // cells[i][j]: model size i, data size j.
   panel.cells.forEach((row, i) => row.forEach((c, j) => {
     ctx.globalAlpha = c.meanValAcc == null ? 0.15 : 0.25 + 0.75 * c.meanValAcc;
     ctx.fillStyle = c.regime ? regimeColor(c.regime as RegimeName) : tc.muted;
-    ctx.fillRect(left + j * cw + 1, top + (ny - 1 - i) * ch + 1, cw - 2, ch - 2);
+    ctx.fillRect(left + i * cw + 1, top + (ny - 1 - j) * ch + 1, cw - 2, ch - 2);
     ctx.globalAlpha = 1;
     ctx.fillStyle = c.meanValAcc != null && c.meanValAcc > 0.6 ? '#ffffff' : tc.fg;
     ctx.textAlign = 'center';
     const n = Object.values(c.counts).reduce((a, b) => a + b, 0);
-    ctx.fillText(c.meanValAcc == null ? '–' : `${(100 * c.meanValAcc).toFixed(0)}%${n > 1 ? ` (${c.counts[c.regime!]}/${n})` : ''}`, X(j), Y(i));
+    ctx.fillText(c.meanValAcc == null ? '–' : `${(100 * c.meanValAcc).toFixed(0)}%${n > 1 ? ` (${c.counts[c.regime!]}/${n})` : ''}`, X(i), Y(j));
   }));
   ctx.fillStyle = tc.fg;
   ctx.textAlign = 'right';
-  map.modelSizes.forEach((m, i) => ctx.fillText(String(m), left - 6, Y(i)));
+  map.dataSizes.forEach((d, j) => ctx.fillText(String(d), left - 6, Y(j)));
   ctx.textAlign = 'center';
-  map.dataSizes.forEach((d, j) => ctx.fillText(String(d), X(j), h - bottom + 12));
+  map.modelSizes.forEach((m, i) => ctx.fillText(String(m), X(i), h - bottom + 12));
   ctx.fillStyle = tc.muted;
-  ctx.fillText(map.dataAxis, left + (nx * cw) / 2, h - 10);
+  ctx.fillText(map.modelAxis, left + (nx * cw) / 2, h - 10);
   ctx.save();
   ctx.translate(14, top + (ny * ch) / 2);
   ctx.rotate(-Math.PI / 2);
-  ctx.fillText(map.modelAxis, 0, 0);
+  ctx.fillText(map.dataAxis, 0, 0);
   ctx.restore();
   // D_crit and D_mem: a point per model size at its (interpolated) data size.
+  const at = (value: number) => top + (ny - 0.5 - rowOf(value, map.dataSizes)) * ch;
   const curve = (pts: Array<{ value: number | null }>, dash: number[], fill: string) => {
     ctx.strokeStyle = tc.fg; ctx.lineWidth = 2; ctx.setLineDash(dash);
     ctx.beginPath();
     let started = false;
     pts.forEach((p, i) => {
       if (p.value == null) { started = false; return; }
-      const x = left + (columnOf(p.value, map.dataSizes) + 0.5) * cw, y = Y(i);
+      const x = X(i), y = at(p.value);
       if (started) ctx.lineTo(x, y); else ctx.moveTo(x, y);
       started = true;
     });
@@ -233,7 +236,7 @@ function drawRegime(canvas: HTMLCanvasElement, s: SweepReport, index: number): v
     ctx.setLineDash([]);
     pts.forEach((p, i) => {
       if (p.value == null) return;
-      ctx.beginPath(); ctx.arc(left + (columnOf(p.value, map.dataSizes) + 0.5) * cw, Y(i), 4, 0, 2 * Math.PI);
+      ctx.beginPath(); ctx.arc(X(i), at(p.value), 4, 0, 2 * Math.PI);
       ctx.fillStyle = fill; ctx.fill(); ctx.stroke();
     });
   };

@@ -1,5 +1,6 @@
 // Places standalone SVG documents one after another in a single SVG document. DOM-free.
-export function stackSvgs(docs: Array<{ svg: string; width: number; height: number }>, direction: 'vertical' | 'horizontal' = 'vertical'): string {
+/** `physical`: the document's width and height in inches (96 user units per inch), for print. */
+export function stackSvgs(docs: Array<{ svg: string; width: number; height: number }>, direction: 'vertical' | 'horizontal' = 'vertical', physical = false): string {
   let off = 0;
   const parts = docs.map((d) => {
     const pos = direction === 'vertical' ? `x="0" y="${off}"` : `x="${off}" y="0"`;
@@ -8,5 +9,6 @@ export function stackSvgs(docs: Array<{ svg: string; width: number; height: numb
   });
   const W = direction === 'vertical' ? Math.max(...docs.map((d) => d.width)) : off;
   const H = direction === 'vertical' ? off : Math.max(...docs.map((d) => d.height));
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">\n${parts.join('\n')}\n</svg>\n`;
+  const size = physical ? `width="${+(W / 96).toFixed(3)}in" height="${+(H / 96).toFixed(3)}in"` : `width="${W}" height="${H}"`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" ${size} viewBox="0 0 ${W} ${H}">\n${parts.join('\n')}\n</svg>\n`;
 }

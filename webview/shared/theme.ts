@@ -1,5 +1,6 @@
 // VS Code theme colours for charts (light, dark and high-contrast themes set these CSS variables).
 import type { RegimeName } from '../regimeMap/protocol';
+import { groupColors, OKABE_ITO, regimeColorOf } from './palette';
 
 export function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.body).getPropertyValue(name).trim();
@@ -17,24 +18,13 @@ export function themeColors() {
   };
 }
 
-export function palette(): string[] {
-  return [
-    cssVar('--vscode-charts-blue', '#3794ff'), cssVar('--vscode-charts-orange', '#d18616'),
-    cssVar('--vscode-charts-green', '#89d185'), cssVar('--vscode-charts-purple', '#b180d7'),
-    cssVar('--vscode-charts-red', '#f14c4c'), cssVar('--vscode-charts-yellow', '#cca700'),
-    cssVar('--vscode-terminal-ansiCyan', '#11a8cd'), cssVar('--vscode-terminal-ansiMagenta', '#bc3fbc'),
-  ];
+/** Group colours (colour-blind safe, see ./palette.ts): at least 7, or `n` for `n` groups. */
+export function palette(n = OKABE_ITO.length): string[] {
+  return groupColors(Math.max(n, OKABE_ITO.length));
 }
 
 export function regimeColor(r: RegimeName): string {
-  switch (r) {
-    case 'grokking': return cssVar('--vscode-charts-green', '#89d185');
-    case 'progression': return cssVar('--vscode-charts-blue', '#3794ff');
-    case 'semi-grokking': return cssVar('--vscode-charts-yellow', '#cca700');
-    case 'ungrokking': return cssVar('--vscode-charts-red', '#f14c4c');
-    case 'unsettled': return cssVar('--vscode-charts-purple', '#b180d7');
-    case 'no-learning': return cssVar('--vscode-disabledForeground', '#808080');
-  }
+  return regimeColorOf(r);
 }
 
 /** What each regime means (Huang et al. 2024; Zhu et al. 2024), for legends and tooltips. */

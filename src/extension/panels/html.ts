@@ -50,6 +50,14 @@ const EXPORT_BUTTONS = `    <vscode-button id="exportPng" secondary>PNG</vscode-
     <vscode-button id="exportSvg" secondary>SVG</vscode-button>
     <vscode-button id="exportCsv" secondary>CSV</vscode-button>`;
 
+/** "Export for paper": a vector SVG on white at a chosen size (both webviews). */
+const PAPER_EXPORT = `    <vscode-single-select id="paperSize" aria-label="figure size for the paper export" title="Figure size">
+      <vscode-option value="3.5x2.4">3.5 × 2.4 in (one column)</vscode-option>
+      <vscode-option value="7x3.5">7 × 3.5 in (two columns)</vscode-option>
+      <vscode-option value="5x3.5">5 × 3.5 in</vscode-option>
+    </vscode-single-select>
+    <vscode-button id="exportPaper" title="Vector SVG, white background, the chosen size">Export for paper</vscode-button>`;
+
 export const CURVES_BODY = `
 <header class="toolbar">
   <div id="axes" class="controls"></div>
@@ -59,17 +67,21 @@ export const CURVES_BODY = `
     <div class="control"><vscode-label for="smoothing">smoothing <span id="smoothingValue">0.00</span></vscode-label>
       <input id="smoothing" type="range" min="0" max="0.99" step="0.01" value="0" aria-label="smoothing"></div>
     <vscode-checkbox id="logX" label="log step"></vscode-checkbox>
+    <vscode-checkbox id="logY" label="log loss"></vscode-checkbox>
     <vscode-checkbox id="aggregate" label="mean over seeds"></vscode-checkbox>
     <vscode-checkbox id="components" label="per component"></vscode-checkbox>
   </div>
   <div class="controls buttons">
+    <vscode-button id="resetZoom" secondary title="Zoom: mouse wheel or drag with Shift; pan: drag">Reset zoom</vscode-button>
     <vscode-button id="openMap" secondary>Regime map</vscode-button>
 ${EXPORT_BUTTONS}
+${PAPER_EXPORT}
   </div>
 </header>
 <div id="status" class="status" role="status">Waiting for results…</div>
+<div class="legend style-key" aria-label="line styles"><span class="legend-item"><span class="line solid"></span>validation</span><span class="legend-item"><span class="line dashed"></span>train</span><span class="legend-item"><span class="line dotted"></span>per component (validation)</span><span class="legend-note">colour = group · shaded = seed band · wheel/Shift+drag zooms, drag pans</span></div>
 <main class="charts">
-  <section class="chart"><h3>Accuracy <small>(train dashed, validation solid)</small></h3><div class="canvas-box"><canvas id="chart-acc"></canvas></div></section>
+  <section class="chart"><h3>Accuracy</h3><div class="canvas-box"><canvas id="chart-acc"></canvas></div></section>
   <section class="chart"><h3>Loss</h3><div class="canvas-box"><canvas id="chart-loss"></canvas></div></section>
   <section class="chart"><h3>Weight norm</h3><div class="canvas-box"><canvas id="chart-norm"></canvas></div></section>
 </main>`;
@@ -79,12 +91,18 @@ export const REGIME_MAP_BODY = `
   <div id="slices" class="controls"></div>
   <div id="legend" class="legend"></div>
   <div class="controls buttons">
+    <vscode-button id="toggleTable" secondary aria-pressed="false" title="The map as a table (arrow keys move, Enter opens a cell's curves)">Table view</vscode-button>
 ${EXPORT_BUTTONS}
+${PAPER_EXPORT}
   </div>
 </header>
 <div id="status" class="status" role="status">Waiting for results…</div>
 <div id="problem" class="problem"></div>
+<section id="tableView" class="table-view" hidden>
+  <h3>Regime map as a table <small>(rows: data size, columns: model size; arrow keys move, Enter opens the curves)</small></h3>
+  <table id="mapTable" class="map-table" role="grid" aria-label="Regime map: regime and validation accuracy per model size and data size"></table>
+</section>
 <main class="map-layout">
-  <section class="chart"><h3>Regime map <small>(click a cell for its curves)</small></h3><div class="canvas-box tall"><canvas id="heat"></canvas></div></section>
+  <section class="chart"><h3>Regime map <small>(x: model size, y: data size; click a cell for its curves)</small></h3><div class="canvas-box tall"><canvas id="heat"></canvas></div></section>
   <section class="chart"><h3>Validation accuracy vs model size <small>(U-curve)</small></h3><div class="canvas-box tall"><canvas id="ucurve"></canvas></div></section>
 </main>`;
