@@ -28,7 +28,7 @@ execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/gen-schem
 // 2. Node bundles (cjs; `vscode` stays external for the extension host).
 const node = [
   ['src/extension/extension.ts', 'extension.js'],
-  ['src/trainer/worker/main.ts', 'worker.js'],
+  ['src/sweep/worker/main.ts', 'worker.js'],
   ['src/trainer/engine/thread.ts', 'engine-thread.js'],
   ['src/trainer/engine/webgpu/thread.ts', 'gpu-thread.js'], // the GPU backend's device thread
   ['src/cli/main.ts', 'cli.js'],

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { readManifest } from '../src/store/reader';
 import { metricsPath } from '../src/store/layout';
 import { createTrainer } from '../src/trainer/engine/index';
-import { projectDeps } from '../src/trainer/sweep/projectDeps';
-import { runSweep } from '../src/trainer/sweep/runner';
-import { startSweep } from '../src/trainer/worker/client';
+import { projectDeps } from '../src/sweep/projectDeps';
+import { runSweep } from '../src/sweep/runner';
+import { startSweep } from '../src/sweep/worker/client';
 import { cli, skipReason, startRedis, tempDir, waitForOutput, writeConfig } from '../test/distributed/helpers';
 
 const CONFIG = {

@@ -1,8 +1,8 @@
 // Shows a running sweep on stderr: a one-line progress bar on a terminal (runs done, steps/s,
 // ETA), plain lines otherwise; one line per finished run; errors with their cause. Ctrl-C cancels
 // (the worker checkpoints and keeps everything), a second Ctrl-C stops at once.
-import type { Device, ProgressInfo } from '../trainer/worker/protocol';
-import type { SweepHandle, SweepResult } from '../trainer/worker/client';
+import type { Device, ProgressInfo } from '../sweep/worker/protocol';
+import type { SweepHandle, SweepResult } from '../sweep/worker/client';
 import { join } from 'node:path';
 import { readSummary } from '../store/reader';
 import type { RunSummary, Summary } from '../store/types';

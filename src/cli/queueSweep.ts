@@ -1,10 +1,10 @@
 // The queue side of `grok sweep FILE --queue URL` and `grok resume DIR` (for a folder with a
 // queue.json): their option parsing hands over here, and this runs the distributed coordinator
-// (src/distributed/coordinator.ts) with the same progress display as a local sweep.
-import { ENV_PASSWORD, ENV_URL, QueueConnectionError, resolveRedisTarget } from '../distributed/connection';
-import { startQueueSweep } from '../distributed/coordinator';
-import { readQueueState } from '../distributed/state';
-import type { SweepOptions } from '../trainer/worker/protocol';
+// (src/sweep/queue/coordinator.ts) with the same progress display as a local sweep.
+import { ENV_PASSWORD, ENV_URL, QueueConnectionError, resolveRedisTarget } from '../sweep/queue/connection';
+import { startQueueSweep } from '../sweep/queue/coordinator';
+import { readQueueState } from '../sweep/queue/state';
+import type { SweepOptions } from '../sweep/worker/protocol';
 import { exitCodeOf, followSweep } from './progress';
 
 /** parseArgs options that `grok sweep` and `grok resume` add for the queue. */

@@ -1,7 +1,7 @@
 // `grok resume DIR`: continues a sweep from its results directory alone (the config is in its
 // manifest): unfinished runs go on from their last checkpoint, finished ones are skipped.
 import { parseArgs } from 'node:util';
-import { startSweep } from '../trainer/worker/client';
+import { startSweep } from '../sweep/worker/client';
 import type { CliCommand } from './main';
 import { exitCodeOf, followSweep, parseEngineFlags } from './progress';
 import { QUEUE_OPTIONS, runQueuedSweep, wantsQueue } from './queueSweep';

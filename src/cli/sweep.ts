@@ -1,8 +1,8 @@
 // `grok sweep FILE`: trains every run of an experiment file in a worker process, resuming what an
 // earlier invocation left unfinished.
 import { parseArgs } from 'node:util';
-import { startSweep } from '../trainer/worker/client';
-import type { SweepOptions } from '../trainer/worker/protocol';
+import { startSweep } from '../sweep/worker/client';
+import type { SweepOptions } from '../sweep/worker/protocol';
 import type { CliCommand } from './main';
 import { exitCodeOf, followSweep, parseEngineFlags } from './progress';
 import { QUEUE_OPTIONS, QUEUE_USAGE, runQueuedSweep, wantsQueue } from './queueSweep';

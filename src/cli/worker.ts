@@ -1,12 +1,12 @@
 // `grok worker --queue URL`: trains the batch jobs of distributed sweeps (see docs/distributed.md).
 import { parseArgs } from 'node:util';
-import { ENV_PASSWORD, ENV_URL, QueueConnectionError, resolveRedisTarget } from '../distributed/connection';
-import { DEFAULT_CHECKPOINT_MAX_BYTES, DEFAULT_CHECKPOINT_TTL_SEC } from '../distributed/checkpoints';
-import { DEFAULT_QUEUE_NAME } from '../distributed/protocol';
-import { DEFAULT_LOCK_MS, DEFAULT_MAX_STALLED, DEFAULT_STALLED_MS, startQueueWorker, type QueueWorkerHandle } from '../distributed/worker';
+import { ENV_PASSWORD, ENV_URL, QueueConnectionError, resolveRedisTarget } from '../sweep/queue/connection';
+import { DEFAULT_CHECKPOINT_MAX_BYTES, DEFAULT_CHECKPOINT_TTL_SEC } from '../sweep/queue/checkpoints';
+import { DEFAULT_QUEUE_NAME } from '../sweep/queue/protocol';
+import { DEFAULT_LOCK_MS, DEFAULT_MAX_STALLED, DEFAULT_STALLED_MS, startQueueWorker, type QueueWorkerHandle } from '../sweep/queue/worker';
 import { createTrainer } from '../trainer/engine/index';
-import { openSweepDevice } from '../trainer/engine/webgpu/sweepDevice';
-import { projectDeps } from '../trainer/sweep/projectDeps';
+import { openSweepDevice } from '../trainer/engine/device';
+import { projectDeps } from '../sweep/projectDeps';
 import type { CliCommand } from './main';
 import { parseEngineFlags } from './progress';
 

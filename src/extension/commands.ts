@@ -61,8 +61,8 @@ async function queueStarter(ctx: GrokContext): Promise<{ starter: Starter; displ
   if (q.kind === 'invalid') throw new Error(q.message);
   const password = await ctx.extension.secrets.get(QUEUE_PASSWORD_SECRET);
   // Loaded on first use: the queue client (bullmq, ioredis) stays out of activation.
-  const { resolveRedisTarget } = await import('../distributed/connection');
-  const { startQueueSweep } = await import('../distributed/coordinator');
+  const { resolveRedisTarget } = await import('../sweep/queue/connection');
+  const { startQueueSweep } = await import('../sweep/queue/coordinator');
   const target = resolveRedisTarget({ url: q.url, ...(password ? { password } : {}) });
   ctx.log.info(`queue ${target.display}: ${password ? 'password from secret storage' : 'no password in secret storage (Grok: Set Queue Password)'}`);
   return { starter: (o) => startQueueSweep({ ...o, target }), display: target.display };

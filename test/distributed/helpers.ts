@@ -7,8 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { checkConnection, resolveRedisTarget, type RedisTarget } from '../../src/distributed/connection';
-import { decodeEvent, streamKey, type SweepEvent } from '../../src/distributed/protocol';
+import { checkConnection, resolveRedisTarget, type RedisTarget } from '../../src/sweep/queue/connection';
+import { decodeEvent, streamKey, type SweepEvent } from '../../src/sweep/queue/protocol';
 
 export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 

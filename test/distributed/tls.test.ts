@@ -10,7 +10,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { readManifest, readRunMetrics, readSummary } from '../../src/store/reader';
-import { readQueueState } from '../../src/distributed/state';
+import { readQueueState } from '../../src/sweep/queue/state';
 import { cli, listeningSockets, runCli, startRedis, tempDir, tlsSkipReason, waitForOutput, writeConfig, type CliProcess } from './helpers';
 
 const skip = tlsSkipReason();

@@ -1,5 +1,5 @@
 // Which device trains (src/extension/sweep/device.ts): from the worker's "training on ..." log line
-// (src/trainer/sweep/runner.ts, descriptions from engine/webgpu/sweepDevice.ts), else the setting.
+// (src/sweep/runner.ts, descriptions from engine/device.ts), else the setting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceFromLog, deviceFromSetting } from '../../src/extension/sweep/device';

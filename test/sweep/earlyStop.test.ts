@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { EarlyStopMonitor } from '../../src/trainer/sweep/earlyStop';
+import { EarlyStopMonitor } from '../../src/sweep/earlyStop';
 
 const cfg = { enabled: true, accuracy: 0.99, holdEvals: 3, plateauSteps: 300, plateauDelta: 0.005 };
 const at = (step: number, trainAcc: number, valAcc: number) =>

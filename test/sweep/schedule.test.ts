@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigSchema } from '../../src/config/schema';
 import { expandSweep } from '../../src/config/sweep';
-import { planBatches } from '../../src/trainer/sweep/schedule';
-import { estimateModelBytes, parameterCount } from '../../src/trainer/sweep/memory';
+import { planBatches } from '../../src/sweep/schedule';
+import { estimateModelBytes, parameterCount } from '../../src/sweep/memory';
 
 const config = ConfigSchema.parse({
   name: 's',

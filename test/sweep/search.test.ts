@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { runSweep } from '../../src/trainer/sweep/runner';
-import { SweepControl } from '../../src/trainer/sweep/control';
-import { projectDeps } from '../../src/trainer/sweep/projectDeps';
+import { runSweep } from '../../src/sweep/runner';
+import { SweepControl } from '../../src/sweep/control';
+import { projectDeps } from '../../src/sweep/projectDeps';
 import { readManifest, readSummary } from '../../src/store/reader';
 import { fakeCreateTrainer } from './helpers/fakeEngine';
 import { metricsOf, tempDir, writeConfig } from './helpers/fixtures';

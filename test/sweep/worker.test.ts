@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startSweep, type SweepHandle } from '../../src/trainer/worker/client';
+import { startSweep, type SweepHandle } from '../../src/sweep/worker/client';
 import { readSummary } from '../../src/store/reader';
 import { latestCheckpoint } from '../../src/store/checkpoints';
 import { metricsOf, statusesOf, tempDir, writeConfig } from './helpers/fixtures';

@@ -1,9 +1,9 @@
-// Runs sweeps through the worker client (src/trainer/worker/client.ts): one at a time per config,
+// Runs sweeps through the worker client (src/sweep/worker/client.ts): one at a time per config,
 // with a cancellable progress notification, the status-bar item, the worker's log in the output
 // channel, and errors that offer "Open Log" / "Go to Config".
 import * as vscode from 'vscode';
-import { startSweep, type SweepHandle, type SweepResult } from '../../trainer/worker/client';
-import type { ProgressInfo } from '../../trainer/worker/protocol';
+import { startSweep, type SweepHandle, type SweepResult } from '../../sweep/worker/client';
+import type { ProgressInfo } from '../../sweep/worker/protocol';
 import type { SweepState } from '../lenses/lensModel';
 import { formatDuration, progressText } from '../lenses/lensModel';
 import type { GrokContext } from '../context';
@@ -53,7 +53,7 @@ export class SweepController implements vscode.Disposable {
 
   /** Starts (or resumes: the runner continues a results folder of the same config) a sweep. */
   /**
-   * Starts (or resumes) a sweep. `queue`: run it through a Redis queue (src/distributed) instead of a
+   * Starts (or resumes) a sweep. `queue`: run it through a Redis queue (src/sweep/queue) instead of a
    * local worker; the coordinator follows it here and writes the same results folder.
    */
   start(configUri: vscode.Uri, name: string, opts: { fresh?: boolean; queue?: { starter: Starter; display: string } } = {}): ActiveSweep {

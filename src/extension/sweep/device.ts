@@ -1,5 +1,5 @@
 // Which device trains a sweep, for the status bar and the log. No vscode import (unit-tested).
-// The worker says it once, before the sweep starts, as a log line from src/trainer/sweep/runner.ts:
+// The worker says it once, before the sweep starts, as a log line from src/sweep/runner.ts:
 // "training on GPU: <adapter> (...)" or "training on CPU (<why>)".
 
 export type DeviceSetting = 'auto' | 'cpu' | 'gpu';

@@ -1,5 +1,5 @@
 // The `grok.queue` setting: `local` (a worker process here) or a Redis queue URL that `grok worker`s
-// train from (src/distributed). The password is never part of the setting: it lives in VS Code's
+// train from (src/sweep/queue). The password is never part of the setting: it lives in VS Code's
 // SecretStorage (Grok: Set Queue Password). No vscode import (unit-tested).
 
 export const QUEUE_PASSWORD_SECRET = 'grok.queue.password';

@@ -92,7 +92,7 @@ class GpuThread {
 
 /**
  * Every failure of a GPU device seen by this process (lost device, out of memory, validation, the
- * GPU thread dying), oldest first: the sweep's device (sweepDevice.ts) watches it to fall back.
+ * GPU thread dying), oldest first: the sweep's device (engine/device.ts) watches it to fall back.
  */
 export const gpuFailures: string[] = [];
 

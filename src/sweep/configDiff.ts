@@ -1,7 +1,7 @@
 // Which fields differ between two resolved configs, as field paths (`training.steps`,
 // `sweep["model.dModel"]`): what `grok sweep` prints when it refuses to mix two configs in one
 // results directory.
-import { formatPath, type PathSegment } from '../../config/errors';
+import { formatPath, type PathSegment } from '../config/errors';
 
 export interface ConfigChange { path: string; before: unknown; after: unknown }
 

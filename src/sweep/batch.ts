@@ -2,12 +2,12 @@
 // common checkpoint. Each eval is appended to the run's metrics.jsonl before the next step; runs
 // leave the batch (deactivate) when they early-stop or reach their step budget; the batch ends when
 // none is left, or on cancel (checkpointing every active run first, so nothing is lost).
-import type { ExperimentConfig } from '../../config/schema';
-import type { EvalRecord, RunStatus } from '../../store/types';
-import type { SweepStore } from '../../store/writer';
-import type { EvalMetrics, LockstepTrainer, ModelRunSpec } from '../engine/types';
-import type { Dataset, Split } from '../tasks/types';
-import type { WorkerMessage } from '../worker/protocol';
+import type { ExperimentConfig } from '../config/schema';
+import type { EvalRecord, RunStatus } from '../store/types';
+import type { SweepStore } from '../store/writer';
+import type { EvalMetrics, LockstepTrainer, ModelRunSpec } from '../trainer/engine/types';
+import type { Dataset, Split } from '../trainer/tasks/types';
+import type { WorkerMessage } from './worker/protocol';
 import type { SweepControl } from './control';
 import type { SweepDeps } from './deps';
 import { EarlyStopMonitor } from './earlyStop';

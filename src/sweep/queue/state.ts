@@ -4,7 +4,7 @@
 // a few entries, which the coordinator drops as duplicates (run id + step). Holds no credentials.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../store/atomic';
+import { writeJsonAtomic } from '../../store/atomic';
 
 export const QUEUE_STATE_FILE = 'queue.json';
 

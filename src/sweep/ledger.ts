@@ -1,10 +1,10 @@
 // The sweep's runs: state and eval history of each. A state change goes to the run's status.json at
 // once; summary.json (the analysis module's summarize over every history) is rewritten atomically,
 // at most once a second while training and always at the start and end of a batch.
-import { analysisOptionsOf, summarize, summarizeRun, type RunWithHistory } from '../../analysis';
-import { readRunMetrics, readRunStatus } from '../../store/reader';
-import type { EvalRecord, Manifest, RunParams, RunStatus, RunSummary, SearchSummary, SweepStatus } from '../../store/types';
-import type { SweepStore } from '../../store/writer';
+import { analysisOptionsOf, summarize, summarizeRun, type RunWithHistory } from '../analysis';
+import { readRunMetrics, readRunStatus } from '../store/reader';
+import type { EvalRecord, Manifest, RunParams, RunStatus, RunSummary, SearchSummary, SweepStatus } from '../store/types';
+import type { SweepStore } from '../store/writer';
 
 const SUMMARY_INTERVAL_MS = 1000;
 

@@ -1,8 +1,8 @@
 // Early stop: end a run once its outcome is settled. The decision is a pure function of the run's
 // eval records so far, so a resumed run (which replays its kept records) stops exactly where an
 // uninterrupted one would.
-import type { TrainingConfig } from '../../config/schema';
-import type { EvalRecord } from '../../store/types';
+import type { TrainingConfig } from '../config/schema';
+import type { EvalRecord } from '../store/types';
 
 export type EarlyStopConfig = TrainingConfig['earlyStop'];
 /** generalized: val held >= accuracy for holdEvals evals. plateau: train fit, val flat for plateauSteps. */

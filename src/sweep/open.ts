@@ -3,11 +3,11 @@
 // which moves the old results aside rather than deleting them.
 import { existsSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { ExperimentConfig } from '../../config/schema';
-import { readManifest, isSweepDir } from '../../store/reader';
-import type { Manifest } from '../../store/types';
-import { SweepStore } from '../../store/writer';
-import type { SweepOptions } from '../worker/protocol';
+import type { ExperimentConfig } from '../config/schema';
+import { readManifest, isSweepDir } from '../store/reader';
+import type { Manifest } from '../store/types';
+import { SweepStore } from '../store/writer';
+import type { SweepOptions } from './worker/protocol';
 import { diffConfig, formatChanges } from './configDiff';
 import { UserError, type SweepDeps } from './deps';
 import type { PlannedRun } from './schedule';

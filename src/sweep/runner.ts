@@ -2,10 +2,10 @@
 // engine): open or resume the results directory, then train the grid, or run the adaptive
 // critical-data-size search when the config has `search`. Every outcome ends in a `done` message.
 import { totalmem } from 'node:os';
-import type { SweepStatus } from '../../store/types';
-import type { SweepOptions, WorkerMessage } from '../worker/protocol';
+import type { SweepStatus } from '../store/types';
+import type { SweepOptions, WorkerMessage } from './worker/protocol';
 import { SweepControl } from './control';
-import type { SweepDevice } from '../engine/webgpu/sweepDevice';
+import type { SweepDevice } from '../trainer/engine/device';
 import type { SweepDeps } from './deps';
 import { errorMessage } from './errors';
 import { RunLedger } from './ledger';
@@ -20,7 +20,7 @@ export function defaultMemoryBudget(): number {
 
 export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m: WorkerMessage) => void, control = new SweepControl()): Promise<SweepStatus> {
   let sweepDeps = deps;
-  // --device: resolved once; its trainers replace deps.createTrainer (see engine/webgpu/sweepDevice.ts).
+  // --device: resolved once; its trainers replace deps.createTrainer (see engine/device.ts).
   let device: SweepDevice | null = null;
   if (deps.openDevice) {
     try {

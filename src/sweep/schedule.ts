@@ -2,9 +2,9 @@
 // dims, batch size, eval/checkpoint cadence, AdamW betas/eps) train together, as many as fit in a
 // memory budget. Seed 0 (the first seed) of every cell comes first, so a first picture of the whole
 // grid appears early; the other seeds follow.
-import type { ExperimentConfig } from '../../config/schema';
-import type { RunParams } from '../../store/types';
-import { datasetDependsOnSeed } from '../tasks/index';
+import type { ExperimentConfig } from '../config/schema';
+import type { RunParams } from '../store/types';
+import { datasetDependsOnSeed } from '../trainer/tasks/index';
 
 /** One run of the expanded sweep (the shape of config/sweep.ts's RunPlan). */
 export interface PlannedRun {

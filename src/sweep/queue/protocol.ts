@@ -4,8 +4,8 @@
 //                                      batch attempt, XADDed by the workers, XREAD by coordinators
 //   grok:sweep:<hash>:ckpt:<run id>    the run's latest checkpoint (hash: step, bytes, records), TTL
 // <hash> is the sweep's config hash, so every submission of the same config shares them.
-import type { ExperimentConfig } from '../config/schema';
-import type { EvalRecord, RunStatus } from '../store/types';
+import type { ExperimentConfig } from '../../config/schema';
+import type { EvalRecord, RunStatus } from '../../store/types';
 
 export const DEFAULT_QUEUE_NAME = 'grok';
 export const JOB_NAME = 'batch';

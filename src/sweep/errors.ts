@@ -1,6 +1,6 @@
 // Errors as `error` messages: a user's mistake (bad config, wrong directory) without a stack
 // trace, anything else with its stack as the cause.
-import type { WorkerMessage } from '../worker/protocol';
+import type { WorkerMessage } from './worker/protocol';
 import { UserError } from './deps';
 
 export function errorMessage(e: unknown, runId?: string, context?: string): WorkerMessage {

@@ -2,9 +2,9 @@
 // lock-step batches and trains the batches one after another. Used once for a grid sweep, and
 // once per round of probes for an adaptive search.
 import { dirname } from 'node:path';
-import type { SweepStore } from '../../store/writer';
-import type { Dataset } from '../tasks/types';
-import { PROGRESS_INTERVAL_MS, type WorkerMessage } from '../worker/protocol';
+import type { SweepStore } from '../store/writer';
+import type { Dataset } from '../trainer/tasks/types';
+import { PROGRESS_INTERVAL_MS, type WorkerMessage } from './worker/protocol';
 import { trainBatch, type BatchContext } from './batch';
 import type { SweepControl } from './control';
 import { errorMessage } from './errors';

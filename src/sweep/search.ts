@@ -3,8 +3,8 @@
 // probe. Each round trains the probes it asks for and feeds their final validation accuracy back.
 // Resuming walks the same rounds again: probes already done are not retrained (the planner is
 // deterministic given the same results), so no search state needs saving beyond the runs.
-import { nextProbes, planCdsSearch, type Probe, type ProbeResult, type SearchStep } from '../../analysis';
-import type { Manifest, RunParams, SearchSummary } from '../../store/types';
+import { nextProbes, planCdsSearch, type Probe, type ProbeResult, type SearchStep } from '../analysis';
+import type { Manifest, RunParams, SearchSummary } from '../store/types';
 import type { SweepControl } from './control';
 import type { SweepDeps } from './deps';
 import type { RunLedger } from './ledger';

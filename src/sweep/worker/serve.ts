@@ -1,8 +1,8 @@
 // The worker side of the protocol: waits for `start`, runs the sweep with the given engine
 // dependencies, obeys cancel/pause/resume, and exits after the final `done` message.
-import { runSweep } from '../sweep/runner';
-import { SweepControl } from '../sweep/control';
-import type { SweepDeps } from '../sweep/deps';
+import { runSweep } from '../runner';
+import { SweepControl } from '../control';
+import type { SweepDeps } from '../deps';
 import type { HostMessage, WorkerMessage } from './protocol';
 import { createBatchedSender } from './sender';
 

@@ -1,7 +1,7 @@
 // Rough memory need of one model inside a lock-step trainer, used to size batches. It errs high:
 // an overestimate only makes batches smaller, an underestimate can run the worker out of memory.
-import type { ModelConfig } from '../../config/schema';
-import type { Dataset } from '../tasks/types';
+import type { ModelConfig } from '../config/schema';
+import type { Dataset } from '../trainer/tasks/types';
 
 export type DatasetShape = Pick<Dataset, 'count' | 'seqLen' | 'vocabSize' | 'numClasses'>;
 

@@ -15,14 +15,14 @@
 // never planned larger than the adapter's largest buffer (maxStorageBufferBindingSize and
 // maxBufferSize; WebGPU does not tell the size of the GPU's memory), nor than a requested budget;
 // each model counts for its GPU memory plan (gpuModelBytes), not the CPU engine's estimate.
-import { createTrainer as createCpuTrainer } from '../index';
-import type { ModelConfig } from '../../../config/schema';
-import { modelDims } from '../../models/dims';
-import type { Dataset } from '../../tasks/types';
-import type { LockstepSpec, LockstepTrainer, ModelRunSpec } from '../types';
-import { planWithPartials } from './host';
-import type { DevicePreference, SelectOptions } from './select';
-import { createGpuTrainer, gpuFailures, gpuUnsupported, probeGpu } from './trainer';
+import { createTrainer as createCpuTrainer } from './index';
+import type { ModelConfig } from '../../config/schema';
+import { modelDims } from '../models/dims';
+import type { Dataset } from '../tasks/types';
+import type { LockstepSpec, LockstepTrainer, ModelRunSpec } from './types';
+import { planWithPartials } from './webgpu/host';
+import type { DevicePreference, SelectOptions } from './webgpu/select';
+import { createGpuTrainer, gpuFailures, gpuUnsupported, probeGpu } from './webgpu/trainer';
 
 export interface SweepDevice {
   readonly kind: 'gpu' | 'cpu';

@@ -5,7 +5,7 @@
 // Job ids are the config hash and a hash of the job's run ids: the same sweep always gives the same
 // ids, and BullMQ ignores an add whose id exists, so submitting again is idempotent.
 import { createHash } from 'node:crypto';
-import { planBatches, type PlannedRun } from '../trainer/sweep/schedule';
+import { planBatches, type PlannedRun } from '../schedule';
 
 export interface PlannedJob {
   jobId: string;

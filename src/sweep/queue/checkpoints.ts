@@ -8,10 +8,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type Redis from 'ioredis';
-import { writeFileAtomic } from '../store/atomic';
-import { latestCheckpoint, readCheckpoint, writeCheckpoint } from '../store/checkpoints';
-import { runDir } from '../store/layout';
-import type { EvalRecord } from '../store/types';
+import { writeFileAtomic } from '../../store/atomic';
+import { latestCheckpoint, readCheckpoint, writeCheckpoint } from '../../store/checkpoints';
+import { runDir } from '../../store/layout';
+import type { EvalRecord } from '../../store/types';
 import { checkpointKey } from './protocol';
 
 export interface SavedCheckpoint {

@@ -1,12 +1,12 @@
-// A worker trains a job with the sweep runner's own trainBatch (src/trainer/sweep/batch.ts), handing
+// A worker trains a job with the sweep runner's own trainBatch (src/sweep/batch.ts), handing
 // it this store instead of a results folder: eval records and run states go to the sweep's Redis
 // Stream, checkpoints to the CheckpointStore (with the run's records up to their step), and what
 // trainBatch reads back (the latest checkpoint and the records before it) comes from what the job
 // loaded before it started. trainBatch's store calls are synchronous: the Redis writes are queued
 // on one connection (so they reach Redis in call order) and awaited by `flush()`.
 import type Redis from 'ioredis';
-import type { EvalRecord, Manifest, RunSummary, Summary } from '../store/types';
-import { SweepStore } from '../store/writer';
+import type { EvalRecord, Manifest, RunSummary, Summary } from '../../store/types';
+import { SweepStore } from '../../store/writer';
 import type { CheckpointStore, SavedCheckpoint } from './checkpoints';
 import { encodeEvent, type SweepEvent } from './protocol';
 

@@ -1,8 +1,8 @@
 // The runner's dependencies on the rest of the project, engine aside (the worker adds the engine;
 // tests add a fake one).
-import { requireConfigFile } from '../../config/load';
-import { configHash, expandSweep } from '../../config/sweep';
-import { buildDataset, splitForRun } from '../tasks/index';
+import { requireConfigFile } from '../config/load';
+import { configHash, expandSweep } from '../config/sweep';
+import { buildDataset, splitForRun } from '../trainer/tasks/index';
 import type { SweepDeps } from './deps';
 
 export const projectDeps: Omit<SweepDeps, 'createTrainer'> = {

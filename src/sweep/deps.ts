@@ -1,11 +1,11 @@
 // What the sweep runner needs from the rest of the project: config loading and expansion, datasets
 // and splits, and the engine. Injected, so tests can drive the runner with a fake engine and the
 // worker wires in the real ones (see worker/engineDeps.ts).
-import type { ExperimentConfig } from '../../config/schema';
-import type { LockstepSpec, LockstepTrainer } from '../engine/types';
-import type { SweepDevice } from '../engine/webgpu/sweepDevice';
-import type { Device } from '../worker/protocol';
-import type { Dataset, Split } from '../tasks/types';
+import type { ExperimentConfig } from '../config/schema';
+import type { LockstepSpec, LockstepTrainer } from '../trainer/engine/types';
+import type { SweepDevice } from '../trainer/engine/device';
+import type { Device } from './worker/protocol';
+import type { Dataset, Split } from '../trainer/tasks/types';
 import type { PlannedRun } from './schedule';
 
 export interface SweepDeps {
