@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,14 +38,11 @@ function newest(dir: string): number {
 }
 
 /**
- * The .vsix as users get it (`npm run package` = build + vsce package). `npm test` has just built
- * dist/, so only vsce runs then; a dist/ older than the sources is rebuilt first. vsce lists the whole
- * folder before applying .vscodeignore (minutes through node_modules on a busy machine, and a failure
- * when a file vanishes meanwhile), so it runs on a copy of what .vscodeignore lets through: the
- * paths its `!` lines start with, without node_modules and sweep results. Same manifest, same rules,
- * same files in the .vsix.
+ * The platform packages as users get them (`npm run package` = build + scripts/package.mjs):
+ * grok-linux-x64.vsix (with its Dawn) and grok-universal.vsix (without), into `out`. `npm test`
+ * has just built dist/, so only packaging runs then; a dist/ older than the sources is rebuilt first.
  */
-function packageVsix(out: string, stage: string): void {
+function packageVsix(out: string): void {
   const bundle = join(root, 'dist/extension.js');
   const stale = !existsSync(bundle) || ['src', 'webview', 'media'].some((d) => newest(join(root, d)) > statSync(bundle).mtimeMs);
   const t0 = Date.now();
@@ -54,20 +51,9 @@ function packageVsix(out: string, stage: string): void {
     console.log(`[e2e] dist/ was older than the sources: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   const t1 = Date.now();
-  const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
-  const roots = new Set(['package.json', '.vscodeignore']);
-  for (const line of ignore.split('\n')) {
-    const m = /^!([^*?{[]+)/.exec(line.trim());
-    if (m) roots.add(m[1]!.includes('/') ? m[1]!.slice(0, m[1]!.lastIndexOf('/')) : m[1]!); // `!dist/*.js` → dist
-  }
-  for (const r of roots) {
-    if (!existsSync(join(root, r))) continue;
-    cpSync(join(root, r), join(stage, r), { recursive: true, filter: (src) => !/[\\/](node_modules|\.grok|\.git)([\\/]|$)/.test(src.slice(root.length)) });
-  }
-  // vsce asks "continue? [y/N]" while the repo has no LICENSE: answer yes.
-  execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license', '-o', out],
-    { cwd: stage, stdio: ['pipe', 'ignore', 'inherit'], input: 'y\ny\ny\n', timeout: 300_000 });
-  console.log(`[e2e] vsce package: ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  execFileSync(process.execPath, [join(root, 'scripts/package.mjs'), '--no-build', '--target', 'linux-x64,universal', '--out', out],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  console.log(`[e2e] scripts/package.mjs (linux-x64, universal): ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 }
 
 /** The file names in a .vsix (a zip), from its central directory. */
@@ -155,15 +141,21 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
   writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(settings));
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share') };
 
-  // 1. The .vsix, as users get it.
-  const vsix = process.env.GROK_E2E_VSIX ?? join(tmp, 'grok.vsix');
-  if (!process.env.GROK_E2E_VSIX) packageVsix(vsix, join(tmp, 'stage'));
-  const entries = vsixEntries(vsix);
-  step(`packaged ${vsix}: ${entries.length} files, ${(statSync(vsix).size / 2 ** 20).toFixed(2)} MB`);
-  for (const f of ['extension.js', 'worker.js', 'engine-thread.js', 'kernels.wasm', 'webview-curves.js', 'webview-regimeMap.js']) {
+  // 1. The platform package for this machine (with Dawn) and the universal one (without), as users get them.
+  const packages = process.env.GROK_E2E_PACKAGES ?? join(tmp, 'packages');
+  if (!process.env.GROK_E2E_PACKAGES) packageVsix(packages);
+  const vsix = join(packages, 'grok-linux-x64.vsix'), universal = join(packages, 'grok-universal.vsix');
+  const entries = vsixEntries(vsix), universalEntries = vsixEntries(universal);
+  const mb = (p: string) => (statSync(p).size / 2 ** 20).toFixed(2);
+  step(`packaged grok-linux-x64.vsix: ${entries.length} files, ${mb(vsix)} MB; grok-universal.vsix: ${universalEntries.length} files, ${mb(universal)} MB`);
+  for (const f of ['extension.js', 'worker.js', 'engine-thread.js', 'gpu-thread.js', 'kernels.wasm', 'webview-curves.js', 'webview-regimeMap.js', 'platform.json']) {
     assert.ok(entries.includes(`extension/dist/${f}`), `the .vsix has dist/${f}`);
   }
-  assert.deepEqual(entries.filter((e) => /\.node$|binding\.gyp$|\/\.grok\//.test(e)), [], 'no native addon, nothing to build, no sweep results');
+  assert.deepEqual(entries.filter((e) => /\.node$|\.dll$|binding\.gyp$|\/\.grok\//.test(e)), ['extension/dawn/dist/linux-x64/dawn.node'],
+    'the linux-x64 package holds its own dawn.node and no other native file, nothing to build, no sweep results');
+  assert.ok(entries.includes('extension/dawn/index.js'), 'and the webgpu loader that opens it');
+  assert.deepEqual(universalEntries.filter((e) => /\.node$|\.dll$|\/dawn\//.test(e)), [], 'the universal package has no Dawn');
+  for (const p of [vsix, universal]) assert.ok(statSync(p).size < 200 * 2 ** 20, `${p} is within the marketplace's 200 MB`);
   execFileSync(codeServer, ['--user-data-dir', userData, '--extensions-dir', exts, '--install-extension', vsix], { env, stdio: 'pipe' });
   step('installed the .vsix');
 

@@ -9,6 +9,7 @@
 // allowSoftware is set (or GROK_WEBGPU_ALLOW_SOFTWARE=1): they compute correctly but slower than
 // the CPU engine; the tests use them for correctness.
 
+import { dawnModule, platformPackageName, universalPackageReason } from './dawnPath';
 import { alive } from './gpu';
 
 export type DevicePreference = 'auto' | 'gpu' | 'cpu';
@@ -56,18 +57,25 @@ function instance(mod: DawnModule, flags: string[]): GPU {
   return gpu;
 }
 
-/** Loads the `webgpu` package once; a clear error if it is not installed or cannot load. */
+/**
+ * Loads Dawn once (an installed platform package's own dawn/, else the `webgpu` package; see
+ * dawnPath.ts); a clear error if it is not there or cannot load.
+ */
 export function loadDawn(): Promise<DawnModule> {
   // Mesa's EGL needs a platform when there is no display; it reads the real environment, so this
   // must be set before dawn.node loads (in the main thread it reaches the C environment).
   process.env.EGL_PLATFORM ??= 'surfaceless';
-  dawn ??= import('webgpu').then(
+  const universal = universalPackageReason();
+  if (universal) return Promise.reject(new Error(universal));
+  const from = dawnModule();
+  dawn ??= import(from).then(
     (m) => (m as unknown as { default?: DawnModule }).default ?? (m as unknown as DawnModule),
     (e: unknown) => {
       dawn = null;
       const why = e instanceof Error ? e.message : String(e);
-      throw new Error(`the GPU backend needs the optional npm package \`webgpu\` (Dawn), which could not be loaded: ${why}. ` +
-        'Install it with `npm install webgpu@0.6.2`, or use --device cpu.');
+      throw new Error(from === 'webgpu'
+        ? `the GPU backend needs the optional npm package \`webgpu\` (Dawn), which could not be loaded: ${why}. Install it with \`npm install webgpu@0.6.2\`, or use --device cpu.`
+        : `this package's Dawn (${from}) could not be loaded: ${why}. Is it the package for this machine (${platformPackageName()})? Or use --device cpu.`);
     },
   );
   return dawn;
