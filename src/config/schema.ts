@@ -63,11 +63,11 @@ export const TaskSchema = z.discriminatedUnion('kind', [ModularTaskSchema, Memor
 
 export const ModelSchema = z.strictObject({
   kind: z.enum(['transformer', 'mlp', 'encoder']).default('transformer')
-    .describe('transformer: 1-layer decoder predicting at the last position. mlp: an MLP over concatenated embeddings. encoder: 1-layer transformer encoder with padding mask, pooling and a classifier head (text).'),
+    .describe('transformer: decoder (causal attention) predicting at the last position. mlp: an MLP over concatenated embeddings. encoder: 1-layer transformer encoder with padding mask, pooling and a classifier head (text).'),
   dModel: z.number().int().min(1).max(4096).default(128).describe('Hidden (embedding) size: the model size axis.'),
   heads: z.number().int().min(1).max(64).default(4).describe('Attention heads; must divide dModel.'),
   dMlp: z.number().int().min(1).max(16384).optional().describe('MLP width (default 4 x dModel).'),
-  layers: z.number().int().min(1).max(1).default(1).describe('Number of layers (only 1 is implemented).'),
+  layers: z.number().int().min(1).max(32).default(1).describe('Depth: decoder blocks (transformer) or hidden layers of width dMlp (mlp). The encoder has 1.'),
   activation: z.enum(['relu', 'gelu']).default('relu').describe('MLP activation (GELU is the tanh approximation, as in GPT).'),
   layerNorm: z.enum(['none', 'pre', 'post']).default('none').describe('LayerNorm placement: none (Nanda et al.), pre (GPT-2) or post (OpenAI GPT, BERT).'),
   initStd: z.union([z.literal('pytorch'), z.number().gt(0)]).default('pytorch')

@@ -25,6 +25,7 @@ export function checkRunConfig(config: ExperimentConfig, ctx: CheckContext = {})
   return [
     ...checkModelFitsTask(config),
     ...checkHeads(config),
+    ...checkEncoderDepth(config),
     ...checkPrimeModulus(config.task),
     ...checkTrainSizes(config),
     ...checkComponentNames(config.task),
@@ -51,6 +52,15 @@ function checkHeads({ model }: ExperimentConfig): SemanticProblem[] {
   return [{
     path: ['model', 'heads'], related: [['model', 'dModel']],
     message: `model.heads (${model.heads}) must divide model.dModel (${model.dModel}); allowed heads for this dModel: ${divisors.join(', ')}`,
+  }];
+}
+
+/** Depth is for the decoder and the MLP; the text encoder is Zhu et al.'s 1-layer BERT. */
+function checkEncoderDepth({ model }: ExperimentConfig): SemanticProblem[] {
+  if (model.kind !== 'encoder' || model.layers === 1) return [];
+  return [{
+    path: ['model', 'layers'], related: [['model', 'kind']],
+    message: `model.layers is ${model.layers}, but the encoder has 1 layer; depth is for "transformer" and "mlp"`,
   }];
 }
 

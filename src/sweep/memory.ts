@@ -1,25 +1,17 @@
 // Rough memory need of one model inside a lock-step trainer, used to size batches. It errs high:
 // an overestimate only makes batches smaller, an underestimate can run the worker out of memory.
 import type { ModelConfig } from '../config/schema';
+import { modelDims } from '../trainer/models/dims';
+import { paramSpecs, sizeOf } from '../trainer/models/params';
 import type { Dataset } from '../trainer/tasks/types';
 
 export type DatasetShape = Pick<Dataset, 'count' | 'seqLen' | 'vocabSize' | 'numClasses'>;
 
 const F32 = 4;
 
+/** The model's parameter count (docs/models.md's tensors, every block included). */
 export function parameterCount(model: ModelConfig, data: DatasetShape): number {
-  const d = model.dModel;
-  const f = model.dMlp ?? 4 * d;
-  const { seqLen: s, vocabSize: v, numClasses: c } = data;
-  const layerNorms = model.layerNorm === 'pre' ? 6 * d : model.layerNorm === 'post' ? 4 * d : 0;
-  switch (model.kind) {
-    case 'mlp':
-      return v * d + s * d * f + f + f * c + c;
-    case 'encoder':
-      return v * d + s * d + 4 * d * d + 2 * d * f + f + d + d * c + c + layerNorms;
-    case 'transformer':
-      return v * d + s * d + 4 * d * d + 2 * d * f + f + d + d * c + layerNorms;
-  }
+  return paramSpecs(modelDims(model, data)).reduce((n, p) => n + sizeOf(p.shape), 0);
 }
 
 /** Bytes for one model: weights, gradients and AdamW's two moments, plus activations over the dataset. */
@@ -27,9 +19,10 @@ export function estimateModelBytes(model: ModelConfig, data: DatasetShape): numb
   const d = model.dModel;
   const f = model.dMlp ?? 4 * d;
   const state = 4 * parameterCount(model, data) * F32;
-  // Per example: q/k/v/attention output and residuals (~6d per position), attention weights,
-  // the MLP hidden layer before and after the activation, logits. Forward values are kept and
-  // matched by as many gradients in the backward pass (x2).
-  const perExample = data.seqLen * (6 * d + 2 * f + model.heads * data.seqLen) + 2 * data.numClasses;
+  // Per example and layer (each keeps its activations for the backward pass): q/k/v/attention
+  // output and residuals (~6d per position), attention weights, the MLP hidden layer before and
+  // after the activation; then the logits. Forward values are matched by as many gradients (x2).
+  const perLayer = data.seqLen * (6 * d + 2 * f + model.heads * data.seqLen);
+  const perExample = model.layers * perLayer + 2 * data.numClasses;
   return state + 2 * data.count * perExample * F32;
 }

@@ -1,6 +1,6 @@
 // Analytic gradients of the f32 WASM engine against float64 central differences of the plain-JS
-// reference, for every parameter tensor of every model, every LayerNorm placement and activation
-// (and, for the encoder, both poolings over padded sequences).
+// reference, for every parameter tensor of every model, every LayerNorm placement and activation,
+// at depth 1, 2 and 3 (and, for the encoder, both poolings over padded sequences).
 // Shapes are odd on purpose (5 classes, dMlp 12, 7 examples) to exercise the kernels' edge tiles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,6 +76,20 @@ for (const layerNorm of ['none', 'pre', 'post'] as const) {
 for (const activation of ['relu', 'gelu'] as const) {
   test(`mlp gradients match float64 finite differences (${activation})`, () =>
     check(modelConfig({ kind: 'mlp', ...shapes, activation })));
+}
+
+// Deeper models: 2 and 3 decoder blocks (causal attention below the last block) and hidden layers.
+for (const layers of [2, 3]) {
+  for (const layerNorm of ['none', 'pre', 'post'] as const) {
+    for (const activation of ['relu', 'gelu'] as const) {
+      test(`${layers}-layer transformer gradients match float64 finite differences (layerNorm ${layerNorm}, ${activation})`, () =>
+        check(modelConfig({ ...shapes, layers, layerNorm, activation })));
+    }
+  }
+  for (const activation of ['relu', 'gelu'] as const) {
+    test(`${layers}-layer mlp gradients match float64 finite differences (${activation})`, () =>
+      check(modelConfig({ kind: 'mlp', ...shapes, layers, activation })));
+  }
 }
 
 // The encoder on padded rows of 2..6 tokens (7 training examples): many positions are padded.

@@ -2,15 +2,15 @@
 // exact checkpoint resume, early-stop freezing, mixture metrics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTrainer, initialCheckpoint, readSafetensors, trainerFromCheckpoint } from '../../src/trainer/engine/index';
+import { createTrainer, initialCheckpoint, readSafetensors, trainerFromCheckpoint, writeSafetensors } from '../../src/trainer/engine/index';
 import type { LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
 import { additionDataset, mixtureDataset, modelConfig, run, spec } from './helpers';
 
 const data = additionDataset(11);
 
 /** Three models that differ in everything a run may set. */
-function threeRuns(over: Partial<LockstepSpec> = {}): LockstepSpec {
-  return spec(data, modelConfig({ layerNorm: 'pre', activation: 'gelu' }), [
+function threeRuns(over: Partial<LockstepSpec> = {}, layers = 1): LockstepSpec {
+  return spec(data, modelConfig({ layerNorm: 'pre', activation: 'gelu', layers }), [
     run(data, 60, 1),
     run(data, 80, 2, { lr: 3e-3, weightDecay: 0.1, warmupSteps: 5, initScale: 0.5 }),
     run(data, 50, 3, { lr: 2e-3, weightDecay: 0 }),
@@ -98,11 +98,11 @@ test('checkpoints hold every parameter and AdamW state by name, with metadata', 
   assert.equal(file.metadata.format, 'grok-1');
   assert.equal(file.metadata.kind, 'transformer');
   const names = file.tensors.map((x) => x.name);
-  for (const n of ['embed.tok', 'embed.pos', 'attn.wq', 'mlp.w1', 'mlp.b2', 'unembed.w', 'ln1.g', 'ln2.b', 'lnf.g']) {
+  for (const n of ['embed.tok', 'embed.pos', 'blocks.0.attn.wq', 'blocks.0.mlp.w1', 'blocks.0.mlp.b2', 'unembed.w', 'blocks.0.ln1.g', 'blocks.0.ln2.b', 'lnf.g']) {
     assert.ok(names.includes(n) && names.includes(`adam.m.${n}`) && names.includes(`adam.v.${n}`), n);
   }
   assert.deepEqual(file.tensors.find((x) => x.name === 'embed.tok')!.shape, [12, 16]);
-  assert.deepEqual(file.tensors.find((x) => x.name === 'mlp.w1')!.shape, [16, 64]);
+  assert.deepEqual(file.tensors.find((x) => x.name === 'blocks.0.mlp.w1')!.shape, [16, 64]);
   // The initial checkpoint is the trainer's init: loading it changes nothing.
   const init = readSafetensors(initialCheckpoint(s, 1));
   assert.equal(init.metadata.step, '0');
@@ -111,6 +111,34 @@ test('checkpoints hold every parameter and AdamW state by name, with metadata', 
   fresh.loadCheckpoint(1, initialCheckpoint(s, 1));
   assert.equal(await fingerprint(fresh), before);
   assert.throws(() => fresh.loadCheckpoint(0, initialCheckpoint(spec(data, modelConfig(), [run(data, 10, 1)]))), /lacks|expected/);
+  await Promise.all([t.dispose(), fresh.dispose()]);
+});
+
+test('deeper models: thread-invariant bit for bit, every block named in the checkpoint', async () => {
+  const prints: string[] = [];
+  for (const threads of [1, 2]) {
+    const t = await createTrainer(threeRuns({ threads, batchSize: 16 }, 3));
+    await trainFor(t, 6);
+    prints.push(await fingerprint(t));
+    if (threads === 1) {
+      const names = readSafetensors(t.saveCheckpoint(0)).tensors.map((x) => x.name);
+      for (const l of [0, 1, 2]) for (const n of ['attn.wq', 'attn.wo', 'mlp.w1', 'mlp.b2', 'ln1.g', 'ln2.b']) assert.ok(names.includes(`blocks.${l}.${n}`), `blocks.${l}.${n}`);
+      assert.ok(!names.includes('blocks.3.attn.wq') && names.includes('lnf.g'));
+    }
+    await t.dispose();
+  }
+  assert.equal(prints[0], prints[1]);
+});
+
+test('a 1-layer checkpoint written before depth (attn.wq, not blocks.0.attn.wq) still loads', async () => {
+  const t = await createTrainer(threeRuns());
+  await trainFor(t, 3);
+  const current = readSafetensors(t.saveCheckpoint(1));
+  const legacy = writeSafetensors(current.tensors.map((x) => ({ ...x, name: x.name.replace(/^(adam\.[mv]\.)?blocks\.0\./, '$1') })), current.metadata);
+  assert.ok(readSafetensors(legacy).tensors.some((x) => x.name === 'adam.m.attn.wq'));
+  const fresh = await createTrainer(threeRuns());
+  fresh.loadCheckpoint(1, legacy);
+  assert.ok(Buffer.from(fresh.saveCheckpoint(1)).equals(Buffer.from(t.saveCheckpoint(1))));
   await Promise.all([t.dispose(), fresh.dispose()]);
 });
 

@@ -63,6 +63,15 @@ export const KINDS: [string, Partial<ModelConfig>][] = [
   ...(['relu', 'gelu'] as const).map((activation): [string, Partial<ModelConfig>] => [`mlp ${activation}`, { kind: 'mlp', activation, dModel: 6, dMlp: 40 }]),
 ];
 
+/** Deeper models (2 and 4 decoder blocks or hidden layers), as in the parity suite's depth cases. */
+export const DEPTH_KINDS: [string, Partial<ModelConfig>][] = [
+  ...([[2, 'none', 'relu'], [2, 'pre', 'gelu'], [2, 'post', 'gelu'], [4, 'pre', 'gelu'], [4, 'post', 'relu'], [4, 'none', 'gelu']] as const).map(
+    ([layers, layerNorm, activation]): [string, Partial<ModelConfig>] =>
+      [`transformer ${layers} layers ln=${layerNorm} ${activation}`, { kind: 'transformer', layers, layerNorm, activation, dModel: 12, heads: 3, dMlp: 20 }]),
+  ['mlp 2 layers relu', { kind: 'mlp', layers: 2, activation: 'relu', dModel: 6, dMlp: 40 }],
+  ['mlp 4 layers gelu', { kind: 'mlp', layers: 4, activation: 'gelu', dModel: 6, dMlp: 40 }],
+];
+
 /** The text encoder (padded sequences, key padding mask): LayerNorm × activation × pooling, a covering subset. */
 export const ENCODER_KINDS: [string, Partial<ModelConfig>][] = ([
   ['post', 'gelu', 'cls'], ['post', 'relu', 'mean'], ['pre', 'gelu', 'mean'], ['pre', 'relu', 'cls'], ['none', 'gelu', 'cls'], ['none', 'relu', 'mean'],

@@ -8,7 +8,7 @@ import { createTrainer, readSafetensors } from '../../src/trainer/engine/index';
 import type { EvalMetrics, LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
 import { createGpuTrainer, type GpuTrainer } from '../../src/trainer/engine/webgpu/trainer';
 import { additionDataset, mixtureDataset, modelConfig, paddedTextDataset, run, spec } from '../engine/helpers';
-import { assertClose, ENCODER_KINDS, KINDS, skipWithoutAdapter, testAdapter, testAttempt } from './helpers';
+import { assertClose, DEPTH_KINDS, ENCODER_KINDS, KINDS, skipWithoutAdapter, testAdapter, testAttempt } from './helpers';
 
 /** Padded sequences of 2..7 tokens for the encoder (PAD = 0), 130 examples. */
 const text = paddedTextDataset(130, 7, 20, 3);
@@ -59,8 +59,8 @@ function threeRuns(over: Parameters<typeof modelConfig>[0], batchSize: number | 
   ], { batchSize });
 }
 
-for (const [name, over] of [...KINDS, ...ENCODER_KINDS]) {
-  for (const batchSize of name.includes('pre relu') || name === 'mlp gelu' ? [null, 16] : [null]) {
+for (const [name, over] of [...KINDS, ...DEPTH_KINDS, ...ENCODER_KINDS]) {
+  for (const batchSize of name.includes('pre relu') || name === 'mlp gelu' || name.startsWith('transformer 2 layers ln=pre') ? [null, 16] : [null]) {
     test(`20 AdamW steps match the CPU engine: ${name}, batch ${batchSize ?? 'full'}`, async (t) => {
       if (await skipWithoutGpu(t)) return;
       const s = threeRuns(over, batchSize);

@@ -44,4 +44,9 @@ test('the memory estimate counts parameters, AdamW state and activations', () =>
   const big = estimateModelBytes({ ...config.model, dModel: 64 }, shape);
   assert.ok(small > 16 * parameterCount({ ...config.model, dModel: 16 }, shape));
   assert.ok(big > 3 * small);
+  // Depth: every block's parameters, and activations kept per layer.
+  const block = 4 * d * d + 2 * d * f + f + d;
+  assert.equal(parameterCount({ ...config.model, dModel: d, layers: 3 }, shape), parameterCount({ ...config.model, dModel: d }, shape) + 2 * block);
+  assert.ok(estimateModelBytes({ ...config.model, dModel: 16, layers: 3 }, shape) > 2.5 * small);
+  assert.equal(parameterCount({ ...config.model, kind: 'mlp', dModel: d, layers: 2 }, shape), 24 * d + 3 * d * f + f + f * f + f + f * 23 + 23);
 });

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelConfig } from '../../config/schema';
 import type { ModelDims } from '../models/dims';
+import { legacyParamName } from '../models/params';
 import type { ModelPlan, TensorSlot } from './layout';
 import { readSafetensors, writeSafetensors, type NamedTensor } from './safetensors';
 
@@ -33,7 +34,10 @@ export function encodeCheckpoint(dims: ModelDims, tensors: TensorSlot[], state: 
   return writeSafetensors(out, { step: String(state.step), format: CHECKPOINT_FORMAT, kind: dims.kind, configHash: hash });
 }
 
-/** Checks the tensors against the model's and returns its state; missing adam.* tensors read as zeros. */
+/**
+ * Checks the tensors against the model's and returns its state; missing adam.* tensors read as zeros.
+ * A checkpoint from before models had depth names block 0's tensors without `blocks.0.` (attn.wq).
+ */
 export function decodeCheckpoint(dims: ModelDims, tensors: TensorSlot[], bytes: Uint8Array): ModelState {
   const file = readSafetensors(bytes);
   if (file.metadata.format && file.metadata.format !== CHECKPOINT_FORMAT) throw new Error(`checkpoint format ${file.metadata.format}, expected ${CHECKPOINT_FORMAT}`);
@@ -42,7 +46,8 @@ export function decodeCheckpoint(dims: ModelDims, tensors: TensorSlot[], bytes: 
   const pick = (prefix: string, required: boolean): Map<string, Float32Array> | undefined => {
     const map = new Map<string, Float32Array>();
     for (const t of tensors) {
-      const found = byName.get(prefix + t.name);
+      const legacy = legacyParamName(t.name);
+      const found = byName.get(prefix + t.name) ?? (legacy === null ? undefined : byName.get(prefix + legacy));
       if (!found) { if (required) throw new Error(`checkpoint lacks ${prefix + t.name}`); return undefined; }
       if (found.shape.join() !== t.shape.join()) throw new Error(`checkpoint ${prefix + t.name} is [${found.shape}], expected [${t.shape}]`);
       map.set(t.name, found.data);

@@ -1,5 +1,5 @@
 // A plain float64 implementation of every model's forward pass and loss, straight from
-// docs/models.md (whole sequence, one example at a time): the yardstick of the gradient checks.
+// docs/models.md (whole sequence, every position, one example at a time): the yardstick of the gradient checks.
 import type { ModelDims } from './dims';
 
 export type RefParams = Record<string, Float64Array>;
@@ -91,41 +91,47 @@ function encoderLogits(m: ModelDims, p: RefParams, tokens: ArrayLike<number>): V
 }
 
 function mlpLogits(m: ModelDims, p: RefParams, tokens: ArrayLike<number>): Vec {
-  const x = new Float64Array(m.S * m.d);
+  let x: Vec = new Float64Array(m.S * m.d);
   for (let s = 0; s < m.S; s++) x.set(row(p['embed.tok'], tokens[s], m.d), s * m.d);
-  const hidden = activate(linear(x, p['mlp.w1'], m.F, p['mlp.b1']), m.activation);
-  return linear(hidden, p['unembed.w'], m.C, p['unembed.b']);
+  for (let l = 0; l < m.L; l++) x = activate(linear(x, p[`blocks.${l}.mlp.w1`], m.F, p[`blocks.${l}.mlp.b1`]), m.activation);
+  return linear(x, p['unembed.w'], m.C, p['unembed.b']);
 }
 
+/** The decoder at every position, causal attention (position t attends to 0..t), L blocks. */
 function transformerLogits(m: ModelDims, p: RefParams, tokens: ArrayLike<number>): Vec {
   const { S, d, H } = m;
   const dh = d / H;
   const pre = m.layerNorm === 'pre', post = m.layerNorm === 'post';
-  const xs: Vec[] = [];
+  let xs: Vec[] = [];
   for (let s = 0; s < S; s++) xs.push(add(row(p['embed.tok'], tokens[s], d), row(p['embed.pos'], s, d)));
-  const as = xs.map((x) => (pre ? layerNorm(x, p['ln1.g'], p['ln1.b']) : x));
-  const K = as.map((a) => linear(a, p['attn.wk'], d));
-  const V = as.map((a) => linear(a, p['attn.wv'], d));
-  const q = linear(as[S - 1], p['attn.wq'], d);
-  const o = new Float64Array(d);
-  for (let h = 0; h < H; h++) {
-    const scores = K.map((k) => {
-      let s = 0;
-      for (let t = h * dh; t < (h + 1) * dh; t++) s += q[t] * k[t];
-      return s / Math.sqrt(dh);
+  for (let l = 0; l < m.L; l++) {
+    const w = (name: string): Vec => p[`blocks.${l}.${name}`];
+    const as = xs.map((x) => (pre ? layerNorm(x, w('ln1.g'), w('ln1.b')) : x));
+    const Q = as.map((a) => linear(a, w('attn.wq'), d));
+    const K = as.map((a) => linear(a, w('attn.wk'), d));
+    const V = as.map((a) => linear(a, w('attn.wv'), d));
+    xs = xs.map((x, t) => {
+      const o = new Float64Array(d);
+      for (let h = 0; h < H; h++) {
+        const scores = K.slice(0, t + 1).map((k) => {
+          let sc = 0;
+          for (let j = h * dh; j < (h + 1) * dh; j++) sc += Q[t][j] * k[j];
+          return sc / Math.sqrt(dh);
+        });
+        const mx = Math.max(...scores);
+        const e = scores.map((sc) => Math.exp(sc - mx));
+        const z = e.reduce((a, b) => a + b, 0);
+        for (let s = 0; s <= t; s++) for (let j = h * dh; j < (h + 1) * dh; j++) o[j] += (e[s] / z) * V[s][j];
+      }
+      let hh = add(x, linear(o, w('attn.wo'), d));
+      if (post) hh = layerNorm(hh, w('ln1.g'), w('ln1.b'));
+      const u = pre ? layerNorm(hh, w('ln2.g'), w('ln2.b')) : hh;
+      const mlpOut = linear(activate(linear(u, w('mlp.w1'), m.F, w('mlp.b1')), m.activation), w('mlp.w2'), d, w('mlp.b2'));
+      const r = add(hh, mlpOut);
+      return post ? layerNorm(r, w('ln2.g'), w('ln2.b')) : r;
     });
-    const mx = Math.max(...scores);
-    const e = scores.map((s) => Math.exp(s - mx));
-    const z = e.reduce((a, b) => a + b, 0);
-    for (let s = 0; s < S; s++) for (let t = h * dh; t < (h + 1) * dh; t++) o[t] += (e[s] / z) * V[s][t];
   }
-  let h = add(xs[S - 1], linear(o, p['attn.wo'], d));
-  if (post) h = layerNorm(h, p['ln1.g'], p['ln1.b']);
-  const u = pre ? layerNorm(h, p['ln2.g'], p['ln2.b']) : h;
-  const mlpOut = linear(activate(linear(u, p['mlp.w1'], m.F, p['mlp.b1']), m.activation), p['mlp.w2'], d, p['mlp.b2']);
-  let r = add(h, mlpOut);
-  if (post) r = layerNorm(r, p['ln2.g'], p['ln2.b']);
-  if (pre) r = layerNorm(r, p['lnf.g'], p['lnf.b']);
+  const r = pre ? layerNorm(xs[S - 1], p['lnf.g'], p['lnf.b']) : xs[S - 1];
   return linear(r, p['unembed.w'], m.C);
 }
 

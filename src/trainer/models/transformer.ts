@@ -1,96 +1,193 @@
-// The 1-layer decoder of docs/models.md on the kernels. Positions are laid out [S, n, d] (one
-// contiguous block per position) so K and V come from one product over S·n rows; queries, the MLP
-// and the loss run on the last position only (same loss and gradients for one layer).
-import { ACT, type Ptr } from '../engine/backend';
+// The L-layer decoder of docs/models.md on the kernels. Positions are laid out [S, n, d] (one
+// contiguous block per position) so K and V come from one product over S·n rows. Attention is
+// causal: query position t attends to keys 0..t, which are the first (t+1)·n rows of K and V, so
+// the one-query attention kernel serves every position. Below the last block every position is
+// computed; in the last block queries, the MLP and the loss run on the last position only (the only
+// one that is read).
+import { ACT, type ActCode, type Ptr } from '../engine/backend';
 import type { ModelDims } from './dims';
 import { ffnBackward, ffnForward } from './ffnSublayer';
 import type { Network, NetworkKind, NetworkParts, Tensors } from './network';
+import { blockParam } from './params';
+
+/** Query positions a block computes past its keys and values: all of them, or the last (last block). */
+function queryPositions(dims: ModelDims, l: number): number {
+  return l === dims.L - 1 ? 1 : dims.S;
+}
+
+/** Float counts of block l's buffers (its input stream is the previous block's output, or X). */
+function blockBufferSizes(dims: ModelDims, l: number, cap: number): Record<string, number> {
+  const { S, d, H, F, layerNorm } = dims;
+  const Sq = queryPositions(dims, l), final = l === dims.L - 1;
+  const seq = S * cap * d, q = Sq * cap * d, qrows = Sq * cap;
+  const pre = layerNorm === 'pre', post = layerNorm === 'post';
+  // Buffers a LayerNorm mode does not use get no room (the arena still hands out 16 bytes). dR of a
+  // block below the last is the next block's input gradient (dA or dX), so it has none of its own.
+  return {
+    A: pre ? seq : 0, xhat1: pre ? seq : post ? q : 0, rstd1: pre ? S * cap : post ? qrows : 0,
+    K: seq, V: seq, Q: q, P: qrows * H * S, O: q, H0: q, Hn: post ? q : 0,
+    U: pre ? q : 0, xhat2: pre || post ? q : 0, rstd2: pre || post ? qrows : 0,
+    Z1: qrows * F, Y1: qrows * F, M: q, R0: q, R: post || (pre && final) ? q : 0,
+    xhatF: pre && final ? q : 0, rstdF: pre && final ? qrows : 0,
+    dR: final ? q : 0, dR0: post || (pre && final) ? q : 0, dY1: qrows * F, dU: pre ? q : 0, dH0: post ? q : 0,
+    dO: q, dQ: q, dK: seq, dV: seq, dKt: Sq > 1 ? seq : 0, dVt: Sq > 1 ? seq : 0, dA: seq, dX: pre ? seq : 0,
+  };
+}
+
+const bufferName = (l: number, name: string): string => `blocks.${l}.${name}`;
 
 export const transformer: NetworkKind = {
-  bufferSizes({ S, d, H, F, C, layerNorm }: ModelDims, cap: number) {
-    const seq = S * cap * d, row = cap * d;
-    const pre = layerNorm === 'pre', post = layerNorm === 'post';
-    // Buffers a LayerNorm mode does not use get no room (the arena still hands out 16 bytes).
-    return {
-      X: seq, A: pre ? seq : 0, xhat1: pre ? seq : post ? row : 0, rstd1: pre ? S * cap : post ? cap : 0,
-      K: seq, V: seq, Q: row, P: cap * H * S, O: row, H0: row, Hn: post ? row : 0,
-      U: pre ? row : 0, xhat2: pre || post ? row : 0, rstd2: pre || post ? cap : 0,
-      Z1: cap * F, Y1: cap * F, M: row, R0: row, R: pre || post ? row : 0, xhatF: pre ? row : 0, rstdF: pre ? cap : 0,
-      logits: cap * C, dR: row, dR0: pre || post ? row : 0, dY1: cap * F, dU: pre ? row : 0, dH0: post ? row : 0,
-      dO: row, dQ: row, dK: seq, dV: seq, dA: seq, dX: pre ? seq : 0,
-    };
+  bufferSizes(dims: ModelDims, cap: number) {
+    const out: Record<string, number> = { X: dims.S * cap * dims.d, logits: cap * dims.C };
+    for (let l = 0; l < dims.L; l++) {
+      for (const [name, size] of Object.entries(blockBufferSizes(dims, l, cap))) out[bufferName(l, name)] = size;
+    }
+    return out;
   },
   scratchSize: ({ d, F, C }: ModelDims) => Math.max(d * d, d * F, d * C),
   create: (parts) => new Transformer(parts),
 };
 
-class Transformer implements Network {
-  readonly logits: Ptr;
-  private readonly act;
+/** The tensors of block l under their names within the block ('attn.wq'), plus LNF for the last block. */
+function blockTensors(all: Tensors, l: number, final: boolean): Tensors {
+  const prefix = blockParam(l, '');
+  const out: Tensors = {};
+  for (const [name, ptr] of Object.entries(all)) if (name.startsWith(prefix)) out[name.slice(prefix.length)] = ptr;
+  if (final && all['lnf.g'] !== undefined) { out['lnf.g'] = all['lnf.g']; out['lnf.b'] = all['lnf.b']; }
+  return out;
+}
+
+/** One decoder block: attention and the FFN sublayer, over Sq query positions. */
+class DecoderBlock {
+  /** The block's view: its parameters and buffers under their names within the block. */
+  readonly p: NetworkParts;
+  readonly Sq: number;
+  readonly final: boolean;
   private readonly pre: boolean;
   private readonly post: boolean;
 
-  constructor(private readonly p: NetworkParts) {
-    this.logits = p.buffers.logits;
-    this.act = p.dims.activation === 'gelu' ? ACT.gelu : ACT.relu;
-    this.pre = p.dims.layerNorm === 'pre';
-    this.post = p.dims.layerNorm === 'post';
+  /** `dR`: where the gradient of the block's output arrives (the next block's input gradient). */
+  constructor(net: NetworkParts, readonly l: number, private readonly act: ActCode, dR: Ptr | null) {
+    const { dims } = net;
+    this.Sq = queryPositions(dims, l);
+    this.final = l === dims.L - 1;
+    this.pre = dims.layerNorm === 'pre';
+    this.post = dims.layerNorm === 'post';
+    const buffers: Tensors = {};
+    for (const name of Object.keys(blockBufferSizes(dims, l, 1))) buffers[name] = net.buffers[bufferName(l, name)];
+    if (dR !== null) buffers.dR = dR;
+    this.p = { ...net, params: blockTensors(net.params, l, this.final), buffers };
   }
 
-  /** Where the activations of the last position start, for a [S, n, d] buffer. */
-  private last(buf: Ptr, n: number): Ptr {
-    return buf + (this.p.dims.S - 1) * n * this.p.dims.d * 4;
-  }
-
-  /** The tensors this pass reads: the attention input, the residual stream and the unembedding input. */
-  private streams() {
+  /** The block's output stream: [S, n, d], or the last position [n, d] for the last block. */
+  get out(): Ptr {
     const b = this.p.buffers;
-    return {
-      A: this.pre ? b.A : b.X,
-      h: this.post ? b.Hn : b.H0,
-      u: this.pre ? b.U : (this.post ? b.Hn : b.H0),
-      r: this.p.dims.layerNorm === 'none' ? b.R0 : b.R,
-    };
+    return this.post || (this.pre && this.final) ? b.R : b.R0;
   }
 
-  forward(inputs: Ptr, idx: Ptr, n: number): void {
-    const { kernels: k, dims: { S, d, H, C }, params: w, buffers: b } = this.p;
-    const { A, h, u, r } = this.streams();
-    const dh = d / H;
-    k.embedGather(inputs, idx, n, S, w['embed.tok'], w['embed.pos'], b.X, d, n * d * 4, d * 4);
-    if (this.pre) k.layerNorm(b.X, w['ln1.g'], w['ln1.b'], b.A, b.xhat1, b.rstd1, S * n, d);
+  /** Where backward leaves the gradient of the block's input stream ([S, n, d]). */
+  get dIn(): Ptr {
+    return this.pre ? this.p.buffers.dX : this.p.buffers.dA;
+  }
+
+  /** Rows of position t of an [S, n, d] buffer (or of query position t of a [Sq, n, d] one). */
+  private at(buf: Ptr, t: number, n: number): Ptr {
+    return buf + t * n * this.p.dims.d * 4;
+  }
+
+  /** Attention probabilities of query position j: [n, H, keys], in slots of S keys. */
+  private probs(j: number, n: number): Ptr {
+    const { H, S } = this.p.dims;
+    return this.p.buffers.P + j * n * H * S * 4;
+  }
+
+  /** The attention input, the residual stream after attention and the FFN input. */
+  private streams(x: Ptr) {
+    const b = this.p.buffers;
+    const h = this.post ? b.Hn : b.H0;
+    return { A: this.pre ? b.A : x, h, u: this.pre ? b.U : h };
+  }
+
+  /** x: the input stream [S, n, d]. */
+  forward(x: Ptr, n: number): void {
+    const { kernels: k, dims: { S, d, H }, params: w, buffers: b } = this.p;
+    const { A, h, u } = this.streams(x);
+    const dh = d / H, first = S - this.Sq, nq = this.Sq * n;
+    if (this.pre) k.layerNorm(x, w['ln1.g'], w['ln1.b'], b.A, b.xhat1, b.rstd1, S * n, d);
     k.matmul(A, w['attn.wk'], b.K, S * n, d, d, false);
     k.matmul(A, w['attn.wv'], b.V, S * n, d, d, false);
-    k.matmul(this.last(A, n), w['attn.wq'], b.Q, n, d, d, false);
-    k.attentionForward(b.Q, b.K, b.V, b.P, b.O, n, S, H, dh, 1 / Math.sqrt(dh));
-    k.matmul(b.O, w['attn.wo'], b.H0, n, d, d, false);
-    k.add(b.H0, b.H0, this.last(b.X, n), n * d);
-    ffnForward(this.p, this.act, n, { h, u });
-    k.matmul(r, w['unembed.w'], b.logits, n, d, C, false);
+    k.matmul(this.at(A, first, n), w['attn.wq'], b.Q, nq, d, d, false);
+    for (let j = 0; j < this.Sq; j++) {
+      k.attentionForward(this.at(b.Q, j, n), b.K, b.V, this.probs(j, n), this.at(b.O, j, n), n, first + j + 1, H, dh, 1 / Math.sqrt(dh));
+    }
+    k.matmul(b.O, w['attn.wo'], b.H0, nq, d, d, false);
+    k.add(b.H0, b.H0, this.at(x, first, n), nq * d);
+    ffnForward(this.p, this.act, nq, { h, u }, this.final);
   }
 
-  backward(inputs: Ptr, idx: Ptr, n: number, g: Tensors): void {
-    const { kernels: k, dims: { S, d, H, C }, params: w, buffers: b, scratch } = this.p;
-    const { A, u, r } = this.streams();
-    const dh = d / H;
-    // Unembedding and the final LayerNorm.
-    k.matmulTN(r, b.logits, g['unembed.w'], n, d, C, true);
-    k.matmulNT(b.logits, w['unembed.w'], b.dR, n, C, d, false, scratch);
-    const dH0 = ffnBackward(this.p, this.act, n, u, g);
-    // Attention.
-    k.matmulTN(b.O, dH0, g['attn.wo'], n, d, d, true);
-    k.matmulNT(dH0, w['attn.wo'], b.dO, n, d, d, false, scratch);
-    k.attentionBackward(b.Q, b.K, b.V, b.P, b.dO, b.dQ, b.dK, b.dV, n, S, H, dh, 1 / Math.sqrt(dh));
-    k.matmulTN(this.last(A, n), b.dQ, g['attn.wq'], n, d, d, true);
+  /** From the gradient at dR to the input gradient (returned: dIn); g: the whole model's gradients. */
+  backward(x: Ptr, n: number, grads: Tensors): Ptr {
+    const { kernels: k, dims: { S, d, H }, params: w, buffers: b, scratch } = this.p;
+    const g = blockTensors(grads, this.l, this.final);
+    const { A, u } = this.streams(x);
+    const dh = d / H, first = S - this.Sq, nq = this.Sq * n;
+    const dH0 = ffnBackward(this.p, this.act, nq, u, g, this.final);
+    k.matmulTN(b.O, dH0, g['attn.wo'], nq, d, d, true);
+    k.matmulNT(dH0, w['attn.wo'], b.dO, nq, d, d, false, scratch);
+    // The last query sees every key and overwrites dK, dV; earlier ones add over their keys.
+    for (let j = this.Sq - 1; j >= 0; j--) {
+      const keys = first + j + 1, whole = j === this.Sq - 1;
+      k.attentionBackward(this.at(b.Q, j, n), b.K, b.V, this.probs(j, n), this.at(b.dO, j, n), this.at(b.dQ, j, n),
+        whole ? b.dK : b.dKt, whole ? b.dV : b.dVt, n, keys, H, dh, 1 / Math.sqrt(dh));
+      if (!whole) {
+        k.add(b.dK, b.dK, b.dKt, keys * n * d);
+        k.add(b.dV, b.dV, b.dVt, keys * n * d);
+      }
+    }
+    k.matmulTN(this.at(A, first, n), b.dQ, g['attn.wq'], nq, d, d, true);
     k.matmulTN(A, b.dK, g['attn.wk'], S * n, d, d, true);
     k.matmulTN(A, b.dV, g['attn.wv'], S * n, d, d, true);
     k.matmulNT(b.dK, w['attn.wk'], b.dA, S * n, d, d, false, scratch);
     k.matmulNT(b.dV, w['attn.wv'], b.dA, S * n, d, d, true, scratch);
-    k.matmulNT(b.dQ, w['attn.wq'], this.last(b.dA, n), n, d, d, true, scratch);
-    // Embeddings: dX = LN1'(dA) (pre) or dA, plus the residual path at the last position.
-    let dX = b.dA;
-    if (this.pre) { k.layerNormBackward(b.dA, b.xhat1, b.rstd1, w['ln1.g'], b.dX, g['ln1.g'], g['ln1.b'], S * n, d, false); dX = b.dX; }
-    k.add(this.last(dX, n), this.last(dX, n), dH0, n * d);
+    k.matmulNT(b.dQ, w['attn.wq'], this.at(b.dA, first, n), nq, d, d, true, scratch);
+    // The input stream: LN1'(dA) (pre) or dA, plus the residual path at the query positions.
+    if (this.pre) k.layerNormBackward(b.dA, b.xhat1, b.rstd1, w['ln1.g'], b.dX, g['ln1.g'], g['ln1.b'], S * n, d, false);
+    const dIn = this.dIn;
+    k.add(this.at(dIn, first, n), this.at(dIn, first, n), dH0, nq * d);
+    return dIn;
+  }
+}
+
+class Transformer implements Network {
+  readonly logits: Ptr;
+  private readonly blocks: DecoderBlock[] = [];
+
+  constructor(private readonly p: NetworkParts) {
+    this.logits = p.buffers.logits;
+    const act = p.dims.activation === 'gelu' ? ACT.gelu : ACT.relu;
+    // From the last block down: each block's output gradient is the next one's input gradient.
+    for (let l = p.dims.L - 1; l >= 0; l--) this.blocks.unshift(new DecoderBlock(p, l, act, this.blocks[0]?.dIn ?? null));
+  }
+
+  /** The input stream of block l: the embeddings, or the previous block's output. */
+  private input(l: number): Ptr {
+    return l === 0 ? this.p.buffers.X : this.blocks[l - 1].out;
+  }
+
+  forward(inputs: Ptr, idx: Ptr, n: number): void {
+    const { kernels: k, dims: { S, d, C }, params: w, buffers: b } = this.p;
+    k.embedGather(inputs, idx, n, S, w['embed.tok'], w['embed.pos'], b.X, d, n * d * 4, d * 4);
+    this.blocks.forEach((block, l) => block.forward(this.input(l), n));
+    k.matmul(this.blocks[this.blocks.length - 1].out, w['unembed.w'], b.logits, n, d, C, false);
+  }
+
+  backward(inputs: Ptr, idx: Ptr, n: number, g: Tensors): void {
+    const { kernels: k, dims: { S, d, C }, params: w, buffers: b, scratch } = this.p;
+    const last = this.blocks[this.blocks.length - 1];
+    k.matmulTN(last.out, b.logits, g['unembed.w'], n, d, C, true);
+    k.matmulNT(b.logits, w['unembed.w'], last.p.buffers.dR, n, C, d, false, scratch);
+    let dX = 0;
+    for (let l = this.blocks.length - 1; l >= 0; l--) dX = this.blocks[l].backward(this.input(l), n, g);
     k.embedScatter(inputs, idx, n, S, dX, g['embed.tok'], g['embed.pos'], d, n * d * 4, d * 4);
   }
 }
