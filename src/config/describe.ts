@@ -23,8 +23,16 @@ interface JsonSchema {
 
 /** What a field allows, e.g. `an integer from 2 to 1024` or `one of "a+b", "a-b"`. */
 export function describeAllowed(schema: z.ZodType): string {
-  return describeJson(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
+  let text = allowedCache.get(schema);
+  if (text === undefined) {
+    text = describeJson(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
+    allowedCache.set(schema, text);
+  }
+  return text;
 }
+
+/** Schemas are immutable: what each allows is worked out once. */
+const allowedCache = new WeakMap<z.ZodType, string>();
 
 function describeJson(s: JsonSchema): string {
   const alternatives = s.anyOf ?? s.oneOf;

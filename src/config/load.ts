@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 // The ESM build: esbuild bundles jsonc-parser's default UMD build with a broken dynamic require.
-import { findNodeAtLocation, getLocation, getNodeValue, parseTree, printParseErrorCode, stripComments, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
+import { createScanner, findNodeAtLocation, getLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import { ConfigLoadError, formatPath, LineIndex, type ConfigError, type ConfigProblem, type PathSegment } from './errors';
 import { problemsFromIssues } from './issues';
+import { PROTOTYPE_KEYS } from './paths';
+import { tryDecodeUtf8 } from '../util/utf8';
 import { ConfigSchema, type ExperimentConfig } from './schema';
 import { checkBaseConfig, checkRunConfig, type CheckContext, type SemanticProblem } from './semantic';
 import { axisValueIndices, expandSweep, sweepAxes, type RunPlan, type SweepAxis } from './sweep';
@@ -20,19 +22,36 @@ export interface LoadOptions {
   configDir?: string;
 }
 
-/** Validates the text of an experiment file; `file` is the name errors carry. */
+/**
+ * Validates the text of an experiment file; `file` is the name errors carry. Never throws: every
+ * problem, however odd the text, comes back as a positioned error.
+ */
 export function loadConfig(text: string, file: string, opts: LoadOptions = {}): LoadResult {
+  try {
+    return check(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file, opts);
+  } catch (e) {
+    // A bug of the checker must not take the editor's diagnostics (or the CLI) down with it.
+    return { ok: false, file, errors: [{ file, line: 1, column: 1, offset: 0, length: 0, path: '', message: `internal error of the config checker: ${e instanceof Error ? e.message : String(e)} (please report it)` }] };
+  }
+}
+
+function check(text: string, file: string, opts: LoadOptions): LoadResult {
   const locator = new Locator(file, text);
   const fail = (problems: ConfigProblem[]): LoadResult => ({ ok: false, file, errors: locator.locateAll(problems) });
 
-  if (isBlank(text)) return fail([{ path: [], message: 'the file is empty; expected a JSON object with at least "name" and "task"' }]);
+  const scan = scanText(text);
+  if (scan.problem) return fail([scan.problem]);
+  if (scan.blank) return fail([{ path: [], message: 'the file is empty; expected a JSON object with at least "name" and "task"' }]);
   const syntaxErrors: ParseError[] = [];
   const root = parseTree(text, syntaxErrors, { allowTrailingComma: true, disallowComments: false });
-  if (syntaxErrors.length || !root) return { ok: false, file, errors: syntaxErrors.map((e) => locator.syntaxError(e)) };
+  // Only the first syntax error: the ones after it are mostly its echoes.
+  if (syntaxErrors.length || !root) return { ok: false, file, errors: syntaxErrors.slice(0, 1).map((e) => locator.syntaxError(e)) };
   locator.root = root;
 
+  const keys = checkKeys(root);
+  if (keys.some((p) => p.refused)) return fail(keys);
   const raw: unknown = getNodeValue(root);
-  const structural = [...duplicateKeys(root), ...checkSweepAxes(raw)];
+  const structural = [...keys, ...checkSweepAxes(raw)];
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) return fail([...structural, ...problemsFromIssues(parsed.error.issues, ConfigSchema, raw)]);
   const config = parsed.data;
@@ -50,14 +69,26 @@ export function loadConfig(text: string, file: string, opts: LoadOptions = {}): 
 
 /** Reads and validates an experiment file; a missing or unreadable file is an error too. */
 export function loadConfigFile(path: string): LoadResult {
-  let text: string;
+  const fileError = (message: string): LoadResult => (
+    { ok: false, file: path, errors: [{ file: path, line: 1, column: 1, offset: 0, length: 0, path: '', message }] });
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    return { ok: false, file: path, errors: [{ file: path, line: 1, column: 1, offset: 0, length: 0, path: '', message: `cannot read the experiment file (${reason}; looked at ${resolve(path)})` }] };
+    return fileError(`cannot read the experiment file (${reason}; looked at ${resolve(path)})`);
   }
-  return loadConfig(text, path, { configDir: dirname(resolve(path)) });
+  return loadConfigBytes(bytes, path, { configDir: dirname(resolve(path)) });
+}
+
+/** loadConfig for the bytes of a file: UTF-8 (a BOM is dropped); other bytes are an error naming the offset. */
+export function loadConfigBytes(bytes: Uint8Array, file: string, opts: LoadOptions = {}): LoadResult {
+  const decoded = tryDecodeUtf8(bytes);
+  if ('text' in decoded) return loadConfig(decoded.text, file, opts);
+  const lineStart = bytes.subarray(0, decoded.offset).lastIndexOf(0x0a) + 1;
+  const column = new TextDecoder().decode(bytes.subarray(lineStart, decoded.offset)).length + 1;
+  const message = `not valid UTF-8 at byte offset ${decoded.offset} (byte 0x${bytes[decoded.offset].toString(16).padStart(2, '0')}); the file may be Latin-1 or UTF-16: re-save it as UTF-8`;
+  return { ok: false, file, errors: [{ file, line: decoded.line, column, offset: decoded.textOffset, length: 0, path: '', message }] };
 }
 
 /** loadConfigFile for callers that cannot go on without a valid config: throws ConfigLoadError. */
@@ -73,8 +104,15 @@ export function requireConfigFile(path: string): { config: ExperimentConfig; run
  */
 function runProblems(runs: RunPlan[], axes: SweepAxis[], ctx: CheckContext): ConfigProblem[] {
   const seen = new Map<string, ConfigProblem>();
+  // The checks read only the task, the model and the training loop: runs that differ only in
+  // other axes (seed, optimizer, init) are checked once.
+  const checked = axes.map((a) => CHECKED_SECTIONS.has(String(a.path[0])));
+  const done = new Set<string>();
   for (const run of runs) {
     const picks = axisValueIndices(axes, run.index);
+    const key = picks.filter((_, a) => checked[a]).join(',');
+    if (done.has(key)) continue;
+    done.add(key);
     for (const p of checkRunConfig(run.config, ctx)) {
       const located = locateInSweep(p, axes, picks, run);
       const key = `${formatPath(located.path)}\n${located.message}`;
@@ -83,6 +121,9 @@ function runProblems(runs: RunPlan[], axes: SweepAxis[], ctx: CheckContext): Con
   }
   return [...seen.values()];
 }
+
+/** The config sections checkRunConfig reads. */
+const CHECKED_SECTIONS = new Set(['task', 'model', 'training']);
 
 function locateInSweep(p: SemanticProblem, axes: SweepAxis[], picks: number[], run: RunPlan): ConfigProblem {
   for (const cause of [p.path, ...(p.related ?? [])]) {
@@ -95,24 +136,55 @@ function locateInSweep(p: SemanticProblem, axes: SweepAxis[], picks: number[], r
   return p;
 }
 
-/** Only whitespace and comments. */
-function isBlank(text: string): boolean {
-  return stripComments(text).trim() === '';
+/** Deeper than any experiment file needs; deeper JSON would exhaust the checker's stack. */
+export const MAX_DEPTH = 64;
+
+// jsonc-parser's SyntaxKind and ScanError (const enums, which the bundler cannot inline).
+const OPEN_BRACE = 1, CLOSE_BRACE = 2, OPEN_BRACKET = 3, CLOSE_BRACKET = 4, EOF = 17;
+const TRIVIA = new Set([12, 13, 14, 15]);
+const UNEXPECTED_END_OF_COMMENT = 1;
+
+/**
+ * One pass of the scanner (no recursion) before parsing: an unterminated comment (which would
+ * make the file look empty), nesting deeper than MAX_DEPTH, or a file of only comments.
+ */
+function scanText(text: string): { problem?: ConfigProblem; blank: boolean } {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  let blank = true;
+  for (let kind = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
+    const range = { offset: scanner.getTokenOffset(), length: scanner.getTokenLength() };
+    if (scanner.getTokenError() === UNEXPECTED_END_OF_COMMENT) {
+      return { blank, problem: { path: getLocation(text, range.offset).path, range: { offset: range.offset, length: 2 }, message: 'JSON syntax error: unterminated comment: this "/*" has no closing "*/"' } };
+    }
+    if (!TRIVIA.has(kind)) blank = false;
+    if (kind === OPEN_BRACE || kind === OPEN_BRACKET) {
+      if (++depth > MAX_DEPTH) {
+        return { blank, problem: { path: [], range: { ...range, length: 1 }, message: `nested more than ${MAX_DEPTH} levels deep; an experiment file needs a handful` } };
+      }
+    } else if (kind === CLOSE_BRACE || kind === CLOSE_BRACKET) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return { blank };
 }
 
 function isPrefix(prefix: readonly PathSegment[], path: readonly PathSegment[]): boolean {
   return prefix.length <= path.length && prefix.every((s, i) => s === path[i]);
 }
 
-function duplicateKeys(node: Node): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
+/** Duplicate fields, and field names that reach into prototypes (refused: `refused` is set). */
+function checkKeys(node: Node): Array<ConfigProblem & { refused?: boolean }> {
+  const problems: Array<ConfigProblem & { refused?: boolean }> = [];
   const walk = (n: Node, path: PathSegment[]) => {
     if (n.type === 'object') {
       const seen = new Set<string>();
       for (const prop of n.children ?? []) {
         const [keyNode, value] = prop.children ?? [];
         const key = String(keyNode?.value);
-        if (seen.has(key)) {
+        if (PROTOTYPE_KEYS.has(key)) {
+          problems.push({ path: [...path, key], refused: true, range: { offset: keyNode.offset, length: keyNode.length }, message: `the field name ${JSON.stringify(key)} is not allowed (it names an object's prototype, not a setting)` });
+        } else if (seen.has(key)) {
           problems.push({ path: [...path, key], range: { offset: keyNode.offset, length: keyNode.length }, message: `duplicate field ${JSON.stringify(key)} (the last one would silently win); allowed: each field once` });
         }
         seen.add(key);

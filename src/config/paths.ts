@@ -8,26 +8,37 @@ export function parseDottedPath(path: string): PathSegment[] {
   return path.split('.').map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
 }
 
+/**
+ * Names that reach into an object's prototype rather than its own fields: a config may not use
+ * them as field names or path segments (`__proto__.x` would write to every object).
+ */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The own field `seg` of `v` (never one inherited from a prototype), or undefined. */
+export function ownValue(v: unknown, seg: PathSegment): unknown {
+  return v !== null && typeof v === 'object' && Object.hasOwn(v, seg) ? (v as Record<PathSegment, unknown>)[seg] : undefined;
+}
+
 export function getAtPath(root: unknown, path: readonly PathSegment[]): unknown {
   let cur: unknown = root;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PathSegment, unknown>)[seg];
-  }
+  for (const seg of path) cur = ownValue(cur, seg);
   return cur;
 }
 
-/** Sets a value in place, creating objects on the way (`undefined` deletes the key). */
-export function setAtPath(root: Record<string, unknown>, path: readonly PathSegment[], value: unknown): void {
-  let cur: Record<PathSegment, unknown> = root;
-  for (const seg of path.slice(0, -1)) {
-    const next = cur[seg];
-    if (next === null || typeof next !== 'object') cur[seg] = {};
-    cur = cur[seg] as Record<PathSegment, unknown>;
-  }
-  const last = path[path.length - 1];
-  if (value === undefined) delete cur[last];
-  else cur[last] = value;
+/**
+ * A copy of `root` with the value at `path` set (`undefined` deletes the key): only the objects on
+ * the path are copied, the rest is shared, so that the cost does not grow with the config's size.
+ */
+export function withValueAtPath<T>(root: T, path: readonly PathSegment[], value: unknown): T {
+  if (path.length === 0) return value as T;
+  const [seg, ...rest] = path;
+  const node = root !== null && typeof root === 'object' ? root as Record<PathSegment, unknown> : {};
+  const copy: Record<PathSegment, unknown> = Array.isArray(node) ? [...node] as unknown as Record<PathSegment, unknown> : { ...node };
+  if (PROTOTYPE_KEYS.has(String(seg))) throw new Error(`refusing the prototype key ${JSON.stringify(seg)} in a field path`);
+  const child = rest.length === 0 ? value : withValueAtPath(ownValue(node, seg), rest, value);
+  if (child === undefined) delete copy[seg];
+  else copy[seg] = child;
+  return copy as T;
 }
 
 /** A data-size field: `training.trainSize|trainFraction` or `task.components.N.trainSize|trainFraction`. */
@@ -92,7 +103,7 @@ export function leafFields(root: z.ZodType, value?: unknown): Array<{ path: Path
   const walk = (s: z.ZodType, path: PathSegment[], v: unknown) => {
     const inner = unwrapSchema(s);
     const d = defOf(inner);
-    const at = (seg: PathSegment) => (v !== null && typeof v === 'object' ? (v as Record<PathSegment, unknown>)[seg] : undefined);
+    const at = (seg: PathSegment) => ownValue(v, seg);
     if (d.type === 'union' && d.discriminator && d.options) {
       const options = value === undefined ? d.options : [selectOption(inner, v)];
       for (const o of options) if (o !== inner) walk(o, path, v);
@@ -115,9 +126,9 @@ export function leafFields(root: z.ZodType, value?: unknown): Array<{ path: Path
 function selectOption(s: z.ZodType, value: unknown): z.ZodType {
   const d = defOf(s);
   if (d.type !== 'union' || !d.discriminator || !d.options) return s;
-  const tag = (value as Record<string, unknown> | undefined)?.[d.discriminator];
+  const tag = ownValue(value, d.discriminator);
   for (const option of d.options) {
-    const field = defOf(unwrapSchema(option)).shape?.[d.discriminator];
+    const field = ownValue(defOf(unwrapSchema(option)).shape, d.discriminator) as z.ZodType | undefined;
     if (field && defOf(unwrapSchema(field)).values?.includes(tag)) return option;
   }
   return s;
@@ -135,19 +146,19 @@ export function fieldSchemaAt(root: z.ZodType, path: readonly PathSegment[], val
     const d = defOf(s);
     let next: z.ZodType | undefined;
     if (d.type === 'object') {
-      next = typeof seg === 'string' ? d.shape?.[seg] ?? d.catchall : undefined;
+      next = typeof seg === 'string' ? (ownValue(d.shape, seg) as z.ZodType | undefined) ?? d.catchall : undefined;
       // strict objects catch all with `never`, open ones (analysis) with `unknown`: neither names a field
       if (next && (defOf(next).type === 'never' || defOf(next).type === 'unknown')) next = undefined;
     } else if (d.type === 'array' && typeof seg === 'number') {
       next = Array.isArray(v) && seg < v.length ? d.element : undefined;
     } else if (d.type === 'tuple' && typeof seg === 'number') {
       next = d.items?.[seg];
-    } else if (d.type === 'record' && typeof seg === 'string') {
+    } else if (d.type === 'record' && typeof seg === 'string' && !PROTOTYPE_KEYS.has(seg)) {
       next = d.valueType;
     }
     if (!next) return null;
     s = next;
-    v = v !== null && typeof v === 'object' ? (v as Record<PathSegment, unknown>)[seg] : undefined;
+    v = ownValue(v, seg);
   }
   return s;
 }

@@ -3,7 +3,7 @@
 import { closestMatch } from './describe';
 import { formatPath, type ConfigProblem, type PathSegment } from './errors';
 import { problemsFromIssues } from './issues';
-import { fieldSchemaAt, isDataSizePath, leafFields, parseDottedPath } from './paths';
+import { fieldSchemaAt, isDataSizePath, leafFields, namesDiscriminator, parseDottedPath, PROTOTYPE_KEYS } from './paths';
 import { ConfigSchema, type ExperimentConfig } from './schema';
 import { withFieldValue } from './sweep';
 import { planTrainSizes } from './trainSize';
@@ -23,7 +23,10 @@ export function checkSweepAxes(raw: unknown): ConfigProblem[] {
   const keys = Object.keys(sweep);
   for (const key of keys) {
     const path = parseDottedPath(key);
-    if (UNSWEEPABLE.has(String(path[0]))) {
+    const prototypeKey = path.find((seg) => PROTOTYPE_KEYS.has(String(seg)));
+    if (prototypeKey !== undefined) {
+      problems.push({ path: ['sweep', key], atKey: true, message: `axis ${JSON.stringify(key)}: ${JSON.stringify(prototypeKey)} names an object's prototype, not a setting; axes are dotted field paths such as "model.dModel"` });
+    } else if (UNSWEEPABLE.has(String(path[0]))) {
       problems.push({ path: ['sweep', key], atKey: true, message: `"${path[0]}" cannot be swept; axes name run settings such as "model.dModel", "training.trainSize", "seed"` });
     } else if (!fieldSchemaAt(ConfigSchema, path, raw)) {
       const hint = closestMatch(key, sweepableFields(raw).map((f) => f.path.join('.')));
@@ -46,17 +49,27 @@ export function checkSweepAxes(raw: unknown): ConfigProblem[] {
   return problems;
 }
 
-/** Each value of each axis applied to the base config and re-validated; problems point at the value. */
+/**
+ * Each value of each axis applied to the base config and re-validated; problems point at the value.
+ * A value is checked against its field's schema alone (the schema has no cross-field rules), so the
+ * cost is linear in the number of values; an axis that switches a kind (task.kind) re-parses the
+ * whole run config, since the kind decides which fields apply.
+ */
 export function checkSweepValues(base: ExperimentConfig): ConfigProblem[] {
-  return Object.entries(base.sweep).flatMap(([key, values]) => values.flatMap((value, i) => {
-    const candidate = withFieldValue(base, parseDottedPath(key), value);
-    const result = ConfigSchema.safeParse(candidate);
-    if (result.success) return [];
-    return problemsFromIssues(result.error.issues, ConfigSchema, candidate).map((p) => ({
-      path: ['sweep', key, i],
-      message: `${key} = ${JSON.stringify(value)}: ${formatPath(p.path)}: ${p.message}`,
-    }));
-  }));
+  return Object.entries(base.sweep).flatMap(([key, values]) => {
+    const path = parseDottedPath(key);
+    const field = namesDiscriminator(ConfigSchema, path, base) ? null : fieldSchemaAt(ConfigSchema, path, base);
+    return values.flatMap((value, i) => {
+      if (field?.safeParse(value).success) return [];
+      const candidate = withFieldValue(base, path, value);
+      const result = ConfigSchema.safeParse(candidate);
+      if (result.success) return [];
+      return problemsFromIssues(result.error.issues, ConfigSchema, candidate).map((p) => ({
+        path: ['sweep', key, i],
+        message: `${key} = ${JSON.stringify(value)}: ${formatPath(p.path)}: ${p.message}`,
+      }));
+    });
+  });
 }
 
 /** The search block: a data-size axis that is not also swept, and a range inside the dataset. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeUtf8, firstInvalidByte } from '../../src/trainer/text/utf8';
+import { decodeUtf8, firstInvalidByte } from '../../src/util/utf8';
 
 test('valid UTF-8 decodes, a BOM is dropped', () => {
   assert.equal(decodeUtf8(Uint8Array.from([0xef, 0xbb, 0xbf, 0x68, 0xc3, 0xa9, 0xf0, 0x9f, 0x99, 0x82]), 'f'), 'hé🙂');

@@ -5,7 +5,7 @@ import { parseCsv } from './csv';
 import { buildLabelMap, encodeLabels, type LabelMap, type LabeledTexts, type RawLabeled } from './labels';
 import { resolveSources, type SourceFile, type TextSources } from './sources';
 import type { TextTask } from './types';
-import { decodeUtf8 } from './utf8';
+import { decodeUtf8 } from '../../util/utf8';
 
 export type ReadFile = (path: string) => Uint8Array;
 

@@ -1,15 +1,28 @@
 // Strict UTF-8 decoding of data files: a wrong encoding (Latin-1, UTF-16) would otherwise turn into
 // silent U+FFFD tokens, so it is an error that names the file and the line of the first bad byte.
+import { UserError } from './userError';
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes `bytes` (a leading BOM is dropped); throws naming `file` and the line if they are not UTF-8. */
 export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  const result = tryDecodeUtf8(bytes);
+  if ('text' in result) return result.text;
+  throw new UserError(`${file}:${result.line}: not valid UTF-8 (byte offset ${result.offset}). Re-save the file as UTF-8.`);
+}
+
+/**
+ * The text of `bytes` (a leading BOM dropped), or where the first byte that is not UTF-8 is: its
+ * byte offset, its 1-based line and the UTF-16 offset in the text before it (for editors).
+ */
+export function tryDecodeUtf8(bytes: Uint8Array): { text: string } | { offset: number; line: number; textOffset: number } {
   try {
-    return decoder.decode(bytes);
+    return { text: decoder.decode(bytes) };
   } catch {
-    const at = firstInvalidByte(bytes);
-    const line = countLines(bytes, at);
-    throw new Error(`${file}:${line}: not valid UTF-8 (byte offset ${at}). Re-save the file as UTF-8.`);
+    const offset = firstInvalidByte(bytes);
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const textOffset = decoder.decode(bytes.subarray(bom, offset)).length;
+    return { offset, line: countLines(bytes, offset), textOffset };
   }
 }
 
