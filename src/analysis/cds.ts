@@ -1,66 +1,133 @@
 // Critical data size (Zhu et al. 2024): the smallest training size whose expected converged
-// validation accuracy is ≥ ε. "Expected" is the mean over seeds at each grid size; between grid
-// sizes it is linearly interpolated. The interval is a seeded percentile bootstrap over seeds.
+// validation accuracy is ≥ ε. Per group of runs (same params but data size and seed):
+//   bracket [below, above]: the grid sizes the data puts the crossing between (always reported);
+//   value: the crossing of a monotone (isotonic) fit of converged accuracy against size over every
+//          run, interpolated in log size between the two grid sizes around it;
+//   low, high: a `bootstrapConfidence` interval that resamples the runs of each size AND places the
+//          crossing anywhere inside its grid cell (uniform in log size), so a coarse grid gives a
+//          wide interval: it is never narrower than the grid and the seeds support;
+//   stepsPeak: Zhu et al.'s operational estimate, the size where the steps to reach ε peak;
+//   budgetLimited: a run at a bracket size was still moving when its budget ran out (outcome.ts).
 import type { CriticalDataSize, RunParams } from '../store/types';
 import { Rng } from '../util/rng';
 import { sharedParams } from './groups';
+import { median } from './outcome';
 import { ANALYSIS_DEFAULTS, type AnalysisOptions } from './options';
-import { firstCrossing, mean, quantile, type XY } from './stats';
 
 /** One finished run of a group, reduced to what the critical data size needs. */
 export interface DataRun {
   params: RunParams;
   dataSize: number;
   seed: number | string;
-  /** Converged (final) validation accuracy. */
+  /** Converged validation accuracy (outcome.ts). */
   valAcc: number;
+  /** Still moving at the end of its budget (outcome.ts); absent: settled. */
+  moving?: boolean;
+  /** First eval step with val ≥ ε; null: never; absent: unknown. */
+  reachStep?: number | null;
 }
 
 export type BootstrapOptions = Pick<AnalysisOptions, 'bootstrapResamples' | 'bootstrapConfidence' | 'bootstrapSeed'>;
 
-/** Accuracies per grid size, sizes ascending. */
-function accuraciesBySize(runs: readonly DataRun[]): { sizes: number[]; accs: number[][] } {
-  const by = new Map<number, number[]>();
+/** Runs per grid size, sizes ascending. */
+function runsBySize(runs: readonly DataRun[]): { sizes: number[]; at: DataRun[][] } {
+  const by = new Map<number, DataRun[]>();
   for (const r of runs) {
     const a = by.get(r.dataSize);
-    if (a) a.push(r.valAcc); else by.set(r.dataSize, [r.valAcc]);
+    if (a) a.push(r); else by.set(r.dataSize, [r]);
   }
   const sizes = [...by.keys()].sort((a, b) => a - b);
-  return { sizes, accs: sizes.map((s) => by.get(s)!) };
+  return { sizes, at: sizes.map((s) => by.get(s)!) };
 }
 
-/** A crossing as a number for ranking resamples: 'not-reached' is +∞. */
-function crossingValue(points: XY[], eps: number): number {
-  return firstCrossing(points, eps).value ?? Infinity;
+/** Weighted isotonic (non-decreasing) regression by pool-adjacent-violators. */
+export function isotonic(ys: readonly number[], weights: readonly number[]): number[] {
+  const blocks: Array<{ y: number; w: number; n: number }> = [];
+  for (let i = 0; i < ys.length; i++) {
+    blocks.push({ y: ys[i], w: weights[i], n: 1 });
+    while (blocks.length > 1 && blocks[blocks.length - 2].y > blocks[blocks.length - 1].y) {
+      const b = blocks.pop()!, a = blocks[blocks.length - 1];
+      a.y = (a.y * a.w + b.y * b.w) / (a.w + b.w);
+      a.w += b.w;
+      a.n += b.n;
+    }
+  }
+  return blocks.flatMap((b) => Array<number>(b.n).fill(b.y));
 }
 
 /**
- * Percentile interval of the crossing, resampling the runs at each size with replacement
- * (independently per size, so sizes with different seed sets work). null bound = unbounded.
+ * The bracket from the mean per size: [the largest size below the first size that reaches ε,
+ * the smallest size above the last size that does not]. On monotone means these are the two
+ * neighbouring grid sizes; a dip back below ε widens it over the dip. null: off the grid.
  */
-function bootstrapInterval(sizes: number[], accs: number[][], eps: number, opts: BootstrapOptions): [number | null, number | null] {
+export function bracketOf(sizes: readonly number[], means: readonly number[], eps: number): [number | null, number | null] {
+  const first = means.findIndex((m) => m >= eps);
+  let last = -1;
+  for (let i = 0; i < means.length; i++) if (means[i] < eps) last = i;
+  return [first > 0 ? sizes[first - 1] : first === 0 ? null : sizes[sizes.length - 1] ?? null,
+    first < 0 ? null : last + 1 < sizes.length ? sizes[last + 1] : null];
+}
+
+/** The cell [i−1, i] where the fit first reaches ε: i = 0 below the grid, sizes.length when not reached. */
+function crossingCell(fit: readonly number[], eps: number): number {
+  const i = fit.findIndex((y) => y >= eps);
+  return i < 0 ? fit.length : i;
+}
+
+/** Log-size interpolation of the fit's crossing inside cell i (1 ≤ i < sizes.length). */
+function interpolate(sizes: readonly number[], fit: readonly number[], i: number, eps: number): number {
+  const t = fit[i] === fit[i - 1] ? 0.5 : (eps - fit[i - 1]) / (fit[i] - fit[i - 1]);
+  return Math.exp(Math.log(sizes[i - 1]) + t * (Math.log(sizes[i]) - Math.log(sizes[i - 1])));
+}
+
+/** Mean per size and the isotonic fit over every run (weights: runs per size). */
+function fitOf(accs: readonly number[][]): { means: number[]; fit: number[] } {
+  const means = accs.map((a) => a.reduce((s, v) => s + v, 0) / a.length);
+  return { means, fit: isotonic(means, accs.map((a) => a.length)) };
+}
+
+/**
+ * The interval: each resample draws every size's runs with replacement, refits, finds the crossing
+ * cell and draws the crossing uniformly (in log size) inside it. Crossings below the grid are −∞,
+ * not reached +∞; a bound in an infinite tail is null (unbounded).
+ */
+function interval(sizes: number[], accs: number[][], eps: number, opts: BootstrapOptions): [number | null, number | null] {
   const rng = new Rng(opts.bootstrapSeed, 0xcd5);
   const values: number[] = [];
   for (let b = 0; b < opts.bootstrapResamples; b++) {
-    const points = sizes.map((x, i) => {
-      const a = accs[i];
-      let s = 0;
-      for (let k = 0; k < a.length; k++) s += a[rng.int(a.length)];
-      return { x, y: s / a.length };
-    });
-    values.push(crossingValue(points, eps));
+    const resampled = accs.map((a) => a.map(() => a[rng.int(a.length)]));
+    const i = crossingCell(fitOf(resampled).fit, eps);
+    const u = rng.uniform();
+    values.push(i === 0 ? -Infinity : i === sizes.length ? Infinity
+      : Math.exp(Math.log(sizes[i - 1]) + u * (Math.log(sizes[i]) - Math.log(sizes[i - 1]))));
   }
   values.sort((a, b) => a - b);
+  // Outward order statistics (no interpolation into the infinite tails).
   const alpha = 1 - opts.bootstrapConfidence;
+  const last = values.length - 1;
   const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
-  return [finite(quantile(values, alpha / 2)), finite(quantile(values, 1 - alpha / 2))];
+  return [finite(values[Math.floor(last * (alpha / 2))]), finite(values[Math.ceil(last * (1 - alpha / 2))])];
+}
+
+/**
+ * Zhu et al.'s operational CDS: the size where the median steps to reach ε peak, over the sizes
+ * where at least half of the runs reach ε. null without such a size or without reach steps.
+ */
+export function stepsPeak(sizes: readonly number[], at: readonly DataRun[][]): number | null {
+  let best: { size: number; steps: number } | null = null;
+  sizes.forEach((size, i) => {
+    const steps = at[i].map((r) => r.reachStep).filter((s): s is number => typeof s === 'number');
+    if (steps.length === 0 || steps.length * 2 < at[i].length) return;
+    const m = median(steps);
+    if (!best || m > best.steps) best = { size, steps: m };
+  });
+  return (best as { size: number } | null)?.size ?? null;
 }
 
 /**
  * The critical data size of one group of runs (same params but data size and seed).
- * kind 'below-grid': the smallest size already reaches ε, so value is only an upper bound;
- * 'not-reached': no size does (value null). low/high: the bootstrap interval, null where unbounded
- * (resamples that never reach ε count as +∞).
+ * kind 'below-grid': the smallest size already reaches ε (value = that size, an upper bound);
+ * 'not-reached': no size does (value null).
  */
 export function criticalDataSize(
   runs: readonly DataRun[],
@@ -68,16 +135,26 @@ export function criticalDataSize(
   options: Partial<BootstrapOptions & { group: RunParams }> = {},
 ): CriticalDataSize {
   const opts = { ...ANALYSIS_DEFAULTS, ...options };
-  const { sizes, accs } = accuraciesBySize(runs);
-  const crossing = firstCrossing(sizes.map((x, i) => ({ x, y: mean(accs[i]) })), eps);
-  const [low, high] = runs.length > 0 ? bootstrapInterval(sizes, accs, eps, opts) : [null, null];
+  const { sizes, at } = runsBySize(runs);
+  const accs = at.map((a) => a.map((r) => r.valAcc));
+  const { means, fit } = fitOf(accs);
+  const bracket = bracketOf(sizes, means, eps);
+  const cell = crossingCell(fit, eps);
+  const kind = sizes.length === 0 || cell === sizes.length ? 'not-reached' : cell === 0 ? 'below-grid' : 'interpolated';
+  const value = kind === 'not-reached' ? null : kind === 'below-grid' ? sizes[0] : interpolate(sizes, fit, cell, eps);
+  const [low, high] = runs.length > 0 ? interval(sizes, accs, eps, opts) : [null, null];
+  const decisive = at.filter((_, i) => sizes[i] === bracket[0] || sizes[i] === bracket[1]).flat();
   return {
     group: options.group ?? sharedParams(runs),
     epsilon: eps,
-    value: crossing.value,
+    bracket,
+    value,
     low,
     high,
+    confidence: opts.bootstrapConfidence,
     seeds: new Set(runs.map((r) => r.seed)).size,
-    kind: crossing.kind,
+    kind,
+    budgetLimited: decisive.some((r) => r.moving === true),
+    stepsPeak: stepsPeak(sizes, at),
   };
 }

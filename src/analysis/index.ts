@@ -1,6 +1,7 @@
 // The analysis API: pure functions over run histories and summaries (no engine, no vscode).
 export { ANALYSIS_DEFAULTS, AnalysisOptionsSchema, analysisOptions, chanceAcc, floorAccOf, type AnalysisOptions } from './options';
-export { regimeOf, endWindow, REGIMES, MEMORIZATION_FIRST, type RegimeOptions, type RegimeReport } from './regime';
+export { regimeOf, REGIMES, MEMORIZATION_FIRST, type RegimeOptions, type RegimeReport } from './regime';
+export { convergedOutcome, endWindow, median, type ConvergedOutcome, type OutcomeOptions } from './outcome';
 export { pairOutcome, type PairOutcome, type PairReport } from './pair';
 export { groupRuns, groupBy, paramKey, sharedParams, withoutAxes, type RunGroup } from './groups';
 export { criticalDataSize, type DataRun, type BootstrapOptions } from './cds';
@@ -10,5 +11,5 @@ export { uShape, type UShape, type SizeAcc } from './uShape';
 export { emergence, type Emergence, type EmergenceOptions, type ComponentPoint } from './emergence';
 export { planCdsSearch, nextProbes, probeParams, type CdsSearchState, type GroupSearch, type Probe, type ProbeResult, type SearchStep, type SearchConfig, type SearchPlanOptions } from './search';
 export { summarize, summarizeRun, analysisOptionsOf, dataAxisOf, numClassesOf, type RunWithHistory } from './summarize';
-export { dataRunOf, isFinished, numericParam, SEED_AXIS } from './runs';
+export { dataRunOf, isFinished, numericParam, outcomeOf, SEED_AXIS } from './runs';
 export { firstCrossing, type Crossing, type CrossingKind } from './stats';

@@ -11,7 +11,7 @@
 import type { EvalMetrics } from '../trainer/engine/types';
 import type { Regime } from '../store/types';
 import { ANALYSIS_DEFAULTS, floorAccOf, type AnalysisOptions } from './options';
-import { mean, slope } from './stats';
+import { convergedOutcome } from './outcome';
 
 export type RegimeOptions = Pick<AnalysisOptions,
   'epsilon' | 'fitAcc' | 'numClasses' | 'floorAcc' | 'floorMargin' | 'delayRatio' | 'settleFraction' | 'settleMinEvals' | 'moveDelta' | 'endEvals'>;
@@ -46,28 +46,9 @@ export interface RegimeReport {
   lastStep: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** First eval step that passes `test`, or null. */
 function firstStep(history: readonly EvalMetrics[], test: (e: EvalMetrics) => boolean): number | null {
   return history.find(test)?.step ?? null;
-}
-
-/** The end window: evals in the last settleFraction of the steps, at least settleMinEvals of them. */
-export function endWindow(history: readonly EvalMetrics[], opts: Pick<AnalysisOptions, 'settleFraction' | 'settleMinEvals'>): EvalMetrics[] {
-  const last = history[history.length - 1].step;
-  const byStep = history.filter((e) => e.step >= last * (1 - opts.settleFraction));
-  return byStep.length >= opts.settleMinEvals ? byStep : history.slice(-opts.settleMinEvals);
-}
-
-/** Net change of `acc` over the window, from its least-squares line. */
-function trendOf(window: readonly EvalMetrics[], acc: (e: EvalMetrics) => number): number {
-  const steps = window.map((e) => e.step);
-  return slope(steps, window.map(acc)) * (steps[steps.length - 1] - steps[0]);
 }
 
 function weightNormPeak(history: readonly EvalMetrics[]): { step: number | null; drop: number | null } {
@@ -92,12 +73,10 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
   const trainFitStep = firstStep(history, (e) => e.trainAcc >= opts.fitAcc);
   const valReachStep = firstStep(history, (e) => e.valAcc >= opts.epsilon);
   const valLeavesFloorStep = firstStep(history, (e) => e.valAcc > floorAcc);
-  const window = endWindow(history, opts);
-  const endValTrend = trendOf(window, (e) => e.valAcc);
-  const endTrainTrend = trendOf(window, (e) => e.trainAcc);
-  const endValMean = mean(window.map((e) => e.valAcc));
+  // The converged outcome (outcome.ts): the median of the last evals and the end-window trends.
+  const outcome = convergedOutcome(history, opts)!;
+  const { valTrend: endValTrend, trainTrend: endTrainTrend, endValMean, valAcc: endValAcc } = outcome;
   const finalValAcc = history[history.length - 1].valAcc;
-  const endValAcc = median(history.slice(-Math.max(1, opts.endEvals)).map((e) => e.valAcc));
   const grokDelay = trainFitStep !== null && valReachStep !== null ? valReachStep - trainFitStep : null;
   const norm = weightNormPeak(history);
   const valMoving = Math.abs(endValTrend) >= opts.moveDelta;

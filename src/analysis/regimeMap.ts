@@ -2,13 +2,13 @@
 // seeds of it fell into, with the D_crit and D_mem curves per model size on top. The shape is
 // what the webview and the HTML report draw as is: no further grouping or math needed there.
 import type { CrossingKind } from './stats';
-import type { Regime, RunParams, RunSummary } from '../store/types';
+import type { CriticalDataSize, Regime, RunParams, RunSummary } from '../store/types';
 import { criticalDataSize, type BootstrapOptions } from './cds';
 import { groupBy } from './groups';
 import { memorizationCapacity } from './memorization';
 import { ANALYSIS_DEFAULTS } from './options';
 import { REGIMES } from './regime';
-import { dataRunOf, isFinished, numericParam } from './runs';
+import { dataRunOf, isFinished, numericParam, outcomeOf } from './runs';
 import { mean } from './stats';
 
 export interface RegimeMapAxes {
@@ -27,7 +27,7 @@ export interface RegimeCell {
   regime: Regime | null;
   /** Classified runs per regime (every regime present, 0 if none). */
   counts: Record<Regime, number>;
-  /** Mean final val accuracy of the finished runs; null with none. */
+  /** Mean converged val accuracy (outcome.ts) of the finished runs; null with none. */
   meanValAcc: number | null;
   /** Every run of the cell, classified or not. */
   runIds: string[];
@@ -44,8 +44,8 @@ export interface RegimePanel {
   fixed: RunParams;
   /** cells[i][j]: model size modelSizes[i], data size dataSizes[j] (all present, maybe empty). */
   cells: RegimeCell[][];
-  /** Critical data size per model size (with its bootstrap interval). */
-  dCrit: Array<BoundaryPoint & { low: number | null; high: number | null }>;
+  /** Critical data size per model size (cds.ts: bracket, estimate, interval, budget flag). */
+  dCrit: Array<BoundaryPoint & Pick<CriticalDataSize, 'low' | 'high' | 'bracket' | 'confidence' | 'budgetLimited'>>;
   /** Memorization capacity per model size. */
   dMem: BoundaryPoint[];
 }
@@ -74,7 +74,7 @@ function cellOf(modelSize: number, dataSize: number, runs: readonly RunSummary[]
   const finished = runs.filter(isFinished);
   return {
     modelSize, dataSize, regime: top, counts,
-    meanValAcc: finished.length ? mean(finished.map((r) => r.final!.valAcc)) : null,
+    meanValAcc: finished.length ? mean(finished.map((r) => outcomeOf(r)!.valAcc)) : null,
     runIds: runs.map((r) => r.id),
   };
 }
@@ -92,7 +92,7 @@ function panelOf(fixed: RunParams, runs: readonly RunSummary[], map: Omit<Regime
   const dCrit = map.modelSizes.map((modelSize) => {
     const points = atModel(modelSize).map((r) => dataRunOf(r, axes.data, axes.seed)).filter((p) => p !== null);
     const c = criticalDataSize(points, map.epsilon, { ...bootstrap, group: fixed });
-    return { modelSize, value: c.value, low: c.low, high: c.high, kind: c.kind };
+    return { modelSize, value: c.value, low: c.low, high: c.high, kind: c.kind, bracket: c.bracket, confidence: c.confidence, budgetLimited: c.budgetLimited };
   });
   const dMem = map.modelSizes.map((modelSize) => ({
     modelSize,

@@ -1,5 +1,5 @@
 // From stored run summaries to the inputs of the analyses.
-import type { RunSummary } from '../store/types';
+import type { RunOutcome, RunSummary } from '../store/types';
 import type { DataRun } from './cds';
 
 /** The sweep axis of the seed. */
@@ -24,5 +24,15 @@ export function dataRunOf(run: RunSummary, dataAxis: string, seedAxis: string): 
   const dataSize = numericParam(run, dataAxis);
   if (dataSize === null || !isFinished(run)) return null;
   const seed = run.params[seedAxis];
-  return { params: run.params, dataSize, seed: typeof seed === 'boolean' ? String(seed) : seed ?? 0, valAcc: run.final!.valAcc };
+  const outcome = outcomeOf(run)!;
+  return { params: run.params, dataSize, seed: typeof seed === 'boolean' ? String(seed) : seed ?? 0, valAcc: outcome.valAcc, moving: outcome.moving, reachStep: run.steps.valReach };
+}
+
+/**
+ * The run's converged outcome (src/analysis/outcome.ts) as stored in its summary; a summary written
+ * before outcomes existed falls back to its final eval, counted as settled. null without evals.
+ */
+export function outcomeOf(run: Pick<RunSummary, 'final' | 'outcome'>): RunOutcome | null {
+  if (run.outcome) return run.outcome;
+  return run.final ? { trainAcc: run.final.trainAcc, valAcc: run.final.valAcc, moving: false } : null;
 }

@@ -8,6 +8,7 @@ import { criticalDataSize } from './cds';
 import { groupRuns } from './groups';
 import { memorizationCapacity } from './memorization';
 import { analysisOptions, type AnalysisOptions } from './options';
+import { convergedOutcome } from './outcome';
 import { regimeOf } from './regime';
 import { dataRunOf, isFinished, numericParam, SEED_AXIS } from './runs';
 
@@ -55,13 +56,15 @@ export function summarizeRun(run: RunWithHistory, opts: AnalysisOptions): RunSum
   const { history } = run;
   const last = history.length ? history[history.length - 1] : null;
   const report = last && regimeOf(history, opts);
+  const outcome = convergedOutcome(history, opts);
   const summary: RunSummary = {
     id: run.id,
     params: run.params,
     status: run.status,
     regime: report && run.status !== 'failed' ? report.regime : null,
     final: last && { trainAcc: last.trainAcc, valAcc: last.valAcc, trainLoss: last.trainLoss, valLoss: last.valLoss },
-    steps: { trainFit: report?.trainFitStep ?? null, valFit: report?.valFitStep ?? null, last: last?.step ?? 0 },
+    outcome: outcome && { trainAcc: outcome.trainAcc, valAcc: outcome.valAcc, moving: outcome.moving },
+    steps: { trainFit: report?.trainFitStep ?? null, valFit: report?.valFitStep ?? null, valReach: report?.valReachStep ?? null, last: last?.step ?? 0 },
   };
   if (run.stopReason !== undefined) summary.stopReason = run.stopReason;
   if (run.error !== undefined) summary.error = run.error;

@@ -2,6 +2,7 @@
 // critical data size estimates. Reads only; works while the sweep is running.
 import { parseArgs } from 'node:util';
 import { listRuns, readManifest, readSummary } from '../store/reader';
+import { formatCds, formatSize } from '../analysis/format';
 import type { RunSummary, Summary } from '../store/types';
 import type { CliCommand } from './main';
 
@@ -58,20 +59,13 @@ export function formatTable(runs: RunSummary[]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-/** Data sizes are sample counts or fractions: whole numbers above 10, 3 significant digits below. */
-export function formatSize(v: number | null): string {
-  if (v === null) return '-';
-  return Math.abs(v) >= 10 ? String(Math.round(v)) : String(Number(v.toPrecision(3)));
-}
-
 function groupName(group: Record<string, unknown>): string {
   return Object.entries(group).map(([k, v]) => `${k}=${v}`).join(' ') || '(all runs)';
 }
 
 export function formatGroups(summary: Summary): string {
   const cds = summary.criticalDataSize.map((c) => {
-    const range = c.low !== null || c.high !== null ? ` [${formatSize(c.low)}, ${formatSize(c.high)}]` : '';
-    return `critical data size ${groupName(c.group)}: ${formatSize(c.value)}${range} (${c.kind}, eps ${c.epsilon}, ${c.seeds} seeds)`;
+    return `critical data size ${groupName(c.group)}: ${formatCds(c)} (eps ${c.epsilon}, ${c.seeds} seeds)`;
   });
   const mem = (summary.memorizationCapacity ?? []).map((m) => `memorization capacity ${groupName(m.group)}: ${formatSize(m.value)} (${m.kind})`);
   const search = summary.search

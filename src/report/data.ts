@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import {
-  analysisOptionsOf, dataAxisOf, emergence, groupBy, isFinished, numericParam, paramKey, regimeMapData, regimeOf, SEED_AXIS,
+  analysisOptionsOf, dataAxisOf, emergence, groupBy, isFinished, numericParam, outcomeOf, paramKey, regimeMapData, regimeOf, SEED_AXIS,
   summarize, uShape, type AnalysisOptions, type RegimeReport, type RunWithHistory,
 } from '../analysis/index';
 import type { ExperimentConfig } from '../config/schema';
@@ -236,7 +236,7 @@ function meanOf(xs: number[]): number | null {
 
 function dataSizeRow(dataSize: number, runs: LoadedRun[]): DataSizeRow {
   const done = runs.filter((r) => isFinished(r.summary));
-  const accs = done.map((r) => r.summary.final!.valAcc);
+  const accs = done.map((r) => outcomeOf(r.summary)!.valAcc);
   const fits = done.map((r) => r.report?.trainFitStep).filter((s): s is number => s != null);
   const reach = done.map((r) => r.report?.valReachStep).filter((s): s is number => s != null);
   const regimes: Partial<Record<Regime, number>> = {};
@@ -255,10 +255,10 @@ function uCurves(runs: LoadedRun[], modelAxis: string, dataAxis: string, opts: A
     const lines = dataSizes.map((d) => {
       const at = panel.runs.filter((x) => numericParam(x.run.summary, dataAxis) === d).map((x) => x.run);
       const points = [...new Set(at.map((r) => numericParam(r.summary, modelAxis)!))].sort((a, b) => a - b).map((m) => {
-        const accs = at.filter((r) => numericParam(r.summary, modelAxis) === m).map((r) => r.summary.final!.valAcc);
+        const accs = at.filter((r) => numericParam(r.summary, modelAxis) === m).map((r) => outcomeOf(r.summary)!.valAcc);
         return { modelSize: m, mean: round(accs.reduce((a, b) => a + b, 0) / accs.length), min: round(Math.min(...accs)), max: round(Math.max(...accs)), n: accs.length };
       });
-      const shape = uShape(at.map((r) => ({ modelSize: numericParam(r.summary, modelAxis)!, valAcc: r.summary.final!.valAcc })), opts.uShapeMinDip);
+      const shape = uShape(at.map((r) => ({ modelSize: numericParam(r.summary, modelAxis)!, valAcc: outcomeOf(r.summary)!.valAcc })), opts.uShapeMinDip);
       return { dataSize: d ?? 0, points, shape };
     });
     return { label: paramsLabel(panel.params), fixed: panel.params, lines };

@@ -2,6 +2,7 @@
 // browser by the inlined dist/webview-report.js bundle (chart.js included) from the embedded JSON.
 // A Content-Security-Policy allows no network access at all: everything is in the file.
 import { readFileSync } from 'node:fs';
+import { formatCds } from '../analysis/format';
 import { distAsset } from '../util/assets';
 import { REPORT_DATA_ID, type CdsTable, type ReportData, type SweepReport, type UCurvePanel } from '../../webview/report/model';
 
@@ -38,12 +39,7 @@ function regimeBadge(r: string | null): string {
 }
 
 function cdsValue(t: CdsTable): string {
-  const c = t.cds;
-  if (c.kind === 'not-reached') return 'not reached';
-  const v = num(c.value);
-  const prefix = c.kind === 'below-grid' ? '≤ ' : '';
-  const interval = c.low != null || c.high != null ? ` [${num(c.low)}, ${c.high == null ? '∞' : num(c.high)}]` : '';
-  return `${prefix}${v}${interval}`;
+  return esc(formatCds(t.cds).replace(/^CDS /, ''));
 }
 
 /** Whether the sweep has a CDS chart (some group with more than one data size). */
@@ -62,14 +58,14 @@ function cdsTrend(s: SweepReport): string {
   // A direction inside the seeds' noise is no trend: say so when the two ends' intervals overlap.
   const overlap = (a: typeof first, b: typeof first) => a.cds.low != null && a.cds.high != null && b.cds.low != null && b.cds.high != null
     && a.cds.low <= b.cds.high && b.cds.low <= a.cds.high;
-  const caveat = dir !== 'stays' && overlap(first, last) ? ' (within the bootstrap intervals of both ends: not a clear trend)' : '';
+  const caveat = dir !== 'stays' && overlap(first, last) ? ' (within the confidence intervals of both ends: not a clear trend)' : '';
   return `<p class="trend">D_crit <b>${dir}</b> as ${esc(m)} grows${caveat}: ${pts.map((t) => `${t.group[m]} → ${num(t.cds.value)}`).join(', ')}.</p>`;
 }
 
 function cdsSection(s: SweepReport, si: number): string {
   if (s.cds.length === 0) return '';
   const summary = table(
-    ['group', `D_crit (ε=${s.epsilon}, 90% bootstrap)`, 'kind', 'seeds', 'D_mem'],
+    ['group', `D_crit (ε=${s.epsilon}): bracket · estimate (interval)`, 'kind', 'seeds', 'D_mem'],
     s.cds.map((t) => [esc(t.label), cdsValue(t), esc(t.cds.kind), String(t.cds.seeds), t.memorization ? `${num(t.memorization.value)} (${esc(t.memorization.kind)})` : '–']),
     'cds-summary',
   );

@@ -40,6 +40,14 @@ export type EvalRecord = EvalMetrics & { wallMs?: number };
 
 export type Regime = 'progression' | 'ungrokking' | 'semi-grokking' | 'grokking' | 'no-learning' | 'unsettled';
 
+/** What a run converged to: the one outcome every analysis uses. */
+export interface RunOutcome {
+  trainAcc: number;
+  valAcc: number;
+  /** Still moving at the end of its budget: the accuracies are not converged values. */
+  moving: boolean;
+}
+
 export interface RunSummary {
   id: string;
   params: RunParams;
@@ -48,20 +56,36 @@ export interface RunSummary {
   error?: string;
   regime: Regime | null;
   final: { trainAcc: number; valAcc: number; trainLoss: number; valLoss: number } | null;
-  steps: { trainFit: number | null; valFit: number | null; last: number };
+  /** Additive: the converged outcome (src/analysis/outcome.ts): median of the last evals, and whether
+   *  the run was still moving when it ended (budget-limited). Older summaries lack it: read it
+   *  through the analysis' outcomeOf, which falls back to the final eval. */
+  outcome?: RunOutcome | null;
+  /** valReach (additive): the first eval with val ≥ epsilon. */
+  steps: { trainFit: number | null; valFit: number | null; valReach?: number | null; last: number };
   components?: Record<string, { trainAcc: number; valAcc: number }>;
 }
 
+/** Critical data size of one group (src/analysis/cds.ts has the method). */
 export interface CriticalDataSize {
   group: RunParams;
   epsilon: number;
-  /** null when no size reaches epsilon. */
+  /** [below, above]: the grid sizes the crossing lies between; null = off that end of the grid.
+   *  (Optional only for summaries written before it existed.) */
+  bracket?: [number | null, number | null];
+  /** Point estimate from a monotone fit over every run; null when no size reaches epsilon. */
   value: number | null;
+  /** Interval at `confidence` (runs resampled, position inside the grid cell free); null = unbounded. */
   low: number | null;
   high: number | null;
+  /** Two-sided confidence of [low, high] (0.9). */
+  confidence?: number;
   seeds: number;
   /** 'interpolated' | 'below-grid' (smallest size already reaches epsilon: value is an upper bound) | 'not-reached'. */
   kind: 'interpolated' | 'below-grid' | 'not-reached';
+  /** A run at a bracket size was still moving when its step budget ran out: more steps may move the CDS. */
+  budgetLimited?: boolean;
+  /** Zhu et al.'s estimate: the data size where the (median) steps to reach epsilon peak. */
+  stepsPeak?: number | null;
 }
 
 export interface Summary {

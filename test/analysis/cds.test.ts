@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { criticalDataSize, type DataRun } from '../../src/analysis/cds';
+import { criticalDataSize, isotonic, type DataRun } from '../../src/analysis/cds';
 import { groupRuns } from '../../src/analysis/groups';
 import { memorizationCapacity } from '../../src/analysis/memorization';
 import { Rng } from '../../src/util/rng';
@@ -24,44 +24,68 @@ function noisyRuns(seeds: number, rngSeed = 1): DataRun[] {
   return runs(bySize);
 }
 
+/** Log-size interpolation between a and b at fraction t. */
+const logLerp = (a: number, b: number, t: number) => Math.exp(Math.log(a) + t * (Math.log(b) - Math.log(a)));
+
 describe('criticalDataSize', () => {
-  test('monotone data: interpolates linearly between the grid sizes around ε', () => {
+  test('monotone data: bracket, a point estimate in log size, an interval that spans the grid cell', () => {
     const c = criticalDataSize(runs({ 1000: [0.1, 0.1], 2000: [0.5, 0.5], 3000: [0.9, 0.9], 4000: [1, 1] }), 0.95);
     assert.equal(c.kind, 'interpolated');
-    assert.ok(Math.abs(c.value! - 3500) < 1e-9);
-    assert.equal(c.seeds, 2);
-    assert.equal(c.epsilon, 0.95);
+    assert.deepEqual(c.bracket, [3000, 4000]);
+    assert.ok(Math.abs(c.value! - logLerp(3000, 4000, 0.5)) < 1e-9);
+    // The seeds agree, but the grid says only "between 3000 and 4000": the 90% interval covers
+    // 90% of that cell (in log size), not a point.
+    assert.ok(c.low! >= 3000 && c.high! <= 4000 && c.low! < logLerp(3000, 4000, 0.1) && c.high! > logLerp(3000, 4000, 0.9), `${c.low}–${c.high}`);
+    assert.deepEqual([c.seeds, c.epsilon, c.confidence, c.budgetLimited], [2, 0.95, 0.9, false]);
     assert.deepEqual(c.group, GROUP); // the params every run shares
   });
 
-  test('the mean over seeds decides, not any one seed', () => {
+  test('a two-size grid: the interval is never narrower than the data supports (the issue\'s 409–409)', () => {
+    const c = criticalDataSize(runs({ 200: [0.2, 0.3], 420: [1, 1] }), 0.95);
+    assert.deepEqual(c.bracket, [200, 420]);
+    assert.ok(c.high! - c.low! > 0.8 * (420 - 200), `${c.low}–${c.high}`);
+  });
+
+  test('the isotonic fit over every seed decides, not any one seed', () => {
     // At 2000 one seed reaches ε but the mean (0.75) does not.
     const c = criticalDataSize(runs({ 1000: [0, 0], 2000: [1, 0.5], 3000: [1, 1] }), 0.95);
-    assert.ok(Math.abs(c.value! - (2000 + (0.2 / 0.25) * 1000)) < 1e-9);
+    assert.deepEqual(c.bracket, [2000, 3000]);
+    assert.ok(Math.abs(c.value! - logLerp(2000, 3000, 0.2 / 0.25)) < 1e-9);
   });
 
-  test('non-monotone data: the first crossing counts; a later dip does not move it', () => {
+  test('non-monotone data: the bracket widens over the dip; the monotone fit pools it', () => {
     const c = criticalDataSize(runs({ 1000: [0.2], 2000: [0.97], 3000: [0.6], 4000: [0.99] }), 0.95);
+    assert.deepEqual(c.bracket, [1000, 4000]);
+    // PAVA pools 2000 and 3000 to 0.785 < ε: the fit crosses between 3000 and 4000.
     assert.equal(c.kind, 'interpolated');
-    assert.ok(Math.abs(c.value! - (1000 + (0.75 / 0.77) * 1000)) < 1e-9);
+    assert.ok(Math.abs(c.value! - logLerp(3000, 4000, (0.95 - 0.785) / (0.99 - 0.785))) < 1e-9);
   });
 
-  test('all below ε: not-reached, with no value and no interval', () => {
+  test('all below ε: not-reached, bracket open above, no value, interval open above', () => {
     const c = criticalDataSize(runs({ 1000: [0.1, 0.2], 2000: [0.5, 0.6], 3000: [0.9, 0.8] }), 0.95);
-    assert.deepEqual([c.kind, c.value, c.low, c.high], ['not-reached', null, null, null]);
+    assert.deepEqual([c.kind, c.value, c.bracket, c.high], ['not-reached', null, [3000, null], null]);
   });
 
-  test('all above ε: below-grid, the smallest size is an upper bound', () => {
+  test('all above ε: below-grid, the smallest size is an upper bound, open below', () => {
     const c = criticalDataSize(runs({ 1000: [0.96, 0.99], 2000: [1, 1] }), 0.95);
-    assert.deepEqual([c.kind, c.value], ['below-grid', 1000]);
-    assert.ok(c.low! <= 1000 && c.high! <= 1000);
+    assert.deepEqual([c.kind, c.value, c.bracket, c.low], ['below-grid', 1000, [null, 1000], null]);
   });
 
-  test('one seed: the bootstrap has nothing to resample, so the interval is the point', () => {
-    const c = criticalDataSize(runs({ 1000: [0.1], 2000: [0.5], 3000: [0.9], 4000: [1] }), 0.95);
-    assert.equal(c.seeds, 1);
-    assert.equal(c.low, c.value);
-    assert.equal(c.high, c.value);
+  test('budget-limited when a run at a bracket size was still moving; not for runs elsewhere', () => {
+    const base = runs({ 1000: [0, 0], 2000: [0.5, 0.6], 3000: [1, 1], 4000: [1, 1] });
+    const at = (size: number) => base.map((r) => (r.dataSize === size && r.seed === 0 ? { ...r, moving: true } : r));
+    assert.equal(criticalDataSize(at(2000), 0.95).budgetLimited, true);
+    assert.equal(criticalDataSize(at(3000), 0.95).budgetLimited, true);
+    assert.equal(criticalDataSize(at(1000), 0.95).budgetLimited, false);
+  });
+
+  test("Zhu et al.'s estimate: the size where the median steps to reach ε peak", () => {
+    const withSteps = (size: number, steps: Array<number | null>) => steps.map((reachStep, seed) =>
+      ({ params: { seed }, dataSize: size, seed, valAcc: reachStep === null ? 0.1 : 1, reachStep }));
+    const data = [...withSteps(100, [null, null]), ...withSteps(200, [null, 4000, 3000]), ...withSteps(300, [2500, 3500]), ...withSteps(400, [500, 600])];
+    // 200: only 2 of 3 reach ε (median 3500) but the peak needs half: it counts; 300: median 3000.
+    assert.equal(criticalDataSize(data, 0.95).stepsPeak, 200);
+    assert.equal(criticalDataSize(runs({ 1: [1] }), 0.95).stepsPeak, null); // no reach steps known
   });
 
   test('many seeds: the interval contains the estimate and has width', () => {
@@ -71,14 +95,15 @@ describe('criticalDataSize', () => {
     assert.ok(Math.abs(c.value! - 3000) < 300);
   });
 
-  test('the interval narrows as seeds grow (mean width over 8 noise draws)', () => {
+  test('many seeds do not narrow the interval below the grid cell', () => {
     const width = (seeds: number) => {
       let w = 0;
-      for (let draw = 1; draw <= 8; draw++) { const c = criticalDataSize(noisyRuns(seeds, draw), 0.5); w += (c.high! - c.low!) / 8; }
+      // ε = 0.6: the curve crosses it at ≈ 3160, inside the cell 3000–3500.
+      for (let draw = 1; draw <= 8; draw++) { const c = criticalDataSize(noisyRuns(seeds, draw), 0.6); w += (c.high! - c.low!) / 8; }
       return w;
     };
-    const [w4, w16, w64] = [width(4), width(16), width(64)];
-    assert.ok(w4 > w16 && w16 > w64 && w64 < w4 / 2, `${w4} > ${w16} > ${w64}`);
+    const w64 = width(64);
+    assert.ok(w64 > 0.8 * 500, `${w64}: one cell is 500 wide`);
   });
 
   test('resamples that never reach ε leave the interval open above (high = null)', () => {
@@ -95,6 +120,16 @@ describe('criticalDataSize', () => {
     const narrow = criticalDataSize(data, 0.5, { bootstrapConfidence: 0.5 });
     const wide = criticalDataSize(data, 0.5, { bootstrapConfidence: 0.99 });
     assert.ok(narrow.high! - narrow.low! < wide.high! - wide.low!);
+    assert.equal(wide.confidence, 0.99);
+  });
+});
+
+describe('isotonic', () => {
+  test('pools adjacent violators with their weights; monotone input is unchanged', () => {
+    assert.deepEqual(isotonic([0.1, 0.5, 0.9], [1, 1, 1]), [0.1, 0.5, 0.9]);
+    const pooled = isotonic([0.2, 0.9, 0.6, 1], [1, 3, 1, 1]);
+    assert.deepEqual(pooled.map((y) => Math.round(y * 1e9) / 1e9), [0.2, 0.825, 0.825, 1]);
+    assert.deepEqual(isotonic([1, 0, 0], [1, 1, 1]), [1 / 3, 1 / 3, 1 / 3]);
   });
 });
 

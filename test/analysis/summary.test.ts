@@ -36,8 +36,9 @@ describe('summarize', () => {
     assert.equal(byId['n2000-s0'].regime, 'ungrokking');
     assert.equal(byId['n3000-s0'].regime, 'grokking');
     assert.equal(byId['n4000-s1'].regime, 'progression');
-    assert.deepEqual(byId['n3000-s0'].steps, { trainFit: 500, valFit: 3000, last: 5000 });
-    assert.deepEqual(byId['n2000-s0'].steps, { trainFit: 500, valFit: null, last: 5000 });
+    assert.deepEqual(byId['n3000-s0'].steps, { trainFit: 500, valFit: 3000, valReach: 3000, last: 5000 });
+    assert.deepEqual(byId['n2000-s0'].steps, { trainFit: 500, valFit: null, valReach: null, last: 5000 });
+    assert.deepEqual(byId['n2000-s0'].outcome, { trainAcc: 1, valAcc: 0.02, moving: false });
     assert.equal(byId['n2000-s0'].final!.valAcc, 0.02);
     assert.equal(byId['n2000-s0'].final!.trainAcc, 1);
   });
@@ -49,14 +50,15 @@ describe('summarize', () => {
     assert.deepEqual(c.group, { 'model.dModel': 32 });
     assert.equal(c.epsilon, 0.95);
     assert.equal(c.kind, 'interpolated');
-    assert.ok(Math.abs(c.value! - (2000 + (0.93 / 0.98) * 1000)) < 1e-9);
-    assert.equal(c.seeds, 2);
+    assert.deepEqual(c.bracket, [2000, 3000]);
+    assert.ok(Math.abs(c.value! - Math.exp(Math.log(2000) + (0.93 / 0.98) * Math.log(1.5))) < 1e-9);
+    assert.deepEqual([c.seeds, c.budgetLimited, c.stepsPeak], [2, false, 3000]);
     assert.deepEqual(s.memorizationCapacity, [{ group: { 'model.dModel': 32 }, kind: 'interpolated', value: 3500 }]);
   });
 
   test('the analysis section of the config is in force', () => {
     const s = summarize(gridRuns(), config({ analysis: { epsilon: 0.5, delayRatio: 10 } }), META);
-    assert.ok(Math.abs(s.criticalDataSize[0].value! - (2000 + (0.48 / 0.98) * 1000)) < 1e-9);
+    assert.ok(Math.abs(s.criticalDataSize[0].value! - Math.exp(Math.log(2000) + (0.48 / 0.98) * Math.log(1.5))) < 1e-9);
     // delay 2500 < 10 × 500: the 3000 runs no longer count as grokking.
     assert.equal(s.runs.find((r) => r.id === 'n3000-s0')!.regime, 'progression');
   });
@@ -73,7 +75,7 @@ describe('summarize', () => {
     assert.equal(byId['n2000-s0'].regime, null);
     assert.equal(byId['n2000-s0'].error, 'boom');
     assert.equal(byId['n2000-s1'].regime, 'unsettled'); // provisional: still climbing
-    assert.deepEqual([byId.pending.regime, byId.pending.final, byId.pending.steps], [null, null, { trainFit: null, valFit: null, last: 0 }]);
+    assert.deepEqual([byId.pending.regime, byId.pending.final, byId.pending.steps], [null, null, { trainFit: null, valFit: null, valReach: null, last: 0 }]);
     assert.equal(byId['n3000-s0'].stopReason, 'cancelled');
     // No done run at 2000 is left, and only seed 1 at 3000, so the grid starts at 3000, already at ε.
     assert.deepEqual([s.criticalDataSize[0].kind, s.criticalDataSize[0].value], ['below-grid', 3000]);
@@ -135,8 +137,10 @@ describe('regimeMapData', () => {
   test('D_crit and D_mem per model size', () => {
     const [panel] = regimeMapData(runs, AXES, { epsilon: 0.95 }).panels;
     assert.equal(panel.dCrit[0].modelSize, 32);
-    assert.ok(Math.abs(panel.dCrit[0].value! - (2000 + ((0.95 - 0.02) / (0.99 - 0.02)) * 2000)) < 1e-9);
-    assert.ok(Math.abs(panel.dCrit[1].value! - (2000 + ((0.95 - 0.73) / (1 - 0.73)) * 2000)) < 1e-9);
+    const logLerp = (t: number) => Math.exp(Math.log(2000) + t * Math.log(2));
+    assert.ok(Math.abs(panel.dCrit[0].value! - logLerp((0.95 - 0.02) / (0.99 - 0.02))) < 1e-9);
+    assert.ok(Math.abs(panel.dCrit[1].value! - logLerp((0.95 - 0.73) / (1 - 0.73))) < 1e-9);
+    assert.deepEqual(panel.dCrit[0].bracket, [2000, 4000]);
     assert.deepEqual(panel.dMem.map((d) => [d.modelSize, d.kind, d.value]), [[32, 'interpolated', 3000], [64, 'interpolated', 3000]]);
   });
 

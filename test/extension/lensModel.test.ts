@@ -4,8 +4,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatSize } from '../../src/analysis/format';
 import {
-  cdsText, findAnchors, formatDuration, formatSize, progressText, regimesText, topLenses, valueLenses, valueLensTitle,
+  cdsText, findAnchors, formatDuration, progressText, regimesText, topLenses, valueLenses, valueLensTitle,
 } from '../../src/extension/lenses/lensModel';
 import { readSummary } from '../../src/extension/results/store';
 import type { Summary } from '../../src/store/types';
@@ -98,14 +99,16 @@ describe('top-line lenses', () => {
     assert.equal(formatDuration(3_725_000), '1h 02m');
     assert.equal(formatSize(3932.08), '3932');
     assert.equal(formatSize(0.3456), '0.346');
-    assert.equal(formatSize(12.34), '12.3');
+    assert.equal(formatSize(12.34), '12');
+    assert.equal(formatSize(1.234), '1.23');
   });
 });
 
 describe('value lenses from summary.json', () => {
-  test('CDS lens under each model size: value, interval, ε and seeds', () => {
-    assert.equal(cdsText('model.dModel', 16, summary, [2000, 3000, 4000]), 'CDS ≈ 3932 [3916–3948] @ ε=0.95 · 3 seeds');
-    assert.equal(cdsText('model.dModel', 64, summary, [2000, 3000, 4000]), 'CDS ≈ 2900 [2878–2916] @ ε=0.95 · 3 seeds');
+  test('CDS lens under each model size: bracket, estimate, interval, budget flag, ε and seeds', () => {
+    // dModel 16: a semi-grokking run at 3000 was still moving when its budget ended.
+    assert.equal(cdsText('model.dModel', 16, summary, [2000, 3000, 4000]), 'CDS 3000–4000 · ≈ 3939 (90% CI 3043–3941) · budget-limited @ ε=0.95 · 3 seeds');
+    assert.equal(cdsText('model.dModel', 64, summary, [2000, 3000, 4000]), 'CDS 2000–3000 · ≈ 2883 (90% CI 2041–2937) @ ε=0.95 · 3 seeds');
     assert.equal(cdsText('model.dModel', 16, null, []), 'CDS: no results yet');
     assert.equal(cdsText('model.dModel', 999, summary, []), 'CDS: no runs');
   });
@@ -116,7 +119,7 @@ describe('value lenses from summary.json', () => {
       ...base, criticalDataSize: [{ group: { 'model.dModel': 16 }, epsilon: 0.95, value: null, low: null, high: null, seeds: 1, kind: 'not-reached', ...c }],
     });
     assert.equal(cdsText('model.dModel', 16, one({}), [2000, 4000]), 'CDS > 4000 (not reached) @ ε=0.95 · 1 seed');
-    assert.equal(cdsText('model.dModel', 16, one({ kind: 'below-grid', value: 2000, seeds: 2 }), [2000, 4000]), 'CDS ≤ 2000 (below grid) @ ε=0.95 · 2 seeds');
+    assert.equal(cdsText('model.dModel', 16, one({ kind: 'below-grid', value: 2000, seeds: 2 }), [2000, 4000]), 'CDS ≤ 2000 (below the grid) @ ε=0.95 · 2 seeds');
     const half: Summary = { ...base, runs: base.runs.map((r, i) => (i % 2 ? { ...r, status: 'running' as const, regime: null } : r)) };
     assert.match(cdsText('model.dModel', 16, half, []), /^CDS: pending \(\d+\/9 runs done\)$/);
   });
@@ -135,7 +138,7 @@ describe('value lenses from summary.json', () => {
     const lenses = valueLenses(a, summary);
     assert.equal(lenses.length, 6);
     const cds = lenses.filter((l) => l.kind === 'cds');
-    assert.ok(cds.every((l) => l.title.startsWith('CDS ≈ ')), 'one model size per line: no prefix');
+    assert.ok(cds.every((l) => l.title.startsWith('CDS ')), 'one model size per line: no prefix');
     const reg = lenses.filter((l) => l.kind === 'regimes');
     assert.deepEqual(reg.map((l) => l.title.split(':')[0]), ['trainSize=2000', 'trainSize=3000', 'trainSize=4000']);
     assert.equal(valueLensTitle(a, 'cds', 2, summary), cds[2]!.title);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { criticalDataSize, regimeOf, analysisOptionsOf, dataRunOf, SEED_AXIS } from '../../src/analysis/index';
+import { criticalDataSize, convergedOutcome, regimeOf, analysisOptionsOf, dataRunOf, SEED_AXIS } from '../../src/analysis/index';
 import { buildReport, buildSweepReport, phasesOf, sweepDirsOf } from '../../src/report/data';
 import { inlineScript, renderReportHtml, scriptJson } from '../../src/report/html';
 import { listRuns, readManifest, readRunMetrics } from '../../src/store/reader';
@@ -45,7 +45,8 @@ test('regime map, CDS and regimes come from the analysis module over the stored 
   assert.equal(s.regimeMap.panels.length, 1);
   for (const row of s.regimeMap.panels[0].cells) for (const cell of row) assert.equal(cell.runIds.length, 2);
   // D_crit per model size equals criticalDataSize over that model's finished runs.
-  const runs = listRuns(dir).map((r) => ({ ...r, regime: null, final: r.final }));
+  // (with the converged outcome of each run's metrics, as the runner writes it today)
+  const runs = listRuns(dir).map((r) => ({ ...r, regime: null, final: r.final, outcome: { ...convergedOutcome(readRunMetrics(dir, r.id), opts)!, moving: convergedOutcome(readRunMetrics(dir, r.id), opts)!.moving } }));
   for (const t of s.cds) {
     const points = runs.filter((r) => r.params['model.dModel'] === t.group['model.dModel'])
       .map((r) => dataRunOf(r, 'training.trainSize', SEED_AXIS)).filter((p) => p !== null);
@@ -140,7 +141,7 @@ test('the D_crit direction is called no clear trend when the two ends\' interval
   const [small, large] = data.sweeps[0].cds;
   const set = (t: typeof small, value: number, low: number, high: number) => { t.cds = { ...t.cds, kind: 'interpolated', value, low, high }; };
   set(small, 300, 298, 334); set(large, 318, 297, 333);
-  assert.match(renderReportHtml(data, ''), /D_crit <b>rises<\/b> as model.dModel grows \(within the bootstrap intervals of both ends: not a clear trend\): 8 → 300, 32 → 318/);
+  assert.match(renderReportHtml(data, ''), /D_crit <b>rises<\/b> as model.dModel grows \(within the confidence intervals of both ends: not a clear trend\): 8 → 300, 32 → 318/);
   set(large, 250, 240, 260);
   assert.match(renderReportHtml(data, ''), /D_crit <b>falls<\/b> as model.dModel grows: 8 → 300, 32 → 250/);
 });

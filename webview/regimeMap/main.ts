@@ -103,6 +103,7 @@ function renderHeat(): void {
               if (!c) {
                 const line = item.datasetIndex === 1 ? m.dCrit : m.dMem;
                 const l = line.find((p) => p.x === (item.raw as XYC).x);
+                if (l?.text) return `${item.dataset.label}: ${l.text}`;
                 const band = l?.low != null && l?.high != null ? ` [${l.low}–${l.high}]` : '';
                 return `${item.dataset.label}: ${l?.value ?? '–'}${band}${l?.kind ? ` (${l.kind})` : ''}`;
               }

@@ -27,7 +27,8 @@ export interface MapCell {
 export interface MapAxis { path: string; values: number[] }
 
 /** A curve over model size (D_crit, D_mem), in data-size units; null where unknown. */
-export interface MapLine { x: number; value: number | null; low?: number | null; high?: number | null; kind?: string }
+/** One point of the D_crit / D_mem line; text: how the analysis reads it (src/analysis/format.ts). */
+export interface MapLine { x: number; value: number | null; low?: number | null; high?: number | null; kind?: string; text?: string }
 
 export interface UCurve { dataSize: number; points: Array<{ modelSize: number; valAcc: number | null; min: number | null; max: number | null }> }
 

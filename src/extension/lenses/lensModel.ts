@@ -3,6 +3,7 @@
 // No vscode import: the provider (./provider.ts) is a thin wrapper, this is what the unit tests check.
 import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser/lib/esm/main.js';
 import type { CriticalDataSize, Regime, RunSummary, Summary } from '../../store/types';
+import { formatCds, formatSize } from '../../analysis/format';
 import { LineIndex, type Span } from '../model/text';
 import { dataSizeAxis, isSeedAxis, modelSizeAxis, sameValue, shortAxis, type AxisValue, type Axes } from '../model/axes';
 
@@ -103,13 +104,6 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** A data size for display: counts as integers, fractions with two significant decimals. */
-export function formatSize(v: number): string {
-  if (Math.abs(v) >= 100) return String(Math.round(v));
-  if (Math.abs(v) >= 1) return String(Math.round(v * 10) / 10);
-  return String(Math.round(v * 1000) / 1000);
-}
-
 /** Lens text under a model-size value: the critical data size of that model size. */
 export function cdsText(modelAxis: string, value: AxisValue, summary: Summary | null, dataValues: AxisValue[]): string {
   if (!summary) return 'CDS: no results yet';
@@ -126,15 +120,15 @@ export function cdsText(modelAxis: string, value: AxisValue, summary: Summary | 
   }).join(' | ');
 }
 
+/** The analysis' one-line CDS (bracket · estimate (CI) · budget flag), then ε and seeds. */
 function oneCds(c: CriticalDataSize, dataValues: AxisValue[]): string {
   const tail = `@ ε=${c.epsilon} · ${c.seeds} seed${c.seeds === 1 ? '' : 's'}`;
-  if (c.kind === 'not-reached' || c.value == null) {
+  if (c.kind === 'not-reached' && !c.bracket) {
+    // A summary from before brackets: the largest grid size is the bound.
     const nums = dataValues.filter((v): v is number => typeof v === 'number');
     return nums.length ? `CDS > ${formatSize(Math.max(...nums))} (not reached) ${tail}` : `CDS not reached ${tail}`;
   }
-  if (c.kind === 'below-grid') return `CDS ≤ ${formatSize(c.value)} (below grid) ${tail}`;
-  const band = c.low != null && c.high != null ? ` [${formatSize(c.low)}–${formatSize(c.high)}]` : '';
-  return `CDS ≈ ${formatSize(c.value)}${band} ${tail}`;
+  return `${formatCds(c)} ${tail}`;
 }
 
 export const REGIME_ORDER: Regime[] = ['grokking', 'progression', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled'];

@@ -1,7 +1,8 @@
 // Regime-map data for the webview, from the runs' summaries: src/analysis regimeMapData (cells,
 // D_crit, D_mem per model size) turned into the webview's MapData, with the seed spread of each
 // cell and the U-curves added. Pure: the panel sends its result, the unit tests check it.
-import { regimeMapData } from '../../analysis';
+import { outcomeOf, regimeMapData } from '../../analysis';
+import { formatCds } from '../../analysis/format';
 import type { RunParams, RunSummary, Summary } from '../../store/types';
 import type { MapCell, MapData, MapLine, RegimeName, UCurve } from '../../../webview/regimeMap/protocol';
 import type { Selection } from '../../../webview/shared/protocolBase';
@@ -57,18 +58,21 @@ export function buildMapData(input: MapInput): MapData {
   panel.cells.forEach((row, xi) => row.forEach((c, yi) => {
     if (!c.runIds.length) return;
     const finished = c.runIds.map((id) => byId.get(id)).filter((s): s is RunSummary => !!s && s.final != null && s.status !== 'pending');
-    const vals = finished.map((s) => s.final!.valAcc);
+    const vals = finished.map((s) => outcomeOf(s)!.valAcc);
     const counts: Partial<Record<RegimeName, number>> = {};
     for (const [r, n] of Object.entries(c.counts)) if (n) counts[r as RegimeName] = n;
     const cell: MapCell = {
       x: xi, y: yi, regime: c.regime, counts,
       valAcc: c.meanValAcc ?? mean(vals), valAccMin: vals.length ? Math.min(...vals) : null, valAccMax: vals.length ? Math.max(...vals) : null,
-      trainAcc: mean(finished.map((s) => s.final!.trainAcc)),
+      trainAcc: mean(finished.map((s) => outcomeOf(s)!.trainAcc)),
       runs: c.runIds.length, finished: finished.filter((s) => s.status !== 'running').length, runIds: c.runIds,
     };
     base.cells.push(cell);
   }));
-  base.dCrit = panel.dCrit.map((d, xi): MapLine => ({ x: xi, value: d.value, low: d.low, high: d.high, kind: d.kind }));
+  base.dCrit = panel.dCrit.map((d, xi): MapLine => ({
+    x: xi, value: d.value, low: d.low, high: d.high, kind: d.kind,
+    text: formatCds({ ...d, group: panel.fixed, epsilon: data.epsilon, seeds: 0 }),
+  }));
   base.dMem = panel.dMem.some((d) => d.value != null) ? panel.dMem.map((d, xi): MapLine => ({ x: xi, value: d.value, kind: d.kind })) : [];
   base.uCurves = data.dataSizes.map((y, yi): UCurve => ({
     dataSize: y,

@@ -1,0 +1,33 @@
+// How a critical data size reads, the same in the lens, `grok status`, the regime map and the
+// report: the bracket first (what the grid says), then the estimate and its interval, e.g.
+//   CDS 200–420 · ≈ 330 (90% CI 230–415)
+//   CDS 200–420 · ≈ 330 (90% CI 230–415) · budget-limited
+//   CDS ≤ 200 (below the grid)      CDS > 420 (not reached)
+import type { CriticalDataSize } from '../store/types';
+import { ANALYSIS_DEFAULTS } from './options';
+
+/** A data size for display: counts as whole numbers from 10 up, fractions with 3 significant digits. */
+export function formatSize(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '-';
+  return Math.abs(v) >= 10 ? String(Math.round(v)) : String(Number(v.toPrecision(3)));
+}
+
+/** "90% CI 230–415", "90% CI ≥ 230" (open above), "90% CI ≤ 415" (open below), or '' (both open). */
+export function formatInterval(c: Pick<CriticalDataSize, 'low' | 'high' | 'confidence'>): string {
+  const level = `${Math.round((c.confidence ?? ANALYSIS_DEFAULTS.bootstrapConfidence) * 100)}% CI`;
+  if (c.low !== null && c.high !== null) return `${level} ${formatSize(c.low)}–${formatSize(c.high)}`;
+  if (c.low !== null) return `${level} ≥ ${formatSize(c.low)}`;
+  if (c.high !== null) return `${level} ≤ ${formatSize(c.high)}`;
+  return '';
+}
+
+/** The critical data size in one line (without ε and seeds, which callers add where they fit). */
+export function formatCds(c: CriticalDataSize): string {
+  const limited = c.budgetLimited ? ' · budget-limited' : '';
+  const [below, above] = c.bracket ?? [null, null];
+  if (c.kind === 'not-reached') return `CDS > ${formatSize(below)} (not reached)${limited}`;
+  if (c.kind === 'below-grid') return `CDS ≤ ${formatSize(c.value)} (below the grid)${limited}`;
+  const ci = formatInterval(c);
+  const bracket = below !== null && above !== null ? `CDS ${formatSize(below)}–${formatSize(above)} · ≈ ` : 'CDS ≈ ';
+  return `${bracket}${formatSize(c.value)}${ci ? ` (${ci})` : ''}${limited}`;
+}

@@ -1,0 +1,67 @@
+// The converged outcome of one run: the one definition of "what accuracy did this run end at, and
+// has it stopped moving" that the regimes, the critical data size, the regime map, the lenses and
+// the report all use. The final eval alone is not it: a single late eval can sit on an Adam
+// slingshot spike, and a run cut off by its step budget mid-rise has not converged at all.
+//   valAcc / trainAcc: the median of the last `endEvals` evals (3 by default);
+//   moving: the least-squares change of val or train accuracy over the end window (the last
+//           settleFraction of the steps, at least settleMinEvals evals) is ≥ moveDelta, and the run
+//           is not already at the ceiling (train and val both ≥ fitAcc, e.g. an early stop).
+// A moving run is budget-limited: its outcome is a lower or upper bound, not a converged value.
+import type { EvalMetrics } from '../trainer/engine/types';
+import type { AnalysisOptions } from './options';
+import { mean, slope } from './stats';
+
+export type OutcomeOptions = Pick<AnalysisOptions, 'endEvals' | 'settleFraction' | 'settleMinEvals' | 'moveDelta' | 'fitAcc'>;
+
+export interface ConvergedOutcome {
+  /** Median val accuracy of the last endEvals evals. */
+  valAcc: number;
+  /** Median train accuracy of the last endEvals evals. */
+  trainAcc: number;
+  /** Mean val accuracy over the end window. */
+  endValMean: number;
+  /** Least-squares change of val / train accuracy over the end window. */
+  valTrend: number;
+  trainTrend: number;
+  /** Still moving at the end of the budget (see the header); false at the ceiling. */
+  moving: boolean;
+  /** Step of the last eval. */
+  lastStep: number;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The end window: evals in the last settleFraction of the steps, at least settleMinEvals of them. */
+export function endWindow(history: readonly EvalMetrics[], opts: Pick<AnalysisOptions, 'settleFraction' | 'settleMinEvals'>): EvalMetrics[] {
+  const last = history[history.length - 1].step;
+  const byStep = history.filter((e) => e.step >= last * (1 - opts.settleFraction));
+  return byStep.length >= opts.settleMinEvals ? byStep : history.slice(-opts.settleMinEvals);
+}
+
+/** Net change of `acc` over the window, from its least-squares line. */
+function trendOf(window: readonly EvalMetrics[], acc: (e: EvalMetrics) => number): number {
+  const steps = window.map((e) => e.step);
+  return slope(steps, window.map(acc)) * (steps[steps.length - 1] - steps[0]);
+}
+
+/** The converged outcome of a history (in step order); null without evals. */
+export function convergedOutcome(history: readonly EvalMetrics[], opts: OutcomeOptions): ConvergedOutcome | null {
+  if (history.length === 0) return null;
+  const window = endWindow(history, opts);
+  const tail = history.slice(-Math.max(1, opts.endEvals));
+  const valAcc = median(tail.map((e) => e.valAcc));
+  const trainAcc = median(tail.map((e) => e.trainAcc));
+  const valTrend = trendOf(window, (e) => e.valAcc);
+  const trainTrend = trendOf(window, (e) => e.trainAcc);
+  const atCeiling = valAcc >= opts.fitAcc && trainAcc >= opts.fitAcc;
+  return {
+    valAcc, trainAcc, valTrend, trainTrend,
+    endValMean: mean(window.map((e) => e.valAcc)),
+    moving: !atCeiling && (Math.abs(valTrend) >= opts.moveDelta || Math.abs(trainTrend) >= opts.moveDelta),
+    lastStep: history[history.length - 1].step,
+  };
+}
