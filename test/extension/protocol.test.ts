@@ -78,7 +78,9 @@ describe('regime-map protocol', () => {
     assert.equal(map.cells.length, 9);
     assert.ok(map.cells.every((c) => c.regime && c.runs === 3 && c.finished === 3), 'every cell coloured, 3 seeds finished');
     assert.equal(map.dCrit.length, 3);
-    assert.ok(Math.abs(map.dCrit[2]!.value! - 2900.37) < 0.01, 'D_crit of dModel=64 matches summary.json');
+    const summaryCds = readSummary(FIXTURE)!.criticalDataSize.find((c) => c.group['model.dModel'] === 64)!;
+    assert.ok(Math.abs(map.dCrit[2]!.value! - summaryCds.value!) < 0.01, 'D_crit of dModel=64 matches summary.json');
+    assert.equal(map.dCrit[2]!.text, 'CDS 2000–3000 · ≈ 2883 (90% CI 2041–2937)', 'the analysis\' CDS line');
     assert.equal(map.uCurves.length, 3, 'one U-curve per data size');
     assert.ok(map.uCurves.every((u) => u.points.length === 3 && u.points.every((p) => p.valAcc != null)));
   });
