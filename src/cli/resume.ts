@@ -41,9 +41,9 @@ export const resumeCommand: CliCommand = {
       return usageError((e as Error).message);
     }
     const { threads, device } = engine;
-    if (wantsQueue(values, positionals[0])) return runQueuedSweep('resume', { outDir: positionals[0], threads, device }, values);
+    if (wantsQueue(values, positionals[0])) return runQueuedSweep('resume', { outDir: positionals[0], threads, device, writer: 'grok resume' }, values);
     const ignoreConfigChange = values['ignore-config-change'] === true;
-    return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads, device, ignoreConfigChange }), { handleSigint: true }));
+    return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads, device, ignoreConfigChange, writer: 'grok resume' }), { handleSigint: true }));
   },
 };
 

@@ -52,7 +52,7 @@ export const sweepCommand: CliCommand = {
     const { threads, device } = engine;
     const options: SweepOptions = {
       configPath: positionals[0], outDir: values.out, threads, device,
-      earlyStop: !values['no-early-stop'], fresh: Boolean(values.fresh),
+      earlyStop: !values['no-early-stop'], fresh: Boolean(values.fresh), writer: 'grok sweep',
     };
     if (wantsQueue(values)) return runQueuedSweep('sweep', options, values);
     return exitCodeOf(await followSweep(startSweep(options), { handleSigint: true }));

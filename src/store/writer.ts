@@ -4,10 +4,17 @@ import { writeJsonAtomic } from './atomic';
 import { latestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints';
 import { appendJsonl, readJsonl, truncateJsonl } from './jsonl';
 import { manifestPath, metricsPath, runDir, statusPath, summaryPath } from './layout';
+import type { ResultsLock } from './lock';
 import type { EvalRecord, Manifest, RunSummary, Summary } from './types';
 
 export class SweepStore {
-  constructor(readonly dir: string) {}
+  /** `lock`: the folder's writer lock, held until close() (see lock.ts). */
+  constructor(readonly dir: string, private readonly lock: ResultsLock | null = null) {}
+
+  /** Gives up the folder's lock: another writer may open it now. */
+  close(): void {
+    this.lock?.release();
+  }
 
   writeManifest(manifest: Manifest): void {
     mkdirSync(this.dir, { recursive: true });

@@ -27,7 +27,4 @@ export interface SweepDeps {
   openDevice?(pref: Device): Promise<SweepDevice>;
 }
 
-/** An error the user can fix (bad config, wrong directory): reported without a stack trace. */
-export class UserError extends Error {
-  override name = 'UserError';
-}
+export { UserError } from '../util/userError';

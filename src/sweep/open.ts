@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/schema';
 import { readManifest, isSweepDir } from '../store/reader';
 import type { Manifest } from '../store/types';
+import { ResultsLock } from '../store/lock';
 import { SweepStore } from '../store/writer';
 import type { SweepOptions } from './worker/protocol';
 import { diffConfig, formatChanges } from './configDiff';
@@ -23,9 +24,24 @@ export interface OpenedSweep {
   movedAside: string | null;
 }
 
-export async function openSweep(options: SweepOptions, deps: SweepDeps): Promise<OpenedSweep> {
+/**
+ * Opens the results folder for writing: the returned store holds the folder's lock (see
+ * store/lock.ts) until `store.close()`; a folder another live process writes is refused.
+ */
+export async function openSweep(options: SweepOptions, deps: SweepDeps, log?: (message: string) => void): Promise<OpenedSweep> {
   if (options.device === 'gpu' && !deps.openDevice) throw new UserError('--device gpu: no GPU backend in this build (use --device cpu or auto)');
   const { config, configPath, outDir } = await resolveConfig(options, deps);
+  const held = { lock: ResultsLock.acquire(outDir, options.writer ?? 'grok', log) };
+  try {
+    return openLocked(options, deps, { config, configPath, outDir }, held, log);
+  } catch (e) {
+    held.lock.release();
+    throw e;
+  }
+}
+
+function openLocked(options: SweepOptions, deps: SweepDeps, resolved: { config: ExperimentConfig; configPath: string; outDir: string }, held: { lock: ResultsLock }, log?: (message: string) => void): OpenedSweep {
+  const { config, configPath, outDir } = resolved;
   const configHash = deps.configHash(config);
   // A grid trains every run; an adaptive search plans its runs as it goes (see search.ts).
   const runs = deps.expand(config);
@@ -34,7 +50,7 @@ export async function openSweep(options: SweepOptions, deps: SweepDeps): Promise
   if (isSweepDir(outDir)) {
     const old = readManifest(outDir);
     if (!options.fresh && old.configHash === configHash) {
-      return { store: new SweepStore(outDir), manifest: old, runs, resumed: true, movedAside };
+      return { store: new SweepStore(outDir, held.lock), manifest: old, runs, resumed: true, movedAside };
     }
     if (!options.fresh) {
       const changes = diffConfig(old.config, config);
@@ -46,13 +62,14 @@ export async function openSweep(options: SweepOptions, deps: SweepDeps): Promise
     }
     movedAside = asideName(outDir);
     renameSync(outDir, movedAside);
+    held.lock = held.lock.movedAside(movedAside, log);
   }
   const manifest: Manifest = {
     name: config.name, configHash, config, configPath,
     runs: planned.map((r) => ({ id: r.id, params: r.params })),
     createdAt: new Date().toISOString(),
   };
-  const store = new SweepStore(outDir);
+  const store = new SweepStore(outDir, held.lock);
   store.writeManifest(manifest);
   return { store, manifest, runs, resumed: false, movedAside };
 }

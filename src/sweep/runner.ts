@@ -9,7 +9,7 @@ import type { SweepDevice } from '../trainer/engine/device';
 import type { SweepDeps } from './deps';
 import { errorMessage } from './errors';
 import { RunLedger } from './ledger';
-import { openSweep } from './open';
+import { openSweep, type OpenedSweep } from './open';
 import { runSearch } from './search';
 import { RunTrainer } from './trainRuns';
 
@@ -35,12 +35,24 @@ export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m:
   }
   let opened;
   try {
-    opened = await openSweep(options, deps);
+    opened = await openSweep(options, deps, (message) => send({ type: 'log', level: 'warn', message }));
   } catch (e) {
     send(errorMessage(e));
     send({ type: 'done', status: 'failed', outDir: null, error: (e as Error).message });
     return 'failed';
   }
+  let status: SweepStatus;
+  try {
+    status = await trainOpened(opened, options, sweepDeps, device, send, control);
+  } finally {
+    opened.store.close();
+  }
+  // Sent after the lock is given up: whoever hears `done` may open the folder at once.
+  send({ type: 'done', status, outDir: opened.store.dir });
+  return status;
+}
+
+async function trainOpened(opened: OpenedSweep, options: SweepOptions, sweepDeps: SweepDeps, device: SweepDevice | null, send: (m: WorkerMessage) => void, control: SweepControl): Promise<SweepStatus> {
   const { store, manifest, runs, resumed, movedAside } = opened;
   if (movedAside) send({ type: 'log', level: 'info', message: `--fresh: moved the previous results to ${movedAside}` });
   const budget = (): number => device?.batchBudget(options.memoryBudget, defaultMemoryBudget()) ?? options.memoryBudget ?? defaultMemoryBudget();
@@ -81,6 +93,5 @@ export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m:
   }
   const status: SweepStatus = control.cancelled ? 'stopped' : failed || trainer.failed ? 'failed' : 'done';
   ledger.writeSummary(status, true);
-  send({ type: 'done', status, outDir: store.dir });
   return status;
 }

@@ -64,7 +64,7 @@ export class SweepController implements vscode.Disposable {
     const threads = cfg.get<number>('threads', 0);
     const device = cfg.get<DeviceSetting>('device', 'auto');
     const handle = (opts.queue?.starter ?? this.starter)({
-      configPath: configUri.fsPath,
+      configPath: configUri.fsPath, writer: 'the extension',
       ...(threads > 0 ? { threads } : {}),
       ...(device !== 'auto' ? { device } : {}),
       ...(opts.fresh ? { fresh: true } : {}),

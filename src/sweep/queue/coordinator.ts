@@ -15,6 +15,7 @@ import { readRunStatus } from '../../store/reader';
 import type { EvalRecord, SweepStatus } from '../../store/types';
 import type { SweepStore } from '../../store/writer';
 import { UserError, type SweepDeps } from '../deps';
+import { isUserCaused } from '../../util/userError';
 import { RunLedger } from '../ledger';
 import { estimateModelBytes } from '../memory';
 import { openSweep } from '../open';
@@ -72,6 +73,8 @@ class QueueSweep extends EventEmitter implements SweepHandle {
   readonly pid = undefined;
   private cancelled = false;
   private outDir: string | null = null;
+  /** The results folder, locked while this coordinator writes it. */
+  private store: SweepStore | null = null;
   private readonly clients: Redis[] = [];
   private queue: Queue | null = null;
 
@@ -81,13 +84,13 @@ class QueueSweep extends EventEmitter implements SweepHandle {
     this.done = new Promise<void>((r) => setImmediate(r)).then(() => this.run()).then(
       (result) => result,
       (e: Error) => {
-        const userCaused = e instanceof UserError || e instanceof QueueConnectionError || e.name === 'ConfigLoadError';
+        const userCaused = isUserCaused(e) || e instanceof QueueConnectionError;
         this.deliver({ type: 'error', message: e.message, ...(userCaused || !e.stack ? {} : { cause: e.stack }) });
         const result: SweepResult = { status: 'failed', outDir: this.outDir, error: e.message };
         this.deliver({ type: 'done', status: 'failed', outDir: this.outDir, error: e.message });
         return result;
       },
-    ).finally(() => this.closeConnections());
+    ).finally(() => { this.store?.close(); return this.closeConnections(); });
   }
 
   /** Stops following (within blockMs); the workers go on with the queued jobs. */
@@ -104,6 +107,8 @@ class QueueSweep extends EventEmitter implements SweepHandle {
   }
 
   private deliver(m: WorkerMessage): void {
+    // The folder is free again before anyone hears that this sweep is done.
+    if (m.type === 'done') this.store?.close();
     if (m.type === 'error' && this.listenerCount('error') === 0) return;
     this.emit(m.type, m);
   }
@@ -123,7 +128,7 @@ class QueueSweep extends EventEmitter implements SweepHandle {
       }
     }
     await checkConnection(opts.target); // before anything is written: a bad URL or password fails in seconds
-    const opened = await openSweep(opts, {
+    const opened = await openSweep({ writer: 'the queue coordinator', ...opts }, {
       ...deps,
       loadConfig: async (path) => {
         const config = await deps.loadConfig(path);
@@ -131,8 +136,9 @@ class QueueSweep extends EventEmitter implements SweepHandle {
         return config;
       },
       createTrainer: () => Promise.reject(new Error('the coordinator does not train')),
-    });
+    }, (message) => this.log(message, 'warn'));
     const { store, manifest, runs, resumed, movedAside } = opened;
+    this.store = store;
     if (manifest.config.search) {
       throw new UserError(`${manifest.configPath}: ${SEARCH_IS_LOCAL}`);
     }

@@ -20,6 +20,8 @@ export interface SweepOptions {
   ignoreConfigChange?: boolean;
   /** Memory budget of one lock-step batch, in bytes (default: from the machine's memory). */
   memoryBudget?: number;
+  /** Who writes the results folder, as its lock names the holder ("grok sweep", "the extension"). */
+  writer?: string;
 }
 
 // host -> worker
