@@ -33,6 +33,38 @@ export interface Manifest {
   configPath: string;
   runs: Array<{ id: string; params: RunParams }>;
   createdAt: string;
+  /** Additive: which device trained it (the latest start or resume), and under --device auto what each device measured. */
+  device?: DeviceRecord;
+}
+
+/** What one device measured on the first lock-step batch (src/trainer/engine/measure.ts). */
+export interface DeviceTiming {
+  device: 'cpu' | 'gpu';
+  description: string;
+  /** Models in the measured batch. */
+  models: number;
+  /** Timed steps (after the warm-up), fewer when stopped early because it was already slower. */
+  steps: number;
+  /** Wall-clock ms per lock-step step (all models), null when it failed. */
+  msPerStep: number | null;
+  /** The process's CPU ms per step (every thread; the GPU's own time is not in it). */
+  cpuMsPerStep: number | null;
+  /** ms to create the trainer and take the warm-up steps (pipeline compilation on a GPU). */
+  setupMs: number | null;
+  /** Why this device could not be measured. */
+  error?: string;
+}
+
+/** manifest.json's `device`. */
+export interface DeviceRecord {
+  /** --device / grok.device. */
+  pref: 'auto' | 'gpu' | 'cpu';
+  chosen: 'cpu' | 'gpu';
+  /** For people: the adapter, or why the CPU. */
+  description: string;
+  /** Under auto with a GPU adapter: the rule's verdict and both devices' timings. */
+  measured?: { reason: string; timings: DeviceTiming[] };
+  at: string;
 }
 
 /** One line of metrics.jsonl. */

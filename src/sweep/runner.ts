@@ -12,6 +12,7 @@ import { RunLedger } from './ledger';
 import { openSweep, type OpenedSweep } from './open';
 import { runSearch } from './search';
 import { RunTrainer } from './trainRuns';
+import { recordDevice } from './deviceRecord';
 
 /** Default memory budget of one batch: a quarter of the machine, at most 2 GiB. */
 export function defaultMemoryBudget(): number {
@@ -55,6 +56,7 @@ export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m:
 async function trainOpened(opened: OpenedSweep, options: SweepOptions, sweepDeps: SweepDeps, device: SweepDevice | null, send: (m: WorkerMessage) => void, control: SweepControl): Promise<SweepStatus> {
   const { store, manifest, runs, resumed, movedAside } = opened;
   if (movedAside) send({ type: 'log', level: 'info', message: `--fresh: moved the previous results to ${movedAside}` });
+  if (device) recordDevice(store, manifest, device, options.device ?? 'auto', (m) => send({ type: 'log', level: 'info', message: m }));
   const budget = (): number => device?.batchBudget(options.memoryBudget, defaultMemoryBudget()) ?? options.memoryBudget ?? defaultMemoryBudget();
   const ledger = new RunLedger(store, manifest);
   const searching = Boolean(manifest.config.search);

@@ -11,7 +11,7 @@ import { isGpuTrainer } from '../../src/trainer/engine/webgpu/index';
 import { openSweepDevice, type SweepDevice, type SweepDeviceOptions } from '../../src/trainer/engine/device';
 import { describeAdapter } from '../../src/trainer/engine/webgpu/select';
 import { createGpuTrainer } from '../../src/trainer/engine/webgpu/trainer';
-import { readSummary } from '../../src/store/reader';
+import { readManifest, readSummary } from '../../src/store/reader';
 import { runSweep } from '../../src/sweep/runner';
 import { projectDeps } from '../../src/sweep/projectDeps';
 import { estimateModelBytes } from '../../src/sweep/memory';
@@ -62,6 +62,8 @@ async function sweep(options: SweepOptions, openDevice: (pref: Device) => Promis
 }
 
 const software: SweepDeviceOptions = { attempts: [testAttempt()], allowSoftware: true };
+/** auto taking the (software) adapter without measuring it against the CPU first: for the tests of auto's GPU failure paths. */
+const softwareUnmeasured: SweepDeviceOptions = { ...software, measure: false };
 
 async function skipWithoutGpu(t: { skip(msg: string): void }): Promise<boolean> {
   const a = await testAdapter();
@@ -107,8 +109,46 @@ test('auto does not count a software adapter as a GPU unless allowed; then it tr
   assert.match(strict.description, /only a software adapter \(.*\), not used/);
   await assert.rejects(openSweepDevice('gpu', { attempts: [testAttempt()], allowSoftware: false }), /--device gpu: no GPU adapter .*only a software adapter/);
   const allowed = await openSweepDevice('auto', software);
-  assert.equal(allowed.kind, 'gpu');
-  assert.match(allowed.description, /^GPU: .*largest batch buffer \d+ MiB/);
+  assert.equal(allowed.measuring, true, 'allowed: auto measures it against the CPU on the first batch');
+  assert.match(allowed.description, /^the faster of the CPU and GPU: .*largest batch buffer \d+ MiB.*, measured on the first batch/);
+  const unmeasured = await openSweepDevice('auto', softwareUnmeasured);
+  assert.equal(unmeasured.kind, 'gpu');
+  assert.match(unmeasured.description, /^GPU: .*largest batch buffer \d+ MiB/);
+});
+
+test('auto measures the first batch on the CPU and the GPU and trains on the faster: here (a software adapter) the CPU; the manifest has both timings; results equal --device cpu', async (t) => {
+  const adapter = await testAdapter();
+  if (typeof adapter === 'string') { skipWithoutAdapter(t, adapter); return; }
+  const { software: isSoftware } = describeAdapter(adapter);
+  const configPath = writeConfig(CONFIG);
+  const trace: Trace = { trainers: [], loads: [] };
+  const outDir = join(tempDir(), 'auto-measured');
+  const r = await sweep({ configPath, outDir, device: 'auto' }, tracedDevice(trace, software));
+  assert.equal(r.status, 'done', r.errors.join('\n'));
+  const device = readManifest(outDir).device!;
+  assert.equal(device.pref, 'auto');
+  const [cpu, gpu] = device.measured!.timings;
+  assert.deepEqual([cpu!.device, gpu!.device], ['cpu', 'gpu']);
+  for (const x of [cpu!, gpu!]) {
+    assert.equal(x.error, undefined);
+    assert.equal(x.models, 4, 'the first batch: all 4 runs');
+    assert.ok(x.msPerStep! > 0 && x.steps >= 1 && x.setupMs! > 0, JSON.stringify(x));
+  }
+  assert.equal(device.chosen, gpu!.msPerStep! < cpu!.msPerStep! ? 'gpu' : 'cpu', 'the faster one');
+  if (isSoftware) {
+    assert.equal(device.chosen, 'cpu', `llvmpipe is slower than the CPU engine: ${device.measured!.reason}`);
+    assert.match(r.logs.at(-1) ?? '', /^training on CPU \(the faster on the first batch: measured cpu [\d.]+ ms\/step, gpu [\d.]+ ms\/step: cpu \([\d.]+x faster\)\)$/);
+    // A fresh CPU trainer measured (the GPU one is made inside the device, untraced), then the batch trained from step 0 on another.
+    assert.deepEqual(trace.trainers, [{ gpu: false, models: 4 }, { gpu: false, models: 4 }]);
+  }
+  // Measuring leaves no trace in the results: they equal a sweep forced onto the chosen device.
+  const forced = join(tempDir(), 'forced');
+  const f = await sweep({ configPath, outDir: forced, device: device.chosen }, tracedDevice({ trainers: [], loads: [] }, software));
+  assert.equal(f.status, 'done');
+  const strip = (m: Record<string, Array<Record<string, unknown>>>) => JSON.stringify(Object.values(m).map((rs) => rs.map(({ wallMs: _, ...x }) => x)));
+  assert.equal(strip(metricsOf(outDir) as never), strip(metricsOf(forced) as never));
+  assert.equal(readManifest(forced).device?.pref, device.chosen);
+  assert.equal(readManifest(forced).device?.measured, undefined);
 });
 
 test('the memory budget decides how many models share a GPU batch; the adapter\'s largest buffer caps it', async (t) => {
@@ -148,7 +188,7 @@ test('auto: a lost device is reported with its cause, and the batch resumes from
   if (await skipWithoutGpu(t)) return;
   const trace: Trace = { trainers: [], loads: [] };
   const outDir = join(tempDir(), 'auto');
-  const r = await sweep({ configPath: writeConfig(CONFIG), outDir, device: 'auto' }, tracedDevice(trace, software, loseAfter(15)));
+  const r = await sweep({ configPath: writeConfig(CONFIG), outDir, device: 'auto' }, tracedDevice(trace, softwareUnmeasured, loseAfter(15)));
   assert.equal(r.status, 'done', r.errors.join('\n'));
   assert.match(r.errors[0], /GPU device lost \(destroyed\)/);
   assert.ok(r.logs.some((l) => /^the GPU failed \(GPU device lost \(destroyed\).*\); resuming the unfinished runs from their checkpoints on the CPU$/.test(l)), r.logs.join('\n'));
@@ -191,7 +231,7 @@ test('a model kind without GPU kernels: auto trains it on the CPU, gpu refuses i
   if (await skipWithoutGpu(t)) return;
   const cpuTrainers: LockstepSpec[] = [];
   const device = await openSweepDevice('auto', {
-    ...software, cpu: async (x) => { cpuTrainers.push(x); return { modelCount: 1 } as unknown as LockstepTrainer; },
+    ...softwareUnmeasured, cpu: async (x) => { cpuTrainers.push(x); return { modelCount: 1 } as unknown as LockstepTrainer; },
   });
   assert.equal(device.kind, 'gpu');
   await device.createTrainer(s);
@@ -200,7 +240,7 @@ test('a model kind without GPU kernels: auto trains it on the CPU, gpu refuses i
 
 test('a batch the GPU cannot hold is reported with both sizes; auto then trains on the CPU', async (t) => {
   if (await skipWithoutGpu(t)) return;
-  const device = await openSweepDevice('auto', software);
+  const device = await openSweepDevice('auto', softwareUnmeasured);
   const max = device.batchBudget(undefined, 1);
   if (max > 256 * 2 ** 20) { t.skip(`this adapter's largest buffer (${max >> 20} MiB) is too large to overflow cheaply`); return; }
   // 97² examples in one full batch of a d=128 transformer: activations alone are several hundred MiB.

@@ -3,10 +3,13 @@
 // failure so that the runner can resume the unfinished runs from their checkpoints.
 //
 //   cpu   the CPU engine; Dawn is not loaded.
-//   auto  (the default) a hardware GPU adapter when Dawn finds one, else the CPU, saying why.
-//         Software adapters (llvmpipe, SwiftShader) do not count unless allowed
-//         (GROK_WEBGPU_ALLOW_SOFTWARE=1). Model kinds without GPU kernels train on the CPU. After a
-//         lost device or an out-of-memory error, later batches train on the CPU.
+//   auto  (the default) where Dawn finds a hardware GPU adapter, the faster of the CPU and the GPU
+//         as measured on the first lock-step batch (measure.ts: a few steps on each; small models
+//         are often faster on the CPU); without an adapter the CPU, saying why. The choice and both
+//         timings go to manifest.json (`device`). Software adapters (llvmpipe, SwiftShader) do not
+//         count unless allowed (GROK_WEBGPU_ALLOW_SOFTWARE=1). Model kinds without GPU kernels
+//         train on the CPU. After a lost device or an out-of-memory error, later batches train on
+//         the CPU. Until the choice is made, batches are planned so that either device can take them.
 //   gpu   a GPU adapter or a clear error listing what was tried; a model kind without GPU kernels
 //         is an error too. A GPU failure fails the batch's runs with its cause; they resume from
 //         their checkpoints with `grok resume DIR` (on the GPU, or with --device cpu).
@@ -19,6 +22,7 @@ import { createTrainer as createCpuTrainer } from './index';
 import type { ModelConfig } from '../../config/schema';
 import { modelDims } from '../models/dims';
 import type { Dataset } from '../tasks/types';
+import { measureDevices, type DeviceMeasurement, type MeasureOptions } from './measure';
 import type { LockstepSpec, LockstepTrainer, ModelRunSpec } from './types';
 import { planWithPartials } from './webgpu/host';
 import type { DevicePreference, SelectOptions } from './webgpu/select';
@@ -38,23 +42,57 @@ export interface SweepDevice {
   readonly failure: string | null;
   /** True when a failure moved this sweep to the CPU ('auto'): the runner resumes the failed runs there. */
   readonly fellBack: boolean;
+  /** Under 'auto' with a GPU adapter, until the first batch has been measured on both devices. */
+  readonly measuring: boolean;
+  /** Under 'auto' with a GPU adapter: what the first batch measured on each device (null until then, and otherwise). */
+  readonly measurement: DeviceMeasurement | null;
+  /** Calls `listener` once the measured choice is made (the runner records it and says it). */
+  onChoice(listener: (m: DeviceMeasurement) => void): void;
 }
 
 export interface SweepDeviceOptions extends SelectOptions {
   /** The CPU engine (tests wrap it). */
   cpu?: (spec: LockstepSpec) => Promise<LockstepTrainer>;
+  /**
+   * How 'auto' measures (steps per device; tests pass clocks), or false: no measuring, 'auto' takes
+   * the adapter as soon as there is one (the tests of auto's GPU failure paths use it).
+   */
+  measure?: MeasureOptions | false;
 }
 
 class Device implements SweepDevice {
-  private readonly failuresAtStart = gpuFailures.length;
+  private failuresAtStart = gpuFailures.length;
+  /** 'auto' with a GPU adapter, until the first batch has been measured on both devices. */
+  private undecided: boolean;
+  measurement: DeviceMeasurement | null = null;
+  private readonly listeners: Array<(m: DeviceMeasurement) => void> = [];
 
   constructor(
-    readonly kind: 'gpu' | 'cpu',
+    private chosen: 'gpu' | 'cpu',
     readonly pref: DevicePreference,
-    readonly description: string,
+    private said: string,
     private readonly maxBufferBytes: number,
     private readonly options: SweepDeviceOptions,
-  ) {}
+  ) {
+    this.undecided = chosen === 'gpu' && pref === 'auto' && options.measure !== false;
+  }
+
+  get measuring(): boolean {
+    return this.undecided;
+  }
+
+  /** While undecided: 'cpu' for planning (the CPU engine's estimate errs high, so the GPU can take its batches too). */
+  get kind(): 'gpu' | 'cpu' {
+    return this.undecided ? 'cpu' : this.chosen;
+  }
+
+  get description(): string {
+    return this.undecided ? `the faster of the CPU and ${this.said}, measured on the first batch before it trains` : this.said;
+  }
+
+  onChoice(listener: (m: DeviceMeasurement) => void): void {
+    this.listeners.push(listener);
+  }
 
   get failure(): string | null {
     return gpuFailures.length > this.failuresAtStart ? gpuFailures[this.failuresAtStart] : null;
@@ -65,6 +103,7 @@ class Device implements SweepDevice {
   }
 
   batchBudget(requested: number | undefined, cpuDefault: number): number {
+    if (this.undecided) return Math.min(requested ?? cpuDefault, this.maxBufferBytes);
     if (this.kind === 'cpu' || this.fellBack) return requested ?? cpuDefault;
     return Math.min(requested ?? this.maxBufferBytes, this.maxBufferBytes);
   }
@@ -75,11 +114,35 @@ class Device implements SweepDevice {
 
   async createTrainer(spec: LockstepSpec): Promise<LockstepTrainer> {
     const cpu = this.options.cpu ?? createCpuTrainer;
-    if (this.kind === 'cpu' || this.fellBack) return cpu(spec);
     if (this.pref === 'auto' && gpuUnsupported(spec)) return cpu(spec);
-    // The adapter was found when the sweep started: from here on a missing one is an error.
+    if (this.undecided) await this.measure(spec);
+    if (this.kind === 'cpu' || this.fellBack) return cpu(spec);
+    return this.gpuTrainer(spec);
+  }
+
+  /** The adapter was found when the sweep started: from here on a missing one is an error. */
+  private async gpuTrainer(spec: LockstepSpec): Promise<LockstepTrainer> {
     const gpu = await createGpuTrainer(spec, { pref: 'gpu', attempts: this.options.attempts, allowSoftware: this.options.allowSoftware });
     return gpu!;
+  }
+
+  /**
+   * The first batch, a few steps on each device (fresh trainers, thrown away: the batch then
+   * trains from its start on the chosen one); the faster trains the sweep. A GPU that fails while
+   * measured loses, and its failure does not count as the sweep's.
+   */
+  private async measure(spec: LockstepSpec): Promise<void> {
+    const cpu = this.options.cpu ?? createCpuTrainer;
+    const m = await measureDevices([
+      { device: 'cpu', description: `CPU (${spec.threads ? `${spec.threads} threads` : 'all cores'})`, create: () => cpu(spec) },
+      { device: 'gpu', description: this.said, create: () => this.gpuTrainer(spec) },
+    ], this.options.measure || {});
+    this.failuresAtStart = gpuFailures.length;
+    this.undecided = false;
+    this.chosen = m.chosen;
+    this.measurement = m;
+    this.said = m.chosen === 'gpu' ? `${this.said} (the faster on the first batch: ${m.reason})` : `CPU (the faster on the first batch: ${m.reason})`;
+    for (const l of this.listeners) l(m);
   }
 }
 

@@ -5,8 +5,10 @@
 // the chosen device, so its results are exactly those of a sweep forced onto that device.
 // `chooseDevice` is the rule (pure); `measureDevices` times the candidates; the sweep's device
 // (webgpu/sweepDevice.ts) calls it once and the choice, with both timings, goes into manifest.json.
+import type { DeviceTiming } from '../../store/types';
 import type { LockstepTrainer } from './types';
 
+export type { DeviceTiming };
 export type DeviceKind = 'cpu' | 'gpu';
 
 /** A device that could train the batch. */
@@ -16,24 +18,6 @@ export interface DeviceCandidate {
   description: string;
   /** A fresh trainer for the measured batch (disposed after measuring). */
   create(): Promise<LockstepTrainer>;
-}
-
-/** What one device measured. */
-export interface DeviceTiming {
-  device: DeviceKind;
-  description: string;
-  /** Models in the measured batch. */
-  models: number;
-  /** Timed steps (after the warm-up), fewer when stopped early because it was already slower. */
-  steps: number;
-  /** Wall-clock ms per lock-step step (all models), null when it failed. */
-  msPerStep: number | null;
-  /** This process's CPU ms per step (every thread; the GPU's own time is not in it). */
-  cpuMsPerStep: number | null;
-  /** ms to create the trainer and take the warm-up steps (pipeline compilation on a GPU). */
-  setupMs: number | null;
-  /** Why this device could not be measured. */
-  error?: string;
 }
 
 /** The choice and its evidence, as manifest.json's `device`. */
