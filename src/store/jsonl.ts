@@ -4,10 +4,12 @@ import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs'
 
 export interface JsonlContents<T> {
   records: T[];
-  /** Byte length of each record's line, newline included (records[i] ends at sum of lengths[0..i]). */
+  /** Byte offset where each record's line ends, newline included. */
   lineEnds: number[];
   /** True when the file ends in an incomplete or unparsable line (ignored). */
   tornTail: boolean;
+  /** 1-based numbers of damaged lines before the last (skipped): the run needs repair (see repair.ts). */
+  damagedLines: number[];
 }
 
 /** Appends one record as one line; appendFileSync hands it to the OS before returning. */
@@ -16,11 +18,12 @@ export function appendJsonl(path: string, record: unknown): void {
 }
 
 /**
- * Reads every complete record. A torn or corrupt LAST line is tolerated (tornTail); a corrupt
- * line anywhere else is real damage and throws, naming the file and line.
+ * Reads every complete record. A torn or corrupt LAST line is a write cut short (tornTail); a
+ * corrupt line anywhere else is damage: it is skipped and its number listed in damagedLines, so
+ * that a reader shows the rest and the writer can quarantine the run, instead of refusing.
  */
 export function readJsonl<T>(path: string): JsonlContents<T> {
-  const out: JsonlContents<T> = { records: [], lineEnds: [], tornTail: false };
+  const out: JsonlContents<T> = { records: [], lineEnds: [], tornTail: false, damagedLines: [] };
   if (!existsSync(path)) return out;
   const buf = readFileSync(path);
   let start = 0;
@@ -32,15 +35,16 @@ export function readJsonl<T>(path: string): JsonlContents<T> {
     let parsed: T | undefined;
     if (nl !== -1 && text.trim() !== '') {
       try { parsed = JSON.parse(text) as T; } catch { parsed = undefined; }
+      if (parsed === null || typeof parsed !== 'object') parsed = undefined;
     }
     if (parsed === undefined) {
       const isLast = nl === -1 || nl + 1 >= buf.length;
-      if (!isLast) throw new Error(`${path}:${line}: not a JSON record (the file is damaged before its last line)`);
-      out.tornTail = true;
-      break;
+      if (isLast) { out.tornTail = true; break; }
+      out.damagedLines.push(line);
+    } else {
+      out.records.push(parsed);
+      out.lineEnds.push(nl + 1);
     }
-    out.records.push(parsed);
-    out.lineEnds.push(nl + 1);
     start = nl + 1;
     line++;
   }

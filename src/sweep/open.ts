@@ -7,6 +7,7 @@ import type { ExperimentConfig } from '../config/schema';
 import { readManifest, isSweepDir } from '../store/reader';
 import type { Manifest } from '../store/types';
 import { ResultsLock } from '../store/lock';
+import { repairRuns } from '../store/repair';
 import { SweepStore } from '../store/writer';
 import type { SweepOptions } from './worker/protocol';
 import { diffConfig, formatChanges } from './configDiff';
@@ -50,6 +51,10 @@ function openLocked(options: SweepOptions, deps: SweepDeps, resolved: { config: 
   if (isSweepDir(outDir)) {
     const old = readManifest(outDir);
     if (!options.fresh && old.configHash === configHash) {
+      // Damage stays with its run: quarantined, retrained, logged; the rest of the sweep goes on.
+      for (const r of repairRuns(outDir, old.runs.map((run) => run.id))) {
+        log?.(`run ${r.runId}: ${r.reason}; moved to ${r.quarantined}; it trains again ${r.retrain}`);
+      }
       return { store: new SweepStore(outDir, held.lock), manifest: old, runs, resumed: true, movedAside };
     }
     if (!options.fresh) {

@@ -24,10 +24,13 @@ test('a torn last metrics line is skipped on read and cut on rewind', () => {
   assert.equal(readFileSync(path, 'utf8'), [rec(0), rec(10)].map((r) => JSON.stringify(r) + '\n').join(''));
 });
 
-test('a corrupt line before the last is an error naming the file and line', () => {
+test('a corrupt line before the last is skipped and flagged as damage (the writer quarantines the run)', () => {
   const path = join(tempDir(), 'm.jsonl');
   writeFileSync(path, JSON.stringify(rec(0)) + '\nnot json\n' + JSON.stringify(rec(2)) + '\n');
-  assert.throws(() => readJsonl(path), (e: Error) => e.message.includes(`${path}:2:`));
+  const contents = readJsonl<{ step: number }>(path);
+  assert.deepEqual(contents.records.map((r) => r.step), [0, 2]);
+  assert.deepEqual(contents.damagedLines, [2]);
+  assert.equal(contents.tornTail, false);
 });
 
 test('checkpoints: only the latest is kept, written atomically', () => {
