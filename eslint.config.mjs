@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/trainer/engine/assembly/**', '.grok/**', '.e2e/**', 'bench/reference/**', 'out/**', '.gpu-bundle/**', 'examples/.grok/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/trainer/engine/assembly/**', 'bench/assembly/**', '.grok/**', '.e2e/**', 'bench/reference/**', 'out/**', '.gpu-bundle/**', 'examples/.grok/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

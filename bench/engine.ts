@@ -1,14 +1,24 @@
-// Engine speed: ms per lock-step training step (forward, backward, AdamW) on the setup of
-// bench/reference/bench.py: P=97, a+b, N=3000 full batch, 4 heads, MLP 4d, ReLU, no LayerNorm.
-// Prints one JSON line per case: {"engine":"grok-wasm","case":"d32-m1","msPerStep":...}.
-//   node --import tsx bench/engine.ts [--cases d32-m1,d128-m1,d32-m16] [--steps 20] [--warmup 3] [--threads N]
-import { availableParallelism } from 'node:os';
+// Engine speed on the setup of bench/reference/bench.py: P=97, a+b, N=3000 full batch, 4 heads,
+// MLP 4d, ReLU, no LayerNorm, AdamW. Prints one JSON line per case (run by scripts/run-bench.mjs):
+//   {"engine":"grok-wasm","case":"d32-m1","msPerStep":...,"cpuMsPerStep":...,"profile":{...},...}
+//   node --import tsx bench/engine.ts [--cases d32-m1,d128-m1,d32-m16] [--steps 20] [--warmup 3]
+//        [--threads N] [--profile-steps 3]
+// msPerStep: wall time of one lock-step step (all models), median; cpuMsPerStep: CPU time of all
+// threads of the process per step. profile: where one model-step's CPU time goes, by kernel group,
+// measured on one thread with every kernel call timed (ms per model-step; glue = the rest: JS).
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ModelConfig } from '../src/config/schema';
-import { createTrainer } from '../src/trainer/engine/index';
+import type { Backend, Kernels } from '../src/trainer/engine/backend';
+import { Runners } from '../src/trainer/engine/executor';
+import { createTrainer, prepareEngine } from '../src/trainer/engine/index';
+import type { LockstepSpec } from '../src/trainer/engine/types';
 import { buildDataset } from '../src/trainer/tasks/index';
 import type { Dataset } from '../src/trainer/tasks/types';
 import { Rng } from '../src/util/rng';
+import { instantiateKernels, kernelBuild } from '../src/trainer/engine/wasm';
+import { distAsset } from '../src/util/assets';
 
 const P = 97, N_TRAIN = 3000;
 
@@ -17,17 +27,112 @@ function additionData(P: number): Promise<Dataset> {
   return buildDataset({ kind: 'modular', op: 'a+b', modulus: P }, { configDir: process.cwd(), seed: 0 });
 }
 
-async function benchCase(name: string, data: Dataset, steps: number, warmup: number, threads: number): Promise<Record<string, unknown>> {
+function specOf(name: string, data: Dataset, threads: number): LockstepSpec {
   const [, d, m] = /^d(\d+)-m(\d+)$/.exec(name)!.map(Number);
   const model: ModelConfig = { kind: 'transformer', dModel: d, heads: 4, layers: 1, activation: 'relu', layerNorm: 'none', initStd: 'pytorch', pooling: 'mean' };
   const runs = Array.from({ length: m }, (_, seed) => {
     const order = new Rng(seed, 1).shuffle(Int32Array.from({ length: data.count }, (_, i) => i));
     return { seed, trainIdx: order.slice(0, N_TRAIN), valIdx: order.slice(N_TRAIN), initScale: 1, lr: 1e-3, weightDecay: 1, warmupSteps: 0 };
   });
-  const usedThreads = threads;
-  const trainer = await createTrainer({ model, optimizer: { betas: [0.9, 0.98], eps: 1e-8 }, dataset: data, runs, batchSize: null, threads: usedThreads });
+  return { model, optimizer: { betas: [0.9, 0.98], eps: 1e-8 }, dataset: data, runs, batchSize: null, threads };
+}
+
+/** Which profile group a kernel belongs to (anything else: elementwise). */
+const GROUPS: Record<string, string> = {
+  matmul: 'matmul', matmulTN: 'matmul', matmulNT: 'matmul', transpose: 'matmul',
+  attentionForward: 'attention', attentionBackward: 'attention',
+  softmaxCrossEntropy: 'softmaxCE', adamw: 'optimizer',
+};
+const MATMULS = new Set(['matmul', 'matmulTN', 'matmulNT']);
+
+/** CPU time of this process in ms (the profile runs on the main thread alone: its threads are gone). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * One model trained on this thread with every kernel call timed: ms per model-step by group, and
+ * the FLOP of its matrix products (2·m·k·n each). The chunk-gradient sum before AdamW counts as
+ * optimizer work; glue is the step's time outside any kernel (the models' and runner's JS).
+ */
+function profile(steps: number, prepared: Awaited<ReturnType<typeof prepareEngine>>) {
+  const backend = instantiateKernels(prepared.module, prepared.memory);
+  const ms: Record<string, number> = { matmul: 0, attention: 0, softmaxCE: 0, optimizer: 0, elementwise: 0 };
+  const products: Record<string, number> = {};
+  let flop = 0, calls = 0, inUpdate = false;
+  const timed = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(backend.kernels)) {
+    if (typeof fn !== 'function') continue;
+    const group = GROUPS[name] ?? 'elementwise';
+    timed[name] = (...args: number[]) => {
+      calls++;
+      const t0 = cpuMs();
+      const r = (fn as (...a: number[]) => unknown)(...args);
+      const spent = cpuMs() - t0;
+      ms[inUpdate && name === 'add' ? 'optimizer' : group] += spent;
+      if (MATMULS.has(name)) products[name] = (products[name] ?? 0) + spent;
+      if (MATMULS.has(name)) flop += 2 * args[3] * args[4] * args[5];
+      return r;
+    };
+  }
+  const runners = new Runners({ kernels: timed as unknown as Kernels, memory: backend.memory } satisfies Backend, prepared.plan);
+  const runner = runners.get(0);
+  const step = (t: number): void => {
+    runner.gradChunks(t, Array.from({ length: runner.chunks }, (_, c) => c), 0);
+    inUpdate = true; runner.update(t); inUpdate = false;
+  };
+  step(1);
+  for (const k of Object.keys(ms)) ms[k] = 0;
+  for (const k of Object.keys(products)) products[k] = 0;
+  flop = 0; calls = 0;
+  const t0 = performance.now(), cpu0 = cpuMs();
+  for (let t = 2; t < 2 + steps; t++) step(t);
+  const wall = performance.now() - t0, cpu = cpuMs() - cpu0;
+  const kernelsMs = Object.values(ms).reduce((a, b) => a + b, 0);
+  const per = (x: number) => Number((x / steps).toFixed(3));
+  // The clock reads themselves (two per kernel call) are not the engine's: taken out of glue.
+  const clockMs = calls * 2 * clockReadMs();
+  return {
+    flopPerModelStep: flop / steps,
+    profile: { ...Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, per(v)])), glue: per(cpu - kernelsMs - clockMs), cpu: per(cpu - clockMs), wall: per(wall), profilerMs: per(clockMs),
+      products: Object.fromEntries(Object.entries(products).map(([k, v]) => [k, per(v)])) },
+  };
+}
+
+/**
+ * The measured per-core peak of 128-bit WASM SIMD (bench/assembly/peak.ts, built by run-bench.mjs
+ * as dist/bench-peak-<build>.wasm): the best of 12 one-core runs, in FLOP per CPU-second.
+ */
+function measurePeak(build: string): number {
+  const module = new WebAssembly.Module(readFileSync(distAsset(`bench/peak-${build}.wasm`)));
+  const { peakLoop } = new WebAssembly.Instance(module).exports as { peakLoop: (iters: number, x: number) => number };
+  const iters = 1e7;
+  let best = 0;
+  for (let r = 0; r < 12; r++) {
+    const t0 = cpuMs();
+    peakLoop(iters, 0.999999);
+    best = Math.max(best, (iters * 96) / ((cpuMs() - t0) / 1000));
+  }
+  return best;
+}
+
+/** CPU ms one cpuMs() call costs (the profile's clock). */
+function clockReadMs(): number {
+  const n = 20000, t0 = cpuMs();
+  for (let i = 0; i < n; i++) cpuMs();
+  return (cpuMs() - t0) / n;
+}
+
+const load = (): number => Number(loadavg()[0].toFixed(2));
+
+async function benchCase(name: string, data: Dataset, steps: number, warmup: number, threads: number, profileSteps: number): Promise<Record<string, unknown>> {
+  const spec = specOf(name, data, threads);
+  const m = spec.runs.length;
+  const trainer = await createTrainer(spec);
   for (let s = 0; s < warmup; s++) await trainer.trainStep();
   const times: number[] = [];
+  const load0 = load();
   const cpu0 = process.cpuUsage();
   for (let s = 0; s < steps; s++) {
     const t0 = performance.now();
@@ -38,9 +143,14 @@ async function benchCase(name: string, data: Dataset, steps: number, warmup: num
   await trainer.dispose();
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
-  return { engine: 'grok-wasm', case: name, dModel: d, models: m, n: N_TRAIN, threads: usedThreads, steps, msPerStep: Number(median.toFixed(2)), minMs: Number(times[0].toFixed(2)),
-    // CPU time of all threads per step: on a busy shared machine, a steadier measure of the work than wall time.
-    cpuMsPerStep: Number(((cpu.user + cpu.system) / 1000 / steps).toFixed(2)) };
+  const cpuMsPerStep = (cpu.user + cpu.system) / 1000 / steps;
+  const prof = profile(profileSteps, await prepareEngine({ ...spec, runs: spec.runs.slice(0, 1) }, 1));
+  return {
+    engine: 'grok-wasm', case: name, dModel: spec.model.dModel, models: m, n: N_TRAIN, threads, steps,
+    msPerStep: Number(median.toFixed(2)), minMs: Number(times[0].toFixed(2)),
+    cpuMsPerStep: Number(cpuMsPerStep.toFixed(2)), load: [load0, load()],
+    ...prof,
+  };
 }
 
 async function main(): Promise<void> {
@@ -49,10 +159,13 @@ async function main(): Promise<void> {
     steps: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
     threads: { type: 'string', default: String(availableParallelism()) },
+    'profile-steps': { type: 'string', default: '3' },
   } });
   const data = await additionData(P);
+  const build = kernelBuild();
+  console.log(JSON.stringify({ engine: 'grok-wasm', kernels: build, peakFlopsPerCore: Math.round(measurePeak(build.name)), load: load() }));
   for (const name of values.cases!.split(',')) {
-    console.log(JSON.stringify(await benchCase(name.trim(), data, Number(values.steps), Number(values.warmup), Number(values.threads))));
+    console.log(JSON.stringify(await benchCase(name.trim(), data, Number(values.steps), Number(values.warmup), Number(values.threads), Number(values['profile-steps']))));
   }
 }
 

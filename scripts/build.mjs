@@ -11,15 +11,19 @@ const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 const watch = process.argv.includes('--watch');
 
-// 1. WASM-SIMD kernels, compiled from AssemblyScript at build time (the compiler is a dev dependency).
+// 1. WASM-SIMD kernels, compiled from AssemblyScript at build time (the compiler is a dev dependency):
+// kernels.wasm (plain SIMD) and kernels-relaxed.wasm (relaxed SIMD: FMA), from the same source;
+// src/trainer/engine/wasm.ts picks one at start.
 const asmDir = join(root, 'src/trainer/engine/assembly');
 if (existsSync(join(asmDir, 'index.ts'))) {
-  execFileSync(process.execPath, [
-    join(root, 'node_modules/assemblyscript/bin/asc.js'), join(asmDir, 'index.ts'),
-    '--outFile', join(dist, 'kernels.wasm'),
-    '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--enable', 'threads',
-    '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
-  ], { stdio: 'inherit', cwd: root });
+  for (const [out, features] of [['kernels.wasm', []], ['kernels-relaxed.wasm', ['--enable', 'relaxed-simd']]]) {
+    execFileSync(process.execPath, [
+      join(root, 'node_modules/assemblyscript/bin/asc.js'), join(asmDir, 'index.ts'),
+      '--outFile', join(dist, out),
+      '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--enable', 'threads', ...features,
+      '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
+    ], { stdio: 'inherit', cwd: root });
+  }
 }
 
 // The editor JSON Schema of *.grok.json, generated from the zod schema (committed; a test checks it is fresh).

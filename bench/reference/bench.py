@@ -1,30 +1,52 @@
-"""PyTorch side of `npm run bench`: ms per full-batch AdamW step (forward, backward, update).
+"""PyTorch side of `npm run bench`: full-batch AdamW steps (forward, backward, update), timed in
+wall and CPU time, on the cores the engine gets.
 
-  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/reference/bench.py [--device cpu|cuda]
-      [--cases d32-m1,d128-m1,d32-m16-loop,d32-m16-bmm] [--steps 30] [--warmup 5] [--threads 1]
+  /usr/bin/python3 bench/reference/bench.py [--device cpu|cuda]
+      [--cases d32-m1,d128-m1,d32-m16-procs,d32-m16-bmm] [--steps 30] [--warmup 5]
+      [--threads 1] [--blas-threads 1]
 
 The setup of docs/models.md's `transformer`: P=97, a+b, `a b =`, N=3000 train samples, 4 heads,
 MLP 4d, ReLU, no LayerNorm, AdamW lr 1e-3 wd 1 betas (0.9, 0.98). A case name is
-`d<dModel>-m<models>[-loop|-bmm]`: `loop` trains the M models one after another (M separate steps
-per lock-step step), `bmm` trains them as one set of [M, in, out] weights with batched matmuls.
-msPerStep is per lock-step step (all M models), the median over --steps after --warmup.
-Prints one JSON line per case: {"engine":"torch","case":...,"msPerStep":...,...}.
+`d<dModel>-m<models>[-loop|-bmm|-procs]`:
+  loop   the M models one after another in this process (--threads torch threads);
+  bmm    the M models as one set of [M, in, out] weights with batched matmuls (--threads);
+  procs  --threads processes, one torch thread each, each training its share of the M models in
+         a loop, all at once (PyTorch's "one process per core").
+msPerStep is the wall time of one lock-step step (all M models; for procs, the slowest process's
+time over all steps divided by steps), median over --steps after --warmup. cpuMsPerStep is the CPU
+time of every thread (and, for procs, every process) per lock-step step.
+
+OpenBLAS keeps its own thread pool besides torch's: torch threads plus OpenBLAS threads
+oversubscribe the cores. --blas-threads sets OPENBLAS_NUM_THREADS (before torch is imported).
+Prints one JSON line per case.
 """
 import argparse
 import json
+import multiprocessing as mp
 import os
 import statistics
 import sys
 import time
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+def _early_blas_threads():
+    # OPENBLAS_NUM_THREADS must be set before torch (and OpenBLAS) load.
+    for i, a in enumerate(sys.argv):
+        if a == "--blas-threads" and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if a.startswith("--blas-threads="):
+            return a.split("=", 1)[1]
+    return os.environ.get("OPENBLAS_NUM_THREADS", "1")
+
+
+os.environ["OPENBLAS_NUM_THREADS"] = _early_blas_threads()
 import torch  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import models  # noqa: E402
 
 P, N_TRAIN = 97, 3000
-DEFAULT_CASES = "d32-m1,d128-m1,d32-m16-loop,d32-m16-bmm"
+DEFAULT_CASES = "d32-m1,d128-m1,d32-m16-procs,d32-m16-bmm"
 
 
 def modular_data(device, seed=0):
@@ -40,7 +62,7 @@ def parse_case(name):
     parts = name.split("-")
     d = int(parts[0][1:])
     m = int(parts[1][1:])
-    mode = parts[2] if len(parts) > 2 else ("bmm" if m > 1 else "loop")
+    mode = parts[2] if len(parts) > 2 else "loop"
     return d, m, mode
 
 
@@ -49,8 +71,8 @@ def sync(device):
         torch.cuda.synchronize()
 
 
-def bench_case(name, device, dtype, steps, warmup):
-    d, m, mode = parse_case(name)
+def make_step(d, model_ids, batched, device, dtype):
+    """One lock-step step over the given models (a loop, or one batched set)."""
     cfg = dict(kind="transformer", dModel=d, heads=4, activation="relu", layerNorm="none")
     tokens, labels = modular_data(device)
     V, C, S = P + 1, P, 3
@@ -60,10 +82,7 @@ def bench_case(name, device, dtype, steps, warmup):
         p = {n: t.to(device).requires_grad_(True) for n, t in p.items()}
         return p, models.AdamW(p, lr=1e-3, weight_decay=1.0, betas=(0.9, 0.98), eps=1e-8)
 
-    if mode == "bmm":
-        sets = [make(m, 0)]
-    else:
-        sets = [make(None, i) for i in range(m)]
+    sets = [make(len(model_ids), 0)] if batched else [make(None, i) for i in model_ids]
 
     def step():
         for p, opt in sets:
@@ -71,25 +90,65 @@ def bench_case(name, device, dtype, steps, warmup):
             loss.backward()
             opt.step()
 
+    return step
+
+
+def timed_steps(step, device, steps, warmup):
+    """Wall ms of each timed step, and the process CPU ms over all of them."""
     times = []
-    for i in range(warmup + steps):
-        sync(device)
+    for _ in range(warmup):
+        step()
+    sync(device)
+    cpu0 = time.process_time()
+    for _ in range(steps):
         t0 = time.perf_counter()
         step()
         sync(device)
-        if i >= warmup:
-            times.append((time.perf_counter() - t0) * 1000)
-    return {
-        "engine": "torch",
-        "case": name,
-        "msPerStep": round(statistics.median(times), 3),
-        "minMs": round(min(times), 3),
-        "steps": steps,
-        "device": str(device) if device.type == "cpu" else torch.cuda.get_device_name(device),
-        "dtype": str(dtype).replace("torch.", ""),
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-    }
+        times.append((time.perf_counter() - t0) * 1000)
+    return times, (time.process_time() - cpu0) * 1000
+
+
+def _proc_worker(d, ids, steps, warmup, barrier, out):
+    torch.set_num_threads(1)
+    step = make_step(d, ids, False, torch.device("cpu"), torch.float32)
+    for _ in range(warmup):
+        step()
+    barrier.wait()
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    for _ in range(steps):
+        step()
+    out.put({"wallMs": (time.perf_counter() - t0) * 1000, "cpuMs": (time.process_time() - cpu0) * 1000})
+
+
+def bench_procs(d, m, procs, steps, warmup):
+    """procs processes at once, each with its share of the m models (dealt round-robin)."""
+    ctx = mp.get_context("fork")
+    barrier, out = ctx.Barrier(procs), ctx.Queue()
+    shares = [list(range(w, m, procs)) for w in range(procs)]
+    ps = [ctx.Process(target=_proc_worker, args=(d, ids, steps, warmup, barrier, out)) for ids in shares if ids]
+    for p in ps:
+        p.start()
+    results = [out.get() for _ in ps]
+    for p in ps:
+        p.join()
+    wall = max(r["wallMs"] for r in results)
+    return {"msPerStep": round(wall / steps, 3), "cpuMsPerStep": round(sum(r["cpuMs"] for r in results) / steps, 3),
+            "threads": 1, "procs": len(ps)}
+
+
+def bench_case(name, device, dtype, steps, warmup, threads):
+    d, m, mode = parse_case(name)
+    out = {"engine": "torch", "case": name, "dModel": d, "models": m, "mode": mode, "steps": steps}
+    if mode == "procs":
+        out.update(bench_procs(d, m, threads, steps, warmup))
+    else:
+        times, cpu = timed_steps(make_step(d, list(range(m)), mode == "bmm", device, dtype), device, steps, warmup)
+        out.update({"msPerStep": round(statistics.median(times), 3), "minMs": round(min(times), 3),
+                    "cpuMsPerStep": round(cpu / steps, 3), "threads": torch.get_num_threads(), "procs": 1})
+    out.update({"blasThreads": int(os.environ["OPENBLAS_NUM_THREADS"]),
+                "device": str(device) if device.type == "cpu" else torch.cuda.get_device_name(device),
+                "dtype": str(dtype).replace("torch.", ""), "torch": torch.__version__})
+    return out
 
 
 def main():
@@ -98,7 +157,8 @@ def main():
     ap.add_argument("--cases", default=DEFAULT_CASES)
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=5)
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (CPU)")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (CPU); processes for -procs cases")
+    ap.add_argument("--blas-threads", type=int, default=None, help="OPENBLAS_NUM_THREADS (read before torch loads)")
     ap.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     args = ap.parse_args()
     models.configure_threads(args.threads)
@@ -112,7 +172,7 @@ def main():
         torch.backends.cudnn.allow_tf32 = False
     dtype = getattr(torch, args.dtype)
     for name in [c for c in args.cases.split(",") if c]:
-        print(json.dumps(bench_case(name, device, dtype, args.steps, args.warmup)), flush=True)
+        print(json.dumps(bench_case(name, device, dtype, args.steps, args.warmup, args.threads)), flush=True)
 
 
 if __name__ == "__main__":

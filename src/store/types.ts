@@ -35,6 +35,11 @@ export interface Manifest {
   createdAt: string;
   /** Additive: which device trained it (the latest start or resume), and under --device auto what each device measured. */
   device?: DeviceRecord;
+  /**
+   * The CPU kernel build of the process that started the sweep: relaxed-simd (FMA; fma says whether
+   * it rounded once on that CPU) or the plain simd fallback. Results are bitwise reproducible per build.
+   */
+  cpuKernels?: { name: string; fma: 'fused' | 'unfused' | null; reason: string };
 }
 
 /** What one device measured on the first lock-step batch (src/trainer/engine/measure.ts). */

@@ -13,6 +13,7 @@ import type { SweepOptions } from './worker/protocol';
 import { diffConfig, formatChanges } from './configDiff';
 import { UserError, type SweepDeps } from './deps';
 import type { PlannedRun } from './schedule';
+import { kernelBuild } from '../trainer/engine/wasm';
 
 export interface OpenedSweep {
   store: SweepStore;
@@ -73,10 +74,16 @@ function openLocked(options: SweepOptions, deps: SweepDeps, resolved: { config: 
     name: config.name, configHash, config, configPath,
     runs: planned.map((r) => ({ id: r.id, params: r.params })),
     createdAt: new Date().toISOString(),
+    ...cpuKernelsOrNothing(),
   };
   const store = new SweepStore(outDir, held.lock);
   store.writeManifest(manifest);
   return { store, manifest, runs, resumed: false, movedAside };
+}
+
+/** The CPU kernel build, for the manifest (nothing where the kernels are not built, e.g. a test's fake engine). */
+function cpuKernelsOrNothing(): { cpuKernels?: Manifest['cpuKernels'] } {
+  try { return { cpuKernels: kernelBuild() }; } catch { return {}; }
 }
 
 async function resolveConfig(options: SweepOptions, deps: SweepDeps): Promise<{ config: ExperimentConfig; configPath: string; outDir: string }> {

@@ -6,6 +6,7 @@ import type { SweepStatus } from '../store/types';
 import type { SweepOptions, WorkerMessage } from './worker/protocol';
 import { SweepControl } from './control';
 import type { SweepDevice } from '../trainer/engine/device';
+import { describeKernelBuild } from '../trainer/engine/wasm';
 import type { SweepDeps } from './deps';
 import { errorMessage } from './errors';
 import { RunLedger } from './ledger';
@@ -31,7 +32,7 @@ export async function runSweep(options: SweepOptions, deps: SweepDeps, send: (m:
       send({ type: 'done', status: 'failed', outDir: null, error: (e as Error).message });
       return 'failed';
     }
-    send({ type: 'log', level: 'info', message: `training on ${device.description}` });
+    send({ type: 'log', level: 'info', message: `training on ${device.description}${device.kind === 'cpu' ? `, ${describeKernelBuild()}` : ''}` });
     sweepDeps = { ...deps, createTrainer: (spec) => device!.createTrainer(spec) };
   }
   let opened;

@@ -148,7 +148,7 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
   const entries = vsixEntries(vsix), universalEntries = vsixEntries(universal);
   const mb = (p: string) => (statSync(p).size / 2 ** 20).toFixed(2);
   step(`packaged grok-linux-x64.vsix: ${entries.length} files, ${mb(vsix)} MB; grok-universal.vsix: ${universalEntries.length} files, ${mb(universal)} MB`);
-  for (const f of ['extension.js', 'worker.js', 'engine-thread.js', 'gpu-thread.js', 'kernels.wasm', 'webview-curves.js', 'webview-regimeMap.js', 'platform.json']) {
+  for (const f of ['extension.js', 'worker.js', 'engine-thread.js', 'gpu-thread.js', 'kernels.wasm', 'kernels-relaxed.wasm', 'webview-curves.js', 'webview-regimeMap.js', 'platform.json']) {
     assert.ok(entries.includes(`extension/dist/${f}`), `the .vsix has dist/${f}`);
   }
   assert.deepEqual(entries.filter((e) => /\.node$|\.dll$|binding\.gyp$|\/\.grok\//.test(e)), ['extension/dawn/dist/linux-x64/dawn.node'],

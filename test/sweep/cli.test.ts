@@ -9,6 +9,7 @@ import { projectDeps } from '../../src/sweep/projectDeps';
 import { readRunMetrics, readManifest } from '../../src/store/reader';
 import { fakeCreateTrainer } from './helpers/fakeEngine';
 import { tempDir, writeConfig } from './helpers/fixtures';
+import { kernelBuild } from '../../src/trainer/engine/wasm';
 
 const cli = join(__dirname, '..', '..', 'bin', 'grok.js');
 const grok = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
@@ -31,6 +32,13 @@ test('grok export --csv: one row per eval per run, with the run params and every
   assert.equal(rows.length, total);
   const first = readRunMetrics(dir, runs[0].id)[0];
   assert.deepEqual(rows[0].split(',').slice(0, 6), [runs[0].id, '30', '0', '0', String(first.trainLoss), String(first.trainAcc)]);
+});
+
+test('the manifest records the CPU kernel build (relaxed SIMD or the plain fallback) of the process that started the sweep', async () => {
+  const dir = await results();
+  const recorded = readManifest(dir).cpuKernels;
+  assert.deepEqual(recorded, kernelBuild());
+  assert.ok(recorded && ['relaxed-simd', 'simd'].includes(recorded.name));
 });
 
 test('grok status: a row per run with status, regime, step, accuracies and stop reason', async () => {

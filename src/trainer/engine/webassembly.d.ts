@@ -17,4 +17,5 @@ declare namespace WebAssembly {
     grow(delta: number): number;
   }
   function compile(bytes: ArrayBufferView | ArrayBuffer): Promise<Module>;
+  function validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
 }

@@ -9,3 +9,4 @@ export { attentionForward, attentionBackward } from './attention';
 export { maskedAttentionForward, maskedAttentionBackward, maskedMeanPool, maskedMeanPoolBackward } from './selfattn';
 export { embedGather, embedScatter } from './embed';
 export { adamw } from './adamw';
+export { fmaProbe } from './vmath';

@@ -43,3 +43,23 @@
   for (; t < len; t++) s += load<f32>(a + (t << 2)) * load<f32>(b + (t << 2));
   return s;
 }
+
+/**
+ * a·b + c per lane: one relaxed_madd in the relaxed-SIMD build (fused where the CPU has FMA),
+ * mul then add in the plain build. The choice is made at compile time (scripts/build.mjs builds both).
+ */
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  else return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/**
+ * 1 where madd rounds once (fused), else 0: (1+2⁻¹²)² = 1 + 2⁻¹¹ + 2⁻²⁴, whose 2⁻²⁴ a separate
+ * multiply rounds away. The arguments come from memory so the compiler cannot fold it.
+ */
+export function fmaProbe(): i32 {
+  store<f32>(0, <f32>1.000244140625); // 1 + 2^-12
+  store<f32>(4, <f32>-1.00048828125); // -(1 + 2^-11)
+  const x = v128.load32_splat(0);
+  return f32x4.extract_lane(madd(x, x, v128.load32_splat(4)), 0) != 0 ? 1 : 0;
+}
