@@ -70,6 +70,8 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
       finalValAcc: null, endValAcc: null, endValMean: null, endValTrend: 0, endTrainTrend: 0, lastStep: 0,
     };
   }
+  // A non-finite loss (stored as null) ends a run: it diverged, whatever its accuracies say.
+  const divergedStep = firstStep(history, (e) => !Number.isFinite(e.trainLoss));
   const trainFitStep = firstStep(history, (e) => e.trainAcc >= opts.fitAcc);
   const valReachStep = firstStep(history, (e) => e.valAcc >= opts.epsilon);
   const valLeavesFloorStep = firstStep(history, (e) => e.valAcc > floorAcc);
@@ -82,6 +84,7 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
   const valMoving = Math.abs(endValTrend) >= opts.moveDelta;
 
   const decide = (): [Regime, string] => {
+    if (divergedStep !== null) return ['diverged', `the training loss became non-finite (NaN or infinite) at step ${divergedStep}`];
     if (trainFitStep === null) {
       return valMoving || Math.abs(endTrainTrend) >= opts.moveDelta
         ? ['unsettled', 'train has not fit and accuracy is still moving at the end']
@@ -109,7 +112,7 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
 }
 
 /** Every regime, in legend order (also the tie-break order of a majority vote). */
-export const REGIMES: readonly Regime[] = ['progression', 'grokking', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled'];
+export const REGIMES: readonly Regime[] = ['progression', 'grokking', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled', 'diverged'];
 
 /** The regimes where train fits before validation generalizes (memorization first). */
 export const MEMORIZATION_FIRST: ReadonlySet<Regime> = new Set<Regime>(['ungrokking', 'semi-grokking', 'grokking']);

@@ -75,7 +75,7 @@ export interface DeviceRecord {
 /** One line of metrics.jsonl. */
 export type EvalRecord = EvalMetrics & { wallMs?: number };
 
-export type Regime = 'progression' | 'ungrokking' | 'semi-grokking' | 'grokking' | 'no-learning' | 'unsettled';
+export type Regime = 'progression' | 'ungrokking' | 'semi-grokking' | 'grokking' | 'no-learning' | 'unsettled' | 'diverged';
 
 /** What a run converged to: the one outcome every analysis uses. */
 export interface RunOutcome {

@@ -58,6 +58,8 @@ export function modelRunSpec(config: ExperimentConfig, split: Split): ModelRunSp
 
 /** Why a run ends after this record, if it does: early stop, or its step budget reached. */
 function stopReason(slot: Slot, rec: EvalRecord): string | null {
+  // NaN or infinite loss (null once stored): nothing after it means anything.
+  if (!Number.isFinite(rec.trainLoss) || !Number.isFinite(rec.valLoss)) return 'diverged';
   return slot.monitor.observe(rec) ?? (rec.step >= slot.maxSteps ? 'steps' : null);
 }
 

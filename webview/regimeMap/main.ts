@@ -170,7 +170,7 @@ function renderLegend(): void {
   const box = $('legend');
   box.replaceChildren();
   for (const r of REGIMES) {
-    if (r === 'no-learning' || r === 'unsettled') if (!map?.cells.some((c) => c.counts[r])) continue;
+    if (r === 'no-learning' || r === 'unsettled' || r === 'diverged') if (!map?.cells.some((c) => c.counts[r])) continue;
     const item = document.createElement('span');
     item.className = 'legend-item';
     item.title = REGIME_HELP[r];

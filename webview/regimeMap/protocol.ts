@@ -4,7 +4,7 @@ import { isAxisValue, isExportRequest, isObject, isSelection, type AxisValue, ty
 
 export const REGIME_MAP_VIEW_TYPE = 'grok.regimeMap';
 
-export type RegimeName = 'progression' | 'ungrokking' | 'semi-grokking' | 'grokking' | 'no-learning' | 'unsettled';
+export type RegimeName = 'progression' | 'ungrokking' | 'semi-grokking' | 'grokking' | 'no-learning' | 'unsettled' | 'diverged';
 
 /** One (model size, data size) cell: its seeds pooled. */
 export interface MapCell {
@@ -49,7 +49,7 @@ export interface MapData {
   problem?: string;
 }
 
-export const REGIMES: RegimeName[] = ['grokking', 'progression', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled'];
+export const REGIMES: RegimeName[] = ['grokking', 'progression', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled', 'diverged'];
 
 export interface RegimeMapState { resultsDir: string; slice?: Selection; table?: boolean }
 

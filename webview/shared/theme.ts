@@ -35,6 +35,7 @@ export const REGIME_HELP: Record<RegimeName, string> = {
   ungrokking: 'memorization only (below the critical data size)',
   'no-learning': 'fits neither train nor validation',
   unsettled: 'still changing when training stopped',
+  diverged: 'the loss became NaN or infinite (learning rate or init scale too large)',
 };
 
 /** Calls `fn` when the VS Code theme changes (the body's class list changes). */

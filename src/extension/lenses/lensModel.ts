@@ -131,7 +131,7 @@ function oneCds(c: CriticalDataSize, dataValues: AxisValue[]): string {
   return `${formatCds(c)} ${tail}`;
 }
 
-export const REGIME_ORDER: Regime[] = ['grokking', 'progression', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled'];
+export const REGIME_ORDER: Regime[] = ['grokking', 'progression', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled', 'diverged'];
 
 /** Lens text under a data-size value: the regimes its runs ended in. */
 export function regimesText(dataAxis: string, value: AxisValue, summary: Summary | null): string {
