@@ -68,6 +68,17 @@ export function bracketOf(sizes: readonly number[], means: readonly number[], ep
     first < 0 ? null : last + 1 < sizes.length ? sizes[last + 1] : null];
 }
 
+/**
+ * The bracket widened to the grid sizes around the interval: when the seeds leave the crossing
+ * uncertain by more than one grid cell, the bracket says so instead of naming one cell.
+ */
+function widenToInterval(bracket: [number | null, number | null], sizes: readonly number[], low: number, high: number): [number | null, number | null] {
+  let [below, above] = bracket;
+  if (below !== null) below = low === -Infinity ? null : Math.min(below, [...sizes].reverse().find((s) => s <= low) ?? below);
+  if (above !== null) above = high === Infinity ? null : Math.max(above, sizes.find((s) => s >= high) ?? above);
+  return [below, above];
+}
+
 /** The cell [i−1, i] where the fit first reaches ε: i = 0 below the grid, sizes.length when not reached. */
 function crossingCell(fit: readonly number[], eps: number): number {
   const i = fit.findIndex((y) => y >= eps);
@@ -78,6 +89,18 @@ function crossingCell(fit: readonly number[], eps: number): number {
 function interpolate(sizes: readonly number[], fit: readonly number[], i: number, eps: number): number {
   const t = fit[i] === fit[i - 1] ? 0.5 : (eps - fit[i - 1]) / (fit[i] - fit[i - 1]);
   return Math.exp(Math.log(sizes[i - 1]) + t * (Math.log(sizes[i]) - Math.log(sizes[i - 1])));
+}
+
+/** Within-size standard deviation pooled over the sizes with two or more runs (0 without). */
+function pooledSd(accs: readonly number[][]): number {
+  let ss = 0, dof = 0;
+  for (const a of accs) {
+    if (a.length < 2) continue;
+    const m = a.reduce((s, v) => s + v, 0) / a.length;
+    for (const v of a) ss += (v - m) ** 2;
+    dof += a.length - 1;
+  }
+  return dof > 0 ? Math.sqrt(ss / dof) : 0;
 }
 
 /** Mean per size and the isotonic fit over every run (weights: runs per size). */
@@ -91,11 +114,21 @@ function fitOf(accs: readonly number[][]): { means: number[]; fit: number[] } {
  * cell and draws the crossing uniformly (in log size) inside it. Crossings below the grid are −∞,
  * not reached +∞; a bound in an infinite tail is null (unbounded).
  */
-function interval(sizes: number[], accs: number[][], eps: number, opts: BootstrapOptions): [number | null, number | null] {
+function interval(sizes: number[], accs: number[][], eps: number, opts: BootstrapOptions): [number, number] {
   const rng = new Rng(opts.bootstrapSeed, 0xcd5);
+  const jitter = pooledSd(accs);
+  const means = fitOf(accs).means;
   const values: number[] = [];
   for (let b = 0; b < opts.bootstrapResamples; b++) {
-    const resampled = accs.map((a) => a.map(() => a[rng.int(a.length)]));
+    // A smoothed bootstrap: the resampled mean plus N(0, s²/k), s the within-size SD pooled over the
+    // group, so that two seeds that happen to agree do not make a size certain; s is capped by the
+    // largest SD an accuracy with that mean can have, √(m(1 − m)), so sizes at 0 or 1 stay there.
+    const resampled = accs.map((a, i) => {
+      let sum = 0;
+      for (let k = 0; k < a.length; k++) sum += a[rng.int(a.length)];
+      const sd = Math.min(jitter, Math.sqrt(Math.max(0, means[i] * (1 - means[i]))));
+      return [sum / a.length + (sd * rng.normal()) / Math.sqrt(a.length)];
+    });
     const i = crossingCell(fitOf(resampled).fit, eps);
     const u = rng.uniform();
     values.push(i === 0 ? -Infinity : i === sizes.length ? Infinity
@@ -105,8 +138,7 @@ function interval(sizes: number[], accs: number[][], eps: number, opts: Bootstra
   // Outward order statistics (no interpolation into the infinite tails).
   const alpha = 1 - opts.bootstrapConfidence;
   const last = values.length - 1;
-  const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
-  return [finite(values[Math.floor(last * (alpha / 2))]), finite(values[Math.ceil(last * (1 - alpha / 2))])];
+  return [values[Math.floor(last * (alpha / 2))], values[Math.ceil(last * (1 - alpha / 2))]];
 }
 
 /**
@@ -138,19 +170,22 @@ export function criticalDataSize(
   const { sizes, at } = runsBySize(runs);
   const accs = at.map((a) => a.map((r) => r.valAcc));
   const { means, fit } = fitOf(accs);
-  const bracket = bracketOf(sizes, means, eps);
   const cell = crossingCell(fit, eps);
   const kind = sizes.length === 0 || cell === sizes.length ? 'not-reached' : cell === 0 ? 'below-grid' : 'interpolated';
   const value = kind === 'not-reached' ? null : kind === 'below-grid' ? sizes[0] : interpolate(sizes, fit, cell, eps);
-  const [low, high] = runs.length > 0 ? interval(sizes, accs, eps, opts) : [null, null];
+  const [low, high] = runs.length > 0 ? interval(sizes, accs, eps, opts) : [Infinity, Infinity];
+  const bracket = widenToInterval(bracketOf(sizes, means, eps), sizes, low, high);
+  // An infinite bound is open (null) on its own side; on the other it is the grid's end: when every
+  // resample is below the grid, the interval is "≤ the smallest size", and so on.
+  const bound = (v: number, open: number): number | null => (v === open ? null : Number.isFinite(v) ? v : v < 0 ? sizes[0] : sizes[sizes.length - 1]);
   const decisive = at.filter((_, i) => sizes[i] === bracket[0] || sizes[i] === bracket[1]).flat();
   return {
     group: options.group ?? sharedParams(runs),
     epsilon: eps,
     bracket,
     value,
-    low,
-    high,
+    low: sizes.length ? bound(low, -Infinity) : null,
+    high: sizes.length ? bound(high, Infinity) : null,
     confidence: opts.bootstrapConfidence,
     seeds: new Set(runs.map((r) => r.seed)).size,
     kind,
