@@ -70,8 +70,8 @@ export const ModelSchema = z.strictObject({
   layers: z.number().int().min(1).max(32).default(1).describe('Depth: decoder blocks (transformer) or hidden layers of width dMlp (mlp). The encoder has 1.'),
   activation: z.enum(['relu', 'gelu']).default('relu').describe('MLP activation (GELU is the tanh approximation, as in GPT).'),
   layerNorm: z.enum(['none', 'pre', 'post']).default('none').describe('LayerNorm placement: none (Nanda et al.), pre (GPT-2) or post (OpenAI GPT, BERT).'),
-  initStd: z.union([z.literal('pytorch'), z.number().gt(0)]).default('pytorch')
-    .describe('"pytorch": nn.Linear / nn.Embedding default init. A number: normal(0, std) weights and zero biases (GPT uses 0.02).'),
+  initStd: z.union([z.enum(['scaled', 'pytorch', 'gpt']), z.number().gt(0)]).default('scaled')
+    .describe('Weight init by name or std. "scaled" (default): normal(0, 1/sqrt(dModel)) weights and embeddings, zero biases (Nanda et al. 2023), so a sweep over dModel gives each size its own std. "pytorch": nn.Linear / nn.Embedding defaults. "gpt": normal(0, 0.02) (OpenAI GPT, BERT). A number: normal(0, that std), zero biases.'),
   pooling: z.enum(['cls', 'mean']).default('mean').describe('encoder only: how token states become one vector.'),
 }).describe('The network.');
 
