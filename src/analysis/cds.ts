@@ -173,7 +173,10 @@ export function criticalDataSize(
   const cell = crossingCell(fit, eps);
   const kind = sizes.length === 0 || cell === sizes.length ? 'not-reached' : cell === 0 ? 'below-grid' : 'interpolated';
   const value = kind === 'not-reached' ? null : kind === 'below-grid' ? sizes[0] : interpolate(sizes, fit, cell, eps);
-  const [low, high] = runs.length > 0 ? interval(sizes, accs, eps, opts) : [Infinity, Infinity];
+  const [rawLow, rawHigh] = runs.length > 0 ? interval(sizes, accs, eps, opts) : [Infinity, Infinity];
+  // The interval always holds the point estimate (it may sit near a cell edge the draws rarely reach).
+  const low = value === null ? rawLow : Math.min(rawLow, value);
+  const high = value === null ? rawHigh : Math.max(rawHigh, value);
   const bracket = widenToInterval(bracketOf(sizes, means, eps), sizes, low, high);
   // An infinite bound is open (null) on its own side; on the other it is the grid's end: when every
   // resample is below the grid, the interval is "≤ the smallest size", and so on.

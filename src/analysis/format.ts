@@ -25,9 +25,10 @@ export function formatInterval(c: Pick<CriticalDataSize, 'low' | 'high' | 'confi
 export function formatCds(c: CriticalDataSize): string {
   const limited = c.budgetLimited ? ' · budget-limited' : '';
   const [below, above] = c.bracket ?? [null, null];
-  if (c.kind === 'not-reached') return `CDS > ${formatSize(below)} (not reached)${limited}`;
-  if (c.kind === 'below-grid') return `CDS ≤ ${formatSize(c.value)} (below the grid)${limited}`;
   const ci = formatInterval(c);
-  const bracket = below !== null && above !== null ? `CDS ${formatSize(below)}–${formatSize(above)} · ≈ ` : 'CDS ≈ ';
-  return `${bracket}${formatSize(c.value)}${ci ? ` (${ci})` : ''}${limited}`;
+  if (c.kind === 'not-reached') return `${below !== null ? `CDS > ${formatSize(below)}` : 'CDS'} (not reached${ci ? `; ${ci}` : ''})${limited}`;
+  if (c.kind === 'below-grid') return `CDS ≤ ${formatSize(c.value)} (below the grid)${limited}`;
+  const bracket = below !== null && above !== null ? `CDS ${formatSize(below)}–${formatSize(above)}`
+    : below !== null ? `CDS ≥ ${formatSize(below)}` : above !== null ? `CDS ≤ ${formatSize(above)}` : 'CDS';
+  return `${bracket} · ≈ ${formatSize(c.value)}${ci ? ` (${ci})` : ''}${limited}`;
 }

@@ -4,8 +4,9 @@ export { regimeOf, REGIMES, MEMORIZATION_FIRST, type RegimeOptions, type RegimeR
 export { convergedOutcome, endWindow, median, type ConvergedOutcome, type OutcomeOptions } from './outcome';
 export { pairOutcome, type PairOutcome, type PairReport } from './pair';
 export { groupRuns, groupBy, paramKey, sharedParams, withoutAxes, type RunGroup } from './groups';
-export { criticalDataSize, type DataRun, type BootstrapOptions } from './cds';
-export { memorizationCapacity, type MemorizationCapacity, type RegimeAtSize } from './memorization';
+export { criticalDataSize, isotonic, type DataRun, type BootstrapOptions } from './cds';
+export { formatCds, formatInterval, formatSize } from './format';
+export { memorizationCapacity, type MemorizationCapacity, type MemorizationRun } from './memorization';
 export { regimeMapData, type RegimeMapData, type RegimeMapAxes, type RegimePanel, type RegimeCell, type BoundaryPoint } from './regimeMap';
 export { uShape, type UShape, type SizeAcc } from './uShape';
 export { emergence, type Emergence, type EmergenceOptions, type ComponentPoint } from './emergence';

@@ -1,28 +1,56 @@
-// Memorization capacity D_mem (Huang et al. 2024): below it the model can memorize the training
-// set before it generalizes (ungrokking / semi-grokking / grokking); above it memorizing is too
-// costly and train and validation rise together (progression).
-import type { Regime } from '../store/types';
-import { MEMORIZATION_FIRST } from './regime';
-import { firstCrossing, meanPerX, type CrossingKind } from './stats';
+// Memorization capacity D_mem (Huang et al. 2024): how many random-label examples a model of a
+// given size can fit. A measurement, not a regime boundary: a sweep of the `memorization` task
+// (labels drawn at random; `symmetric: true` gives (a, b) and (b, a) one label, as in the paper)
+// over the data size, per model size. A run "fits" when its converged train accuracy
+// (outcome.ts) is ≥ fitAcc within its budget; D_mem is the largest data size that most seeds fit.
+//
+// (Before this, D_mem was read off a grokking sweep as the size where half the runs progress: that
+// is where progression starts, not what the model can memorize, and it sits at or above D_crit
+// almost by construction. It is no longer reported.)
+import { isotonic } from './cds';
 
-export interface RegimeAtSize { dataSize: number; regime: Regime | null }
+/** One finished run of a memorization sweep. */
+export interface MemorizationRun {
+  dataSize: number;
+  /** Converged train accuracy (outcome.ts). */
+  trainAcc: number;
+  /** Still moving at the end of its budget. */
+  moving?: boolean;
+}
 
 export interface MemorizationCapacity {
-  /** The data size where half the runs progress, linearly interpolated between grid sizes. */
+  /** The largest grid size that at least half the seeds fit; null when none does. */
   value: number | null;
-  /** 'below-grid': the smallest size already progresses (value is an upper bound);
-   *  'not-reached': every size memorizes first (D_mem is above the grid). */
-  kind: CrossingKind;
+  /** [largest size fitted, smallest size not fitted]; null = off that end of the grid. */
+  bracket: [number | null, number | null];
+  /** 'interpolated': the capacity lies inside the grid (value = its lower end);
+   *  'below-grid': not even the smallest size is fitted; 'not-reached': every size is fitted (value
+   *  is a lower bound). */
+  kind: 'interpolated' | 'below-grid' | 'not-reached';
+  /** A run at a bracket size was still moving: more steps may fit more. */
+  budgetLimited: boolean;
+  /** Seeds per size (the smallest count). */
+  seeds: number;
 }
 
 /**
- * D_mem of one group (same params but data size and seed): the smallest data size where at least
- * half of the runs are `progression`, among runs that are progression or memorize first.
- * no-learning, unsettled and unclassified runs do not vote.
+ * D_mem of one group of memorization runs (same params but data size and seed): the fit rate per
+ * size (share of seeds fitting) made non-increasing in size (isotonic), and the largest size where
+ * it is ≥ 1/2.
  */
-export function memorizationCapacity(group: readonly RegimeAtSize[]): MemorizationCapacity {
-  const votes = group
-    .filter((r) => r.regime === 'progression' || (r.regime !== null && MEMORIZATION_FIRST.has(r.regime)))
-    .map((r) => ({ x: r.dataSize, y: r.regime === 'progression' ? 1 : 0 }));
-  return firstCrossing(meanPerX(votes), 0.5);
+export function memorizationCapacity(runs: readonly MemorizationRun[], fitAcc: number): MemorizationCapacity {
+  const sizes = [...new Set(runs.map((r) => r.dataSize))].sort((a, b) => a - b);
+  const at = sizes.map((s) => runs.filter((r) => r.dataSize === s));
+  const rate = at.map((a) => a.filter((r) => r.trainAcc >= fitAcc).length / a.length);
+  // Non-increasing fit: isotonic on the negated rates.
+  const fit = isotonic(rate.map((v) => -v), at.map((a) => a.length)).map((v) => -v);
+  const last = fit.reduce((k, v, i) => (v >= 0.5 ? i : k), -1);
+  const bracket: [number | null, number | null] = [last >= 0 ? sizes[last] : null, last + 1 < sizes.length ? sizes[last + 1] : null];
+  const kind = last < 0 ? 'below-grid' : last === sizes.length - 1 ? 'not-reached' : 'interpolated';
+  const decisive = at.filter((_, i) => sizes[i] === bracket[0] || sizes[i] === bracket[1]).flat();
+  return {
+    value: bracket[0], bracket, kind,
+    budgetLimited: decisive.some((r) => r.moving === true),
+    seeds: at.length ? Math.min(...at.map((a) => a.length)) : 0,
+  };
 }

@@ -2,10 +2,9 @@
 // seeds of it fell into, with the D_crit and D_mem curves per model size on top. The shape is
 // what the webview and the HTML report draw as is: no further grouping or math needed there.
 import type { CrossingKind } from './stats';
-import type { CriticalDataSize, Regime, RunParams, RunSummary } from '../store/types';
+import type { CriticalDataSize, Regime, RunParams, RunSummary, Summary } from '../store/types';
 import { criticalDataSize, type BootstrapOptions } from './cds';
 import { groupBy } from './groups';
-import { memorizationCapacity } from './memorization';
 import { ANALYSIS_DEFAULTS } from './options';
 import { REGIMES } from './regime';
 import { dataRunOf, isFinished, numericParam, outcomeOf } from './runs';
@@ -46,7 +45,8 @@ export interface RegimePanel {
   cells: RegimeCell[][];
   /** Critical data size per model size (cds.ts: bracket, estimate, interval, budget flag). */
   dCrit: Array<BoundaryPoint & Pick<CriticalDataSize, 'low' | 'high' | 'bracket' | 'confidence' | 'budgetLimited'>>;
-  /** Memorization capacity per model size. */
+  /** Memorization capacity per model size, from a memorization sweep's summary when one is given
+   *  (options.memorization); empty otherwise. */
   dMem: BoundaryPoint[];
 }
 
@@ -83,7 +83,7 @@ function ascending(values: Iterable<number>): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
-function panelOf(fixed: RunParams, runs: readonly RunSummary[], map: Omit<RegimeMapData, 'panels'>, axes: RegimeMapAxes, bootstrap: Partial<BootstrapOptions>): RegimePanel {
+function panelOf(fixed: RunParams, runs: readonly RunSummary[], map: Omit<RegimeMapData, 'panels'>, axes: RegimeMapAxes, bootstrap: Partial<BootstrapOptions>, memorization: Summary['memorizationCapacity']): RegimePanel {
   const atModel = (m: number) => runs.filter((r) => numericParam(r, axes.model) === m);
   const cells = map.modelSizes.map((m) => {
     const row = atModel(m);
@@ -94,10 +94,10 @@ function panelOf(fixed: RunParams, runs: readonly RunSummary[], map: Omit<Regime
     const c = criticalDataSize(points, map.epsilon, { ...bootstrap, group: fixed });
     return { modelSize, value: c.value, low: c.low, high: c.high, kind: c.kind, bracket: c.bracket, confidence: c.confidence, budgetLimited: c.budgetLimited };
   });
-  const dMem = map.modelSizes.map((modelSize) => ({
-    modelSize,
-    ...memorizationCapacity(atModel(modelSize).map((r) => ({ dataSize: numericParam(r, axes.data)!, regime: r.regime }))),
-  }));
+  const dMem = memorization.length === 0 ? [] : map.modelSizes.map((modelSize): BoundaryPoint => {
+    const m = memorization.find((e) => e.group[axes.model] === modelSize);
+    return { modelSize, value: m?.value ?? null, kind: (m?.kind ?? 'not-reached') as CrossingKind };
+  });
   return { fixed, cells, dCrit, dMem };
 }
 
@@ -108,7 +108,7 @@ function panelOf(fixed: RunParams, runs: readonly RunSummary[], map: Omit<Regime
 export function regimeMapData(
   summaryRuns: readonly RunSummary[],
   axes: RegimeMapAxes,
-  options: Partial<BootstrapOptions & { epsilon: number }> = {},
+  options: Partial<BootstrapOptions & { epsilon: number; memorization: Summary['memorizationCapacity'] }> = {},
 ): RegimeMapData {
   const runs = summaryRuns.filter((r) => numericParam(r, axes.model) !== null && numericParam(r, axes.data) !== null);
   const map = {
@@ -119,7 +119,7 @@ export function regimeMapData(
     dataSizes: ascending(runs.map((r) => numericParam(r, axes.data)!)),
     regimes: REGIMES,
   };
-  const { epsilon: _epsilon, ...bootstrap } = options;
-  const panels = groupBy(runs, [axes.model, axes.data, axes.seed]).map((g) => panelOf(g.params, g.runs, map, axes, bootstrap));
+  const { epsilon: _epsilon, memorization = [], ...bootstrap } = options;
+  const panels = groupBy(runs, [axes.model, axes.data, axes.seed]).map((g) => panelOf(g.params, g.runs, map, axes, bootstrap, memorization));
   return { ...map, panels };
 }

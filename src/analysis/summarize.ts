@@ -1,5 +1,5 @@
 // What summary.json holds, computed from the runs' histories: per run the regime, fit steps and
-// final metrics; per group (every axis but data size and seed) D_crit and D_mem.
+// final metrics; per group (every axis but data size and seed) D_crit, and D_mem for a memorization sweep.
 // The sweep runner calls summarize() whenever it writes summary.json.
 import type { ExperimentConfig, TaskConfig } from '../config/schema';
 import type { EvalMetrics } from '../trainer/engine/types';
@@ -10,7 +10,7 @@ import { memorizationCapacity } from './memorization';
 import { analysisOptions, type AnalysisOptions } from './options';
 import { convergedOutcome } from './outcome';
 import { regimeOf } from './regime';
-import { dataRunOf, isFinished, numericParam, SEED_AXIS } from './runs';
+import { dataRunOf, isFinished, numericParam, outcomeOf, SEED_AXIS } from './runs';
 
 export interface RunWithHistory {
   id: string;
@@ -97,11 +97,13 @@ export function summarize(
     configHash: meta.configHash,
     updatedAt: meta.updatedAt,
     runs: summaries,
-    criticalDataSize: groups.map((g) =>
+    // Random labels have nothing to generalize: a memorization sweep measures D_mem, not a CDS.
+    criticalDataSize: config.task.kind === 'memorization' ? [] : groups.map((g) =>
       criticalDataSize(g.runs.map((r) => dataRunOf(r, dataAxis, SEED_AXIS)!), opts.epsilon, { ...opts, group: g.params })),
-    memorizationCapacity: groups.map((g) => ({
+    // D_mem is measured by a memorization sweep (random labels), and only there (memorization.ts).
+    memorizationCapacity: config.task.kind !== 'memorization' ? [] : groups.map((g) => ({
       group: g.params,
-      ...memorizationCapacity(g.runs.map((r) => ({ dataSize: numericParam(r, dataAxis)!, regime: r.regime }))),
+      ...memorizationCapacity(g.runs.map((r) => ({ dataSize: numericParam(r, dataAxis)!, trainAcc: outcomeOf(r)!.trainAcc, moving: outcomeOf(r)!.moving })), opts.fitAcc),
     })),
   };
 }

@@ -67,7 +67,10 @@ export function formatGroups(summary: Summary): string {
   const cds = summary.criticalDataSize.map((c) => {
     return `critical data size ${groupName(c.group)}: ${formatCds(c)} (eps ${c.epsilon}, ${c.seeds} seeds)`;
   });
-  const mem = (summary.memorizationCapacity ?? []).map((m) => `memorization capacity ${groupName(m.group)}: ${formatSize(m.value)} (${m.kind})`);
+  const mem = (summary.memorizationCapacity ?? []).map((m) => {
+    const bracket = m.bracket ? ` (fits ${formatSize(m.bracket[0])}, not ${formatSize(m.bracket[1])})` : '';
+    return `memorization capacity ${groupName(m.group)}: D_mem ${formatSize(m.value)}${bracket}, ${m.kind}${m.budgetLimited ? ', budget-limited' : ''}`;
+  });
   const search = summary.search
     ? [`search over ${summary.search.axis}: ${summary.search.done ? 'done' : 'in progress'}`, ...summary.search.groups.map((g) =>
       `  ${groupName(g.params)}: bracket [${formatSize(g.lo)}, ${formatSize(g.hi)}], ${g.probes} probes, ${g.phase}` +

@@ -135,5 +135,6 @@ export interface Summary {
   search?: SearchSummary;
   runs: RunSummary[];
   criticalDataSize: CriticalDataSize[];
-  memorizationCapacity: Array<{ group: RunParams; value: number | null; kind: string }>;
+  /** D_mem per group, measured by a `memorization` sweep (src/analysis/memorization.ts); empty for other sweeps. */
+  memorizationCapacity: Array<{ group: RunParams; value: number | null; kind: string; bracket?: [number | null, number | null]; budgetLimited?: boolean; seeds?: number }>;
 }

@@ -4,7 +4,6 @@ import { criticalDataSize, isotonic, type DataRun } from '../../src/analysis/cds
 import { groupRuns } from '../../src/analysis/groups';
 import { memorizationCapacity } from '../../src/analysis/memorization';
 import { Rng } from '../../src/util/rng';
-import type { Regime } from '../../src/store/types';
 
 const GROUP = { 'model.dModel': 64 };
 
@@ -149,30 +148,26 @@ describe('groupRuns', () => {
   });
 });
 
-describe('memorizationCapacity', () => {
-  const at = (dataSize: number, ...regimes: Regime[]) => regimes.map((regime) => ({ dataSize, regime }));
+describe('memorizationCapacity (a random-label sweep)', () => {
+  const at = (dataSize: number, ...trainAccs: number[]) => trainAccs.map((trainAcc) => ({ dataSize, trainAcc }));
 
-  test('the data size where half the seeds switch from memorizing first to progression', () => {
-    const d = memorizationCapacity([
-      ...at(1000, 'ungrokking', 'ungrokking', 'ungrokking'),
-      ...at(2000, 'grokking', 'semi-grokking', 'progression'),
-      ...at(3000, 'progression', 'progression', 'progression'),
-    ]);
-    assert.equal(d.kind, 'interpolated');
-    assert.ok(Math.abs(d.value! - (2000 + ((0.5 - 1 / 3) / (2 / 3)) * 1000)) < 1e-9);
+  test('the largest data size most seeds fit, with the bracket to the first size they do not', () => {
+    const d = memorizationCapacity([...at(100, 1, 1, 1), ...at(200, 1, 0.995, 0.9), ...at(400, 0.8, 0.7, 0.99)], 0.99);
+    assert.deepEqual([d.kind, d.value, d.bracket, d.seeds, d.budgetLimited], ['interpolated', 200, [200, 400], 3, false]);
   });
 
-  test('no-learning, unsettled and unclassified runs do not vote', () => {
-    const d = memorizationCapacity([
-      ...at(1000, 'grokking', 'no-learning', 'no-learning'),
-      ...at(2000, 'progression', 'unsettled'),
-      { dataSize: 2000, regime: null },
-    ]);
-    assert.deepEqual(d, { kind: 'interpolated', value: 1500 }); // 0/1 progress at 1000, 1/1 at 2000
+  test('a fit rate that rises again at a larger size is pooled (non-increasing), not a second capacity', () => {
+    const d = memorizationCapacity([...at(100, 1, 1), ...at(200, 0.5, 0.6), ...at(300, 1, 1), ...at(400, 0.3, 0.2)], 0.99);
+    // 200 (0/2) and 300 (2/2) pool to 1/2: still fitted by half the seeds.
+    assert.deepEqual([d.value, d.bracket], [300, [300, 400]]);
   });
 
-  test('below-grid when the smallest size already progresses; not-reached when none does', () => {
-    assert.deepEqual(memorizationCapacity([...at(1000, 'progression'), ...at(2000, 'progression')]), { kind: 'below-grid', value: 1000 });
-    assert.deepEqual(memorizationCapacity([...at(1000, 'ungrokking'), ...at(2000, 'grokking')]), { kind: 'not-reached', value: null });
+  test('below-grid when nothing fits, not-reached (a lower bound) when everything does; budget flag', () => {
+    assert.deepEqual(memorizationCapacity([...at(100, 0.5), ...at(200, 0.4)], 0.99).bracket, [null, 100]);
+    assert.equal(memorizationCapacity([...at(100, 0.5), ...at(200, 0.4)], 0.99).kind, 'below-grid');
+    const all = memorizationCapacity([...at(100, 1), ...at(200, 1)], 0.99);
+    assert.deepEqual([all.kind, all.value, all.bracket], ['not-reached', 200, [200, null]]);
+    const moving = memorizationCapacity([...at(100, 1), { dataSize: 200, trainAcc: 0.9, moving: true }], 0.99);
+    assert.equal(moving.budgetLimited, true);
   });
 });

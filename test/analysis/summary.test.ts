@@ -53,7 +53,7 @@ describe('summarize', () => {
     assert.deepEqual(c.bracket, [2000, 3000]);
     assert.ok(Math.abs(c.value! - Math.exp(Math.log(2000) + (0.93 / 0.98) * Math.log(1.5))) < 1e-9);
     assert.deepEqual([c.seeds, c.budgetLimited, c.stepsPeak], [2, false, 3000]);
-    assert.deepEqual(s.memorizationCapacity, [{ group: { 'model.dModel': 32 }, kind: 'interpolated', value: 3500 }]);
+    assert.deepEqual(s.memorizationCapacity, [], 'D_mem comes from a memorization sweep only');
   });
 
   test('the analysis section of the config is in force', () => {
@@ -141,7 +141,9 @@ describe('regimeMapData', () => {
     assert.ok(Math.abs(panel.dCrit[0].value! - logLerp((0.95 - 0.02) / (0.99 - 0.02))) < 1e-9);
     assert.ok(Math.abs(panel.dCrit[1].value! - logLerp((0.95 - 0.73) / (1 - 0.73))) < 1e-9);
     assert.deepEqual(panel.dCrit[0].bracket, [2000, 4000]);
-    assert.deepEqual(panel.dMem.map((d) => [d.modelSize, d.kind, d.value]), [[32, 'interpolated', 3000], [64, 'interpolated', 3000]]);
+    assert.deepEqual(panel.dMem, [], 'no memorization measurement given: no D_mem line');
+    const measured = regimeMapData(runs, AXES, { memorization: [{ group: { 'model.dModel': 32 }, value: 250, kind: 'interpolated' }] }).panels[0];
+    assert.deepEqual(measured.dMem.map((d) => [d.modelSize, d.kind, d.value]), [[32, 'interpolated', 250], [64, 'not-reached', null]]);
   });
 
   test('another swept axis splits the map into panels on one shared grid; empty cells stay', () => {
@@ -156,5 +158,23 @@ describe('regimeMapData', () => {
     assert.equal(a.cells[0][1].meanValAcc, null);
     assert.equal(b.cells[0][1].regime, 'grokking');
     assert.equal(b.dCrit[1].kind, 'not-reached'); // no runs at d=64 in that panel
+  });
+});
+
+describe('summarize: a memorization sweep', () => {
+  test('D_mem per model size from the random-label runs\' converged train accuracy', () => {
+    const cfg = ConfigSchema.parse({
+      name: 'mem', task: { kind: 'memorization', modulus: 23, symmetric: true },
+      sweep: { 'model.dModel': [8, 16], 'training.trainSize': [100, 200, 300], seed: [0] },
+    });
+    // dModel 8 fits 100 only; dModel 16 fits up to 200.
+    const fits = (d: number, n: number) => (d === 8 ? n <= 100 : n <= 200);
+    const runs: RunWithHistory[] = [8, 16].flatMap((d) => [100, 200, 300].map((n) => ({
+      id: `d${d}-n${n}`, params: { 'model.dModel': d, 'training.trainSize': n, seed: 0 }, status: 'done' as const,
+      history: history(3000, fits(d, n) ? ramp(0, 1, 0, 1000) : ramp(0, 0.8, 0, 1000), flat(0.04)),
+    })));
+    const s = summarize(runs, cfg, META);
+    assert.deepEqual(s.memorizationCapacity.map((m) => [m.group['model.dModel'], m.value, m.bracket, m.kind]),
+      [[8, 100, [100, 200], 'interpolated'], [16, 200, [200, 300], 'interpolated']]);
   });
 });
