@@ -68,6 +68,23 @@ export const CASES: Case[] = [
     trainSizes: [400, 300], model: { dModel: 32, layerNorm: 'pre', activation: 'gelu' }, runs: [{ seed: 10, initScale: 1 }] },
 ];
 
+// Depth (issue 21): 2 and 4 decoder blocks (causal attention below the last block) and hidden layers,
+// every LayerNorm placement, two models of one depth in one lock-step batch, a resume, a mixture (S = 4).
+CASES.push(
+  { name: 'depth2-d32-alpha1+2', task: addition, trainSizes: [2000], model: { dModel: 32, layers: 2, initStd: 1 / Math.sqrt(32) },
+    runs: [{ seed: 16, initScale: 1 }, { seed: 17, initScale: 2, lr: 2e-3, weightDecay: 0.3 }] },
+  { name: 'depth2-pre-gelu-resume', task: addition, trainSizes: [2000], model: { dModel: 32, layers: 2, layerNorm: 'pre', activation: 'gelu', initStd: 0.02 },
+    runs: [{ seed: 18, initScale: 1, warmupSteps: 10 }], resumeAt: 10 },
+  { name: 'depth4-post-gelu', task: addition, trainSizes: [2000], model: { dModel: 32, heads: 2, layers: 4, layerNorm: 'post', activation: 'gelu', dMlp: 96 },
+    runs: [{ seed: 19, initScale: 1 }], betas: [0.9, 0.999] },
+  { name: 'depth4-pre-relu', task: addition, trainSizes: [2000], model: { dModel: 32, layers: 4, layerNorm: 'pre', initStd: 1 / Math.sqrt(32) },
+    runs: [{ seed: 20, initScale: 1 }] },
+  { name: 'depth2-mixture-none', task: { kind: 'mixture', modulus: 31, components: [{ op: 'a+b', labels: 'op' }, { op: 'a-b', labels: 'random' }] },
+    trainSizes: [400, 300], model: { dModel: 32, layers: 2, initStd: 1 / Math.sqrt(32) }, runs: [{ seed: 21, initScale: 1 }] },
+  { name: 'mlp-depth2-relu', task: addition, trainSizes: [3000], model: { kind: 'mlp', dModel: 32, dMlp: 64, layers: 2 }, runs: [{ seed: 22, initScale: 1 }] },
+  { name: 'mlp-depth4-gelu', task: addition, trainSizes: [3000], model: { kind: 'mlp', dModel: 16, dMlp: 64, layers: 4, activation: 'gelu' }, runs: [{ seed: 23, initScale: 1 }] },
+);
+
 // The encoder on the shipped sentiment sample (padded rows of up to 42 tokens; the 1,000 test reviews validate).
 const sentiment: TaskConfig = {
   kind: 'text', format: 'imdb', path: 'examples/data/sentiment-sample', textField: 'text', labelField: 'label',

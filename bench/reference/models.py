@@ -1,4 +1,4 @@
-"""PyTorch reference of docs/models.md: the `transformer`, `mlp` and `encoder` models and AdamW.
+"""PyTorch reference of docs/models.md: the `transformer` and `mlp` (any depth), the `encoder` and AdamW.
 
 Functional on purpose: a model is a dict {name: tensor} with the doc's names and `[in, out]`
 shapes, applied as `x @ W`, so an engine checkpoint loads without any renaming or transposing.
@@ -29,34 +29,37 @@ def d_mlp(cfg):
     return cfg.get("dMlp") or 4 * cfg["dModel"]
 
 
+def block(l, name):
+    """Block l's tensor: blocks.<l>.<name> (e.g. blocks.0.attn.wq)."""
+    return f"blocks.{l}.{name}"
+
+
 def param_shapes(cfg, vocab, seq_len, classes):
     """{name: (shape, kind)} where kind is 'embed', 'weight', 'bias', 'ln_g' or 'ln_b'."""
     d, f = cfg["dModel"], d_mlp(cfg)
+    layers = cfg.get("layers", 1)
     if cfg.get("kind", "transformer") == "mlp":
-        return {
-            "embed.tok": ((vocab, d), "embed"),
-            "mlp.w1": ((seq_len * d, f), "weight"),
-            "mlp.b1": ((f,), "bias"),
-            "unembed.w": ((f, classes), "weight"),
-            "unembed.b": ((classes,), "bias"),
-        }
+        shapes = {"embed.tok": ((vocab, d), "embed")}
+        for l in range(layers):
+            shapes[block(l, "mlp.w1")] = ((seq_len * d if l == 0 else f, f), "weight")
+            shapes[block(l, "mlp.b1")] = ((f,), "bias")
+        shapes.update({"unembed.w": ((f, classes), "weight"), "unembed.b": ((classes,), "bias")})
+        return shapes
     if cfg.get("kind") == "encoder":
         return _encoder_shapes(cfg, vocab, seq_len, classes)
-    shapes = {
-        "embed.tok": ((vocab, d), "embed"),
-        "embed.pos": ((seq_len, d), "embed"),
-        "attn.wq": ((d, d), "weight"),
-        "attn.wk": ((d, d), "weight"),
-        "attn.wv": ((d, d), "weight"),
-        "attn.wo": ((d, d), "weight"),
-        "mlp.w1": ((d, f), "weight"),
-        "mlp.b1": ((f,), "bias"),
-        "mlp.w2": ((f, d), "weight"),
-        "mlp.b2": ((d,), "bias"),
-        "unembed.w": ((d, classes), "weight"),
-    }
+    shapes = {"embed.tok": ((vocab, d), "embed"), "embed.pos": ((seq_len, d), "embed")}
+    for l in range(layers):
+        for x in "qkvo":
+            shapes[block(l, "attn.w" + x)] = ((d, d), "weight")
+        shapes.update({
+            block(l, "mlp.w1"): ((d, f), "weight"),
+            block(l, "mlp.b1"): ((f,), "bias"),
+            block(l, "mlp.w2"): ((f, d), "weight"),
+            block(l, "mlp.b2"): ((d,), "bias"),
+        })
+    shapes["unembed.w"] = ((d, classes), "weight")
     ln = cfg.get("layerNorm", "none")
-    names = ["ln1", "ln2"] + (["lnf"] if ln == "pre" else []) if ln != "none" else []
+    names = [block(l, n) for l in range(layers) for n in ("ln1", "ln2")] + (["lnf"] if ln == "pre" else []) if ln != "none" else []
     for n in names:
         shapes[n + ".g"] = ((d,), "ln_g")
         shapes[n + ".b"] = ((d,), "ln_b")
@@ -149,38 +152,58 @@ def _embed(table, tokens):
     return F.embedding(tokens.unsqueeze(0) + offsets, table.reshape(M * V, d))
 
 
-def transformer_logits(p, tokens, cfg):
-    """tokens: int64 [N, S]. Returns logits [N, C] (or [M, N, C])."""
-    ln = cfg.get("layerNorm", "none")
-    d, heads = cfg["dModel"], cfg.get("heads", 4)
+def _linear(x, w, b=None):
+    """x [.., N, T, in] @ w [in, out] (or [M, in, out]) as one product over the N*T rows (+ b)."""
+    lead = x.shape[:-1]
+    y = x.reshape(*x.shape[:-3], -1, x.shape[-1]) @ w
+    if b is not None:
+        y = y + _bias(b, y)
+    return y.reshape(*lead, y.shape[-1])
+
+
+def _causal_attention(q, k, v, heads):
+    """q [.., N, Sq, d] (the last Sq positions), k, v [.., N, S, d]: query i (position S-Sq+i)
+    attends to keys 0..S-Sq+i. S is tiny (3 or 4): broadcast-multiply and sum."""
+    *lead, Sq, d = q.shape
+    S = k.shape[-2]
     dh = d // heads
+    q = q.reshape(*lead, Sq, 1, heads, dh)
+    k = k.reshape(*lead, 1, S, heads, dh)
+    v = v.reshape(*lead, 1, S, heads, dh)
+    scores = (q * k).sum(-1) / math.sqrt(dh)  # [.., N, Sq, S, H]
+    if Sq > 1:
+        later = torch.arange(S, device=q.device).view(1, S) > torch.arange(S - Sq, S, device=q.device).view(Sq, 1)
+        scores = scores.masked_fill(later.view(Sq, S, 1), float("-inf"))
+    probs = torch.softmax(scores, dim=-2)
+    return (probs.unsqueeze(-1) * v).sum(-3).reshape(*lead, Sq, d)
+
+
+def transformer_logits(p, tokens, cfg):
+    """tokens: int64 [N, S]. Returns logits [N, C] (or [M, N, C]). L decoder blocks with causal
+    attention; below the last block every position is computed, in the last only the last one
+    (the only position that is read)."""
+    ln = cfg.get("layerNorm", "none")
+    heads = cfg.get("heads", 4)
+    layers = cfg.get("layers", 1)
     S = tokens.shape[-1]
     pos = p["embed.pos"][..., :S, :]
     x = _embed(p["embed.tok"], tokens) + (pos if pos.dim() == 2 else pos.unsqueeze(1))  # [.., N, S, d]
-    a = _ln(x, p, "ln1") if ln == "pre" else x
-    lead = a.shape[:-2]  # (.., N)
-    # K, V at every position; the query only at the last one (the only position that is read).
-    # Flatten (N, S) so batched models get one bmm per weight instead of a broadcast matmul.
-    rows = a.reshape(*a.shape[:-3], -1, d)  # [.., N*S, d]
-    k = rows @ p["attn.wk"]
-    v = rows @ p["attn.wv"]
-    q = a[..., -1, :] @ p["attn.wq"]  # [.., N, d]
-    q = q.reshape(*lead, heads, dh)
-    k = k.reshape(*lead, S, heads, dh)
-    v = v.reshape(*lead, S, heads, dh)
-    # S is tiny (3 or 4): broadcast-multiply and sum, rather than N*H tiny bmm's
-    scores = (q.unsqueeze(-3) * k).sum(-1) / math.sqrt(dh)  # [.., N, S, H]
-    probs = torch.softmax(scores, dim=-2)
-    o = (probs.unsqueeze(-1) * v).sum(-3).reshape(*lead, d)
-    h = x[..., -1, :] + o @ p["attn.wo"]
-    if ln == "post":
-        h = _ln(h, p, "ln1")
-    u = _ln(h, p, "ln2") if ln == "pre" else h
-    m = _act(u @ p["mlp.w1"] + _bias(p["mlp.b1"], u), cfg) @ p["mlp.w2"] + _bias(p["mlp.b2"], u)
-    r = h + m
-    if ln == "post":
-        r = _ln(r, p, "ln2")
-    elif ln == "pre":
+    for l in range(layers):
+        b = {n[len(block(l, "")):]: t for n, t in p.items() if n.startswith(block(l, ""))}
+        Sq = 1 if l == layers - 1 else S
+        a = _ln(x, b, "ln1") if ln == "pre" else x
+        k, v = _linear(a, b["attn.wk"]), _linear(a, b["attn.wv"])
+        q = _linear(a[..., S - Sq:, :], b["attn.wq"])
+        h = x[..., S - Sq:, :] + _linear(_causal_attention(q, k, v, heads), b["attn.wo"])
+        if ln == "post":
+            h = _ln(h, b, "ln1")
+        u = _ln(h, b, "ln2") if ln == "pre" else h
+        r = h + _linear(_act(_linear(u, b["mlp.w1"], b["mlp.b1"]), cfg), b["mlp.w2"], b["mlp.b2"])
+        if ln == "post":
+            r = _ln(r, b, "ln2")
+        x = r
+    r = x[..., -1, :]
+    if ln == "pre":
         r = _ln(r, p, "lnf")
     return r @ p["unembed.w"]
 
@@ -188,8 +211,9 @@ def transformer_logits(p, tokens, cfg):
 def mlp_logits(p, tokens, cfg):
     e = _embed(p["embed.tok"], tokens)  # [.., N, S, d]
     x = e.reshape(*e.shape[:-2], -1)  # concat over positions: [.., N, S*d]
-    hidden = _act(x @ p["mlp.w1"] + _bias(p["mlp.b1"], x), cfg)
-    return hidden @ p["unembed.w"] + _bias(p["unembed.b"], hidden)
+    for l in range(cfg.get("layers", 1)):
+        x = _act(x @ p[block(l, "mlp.w1")] + _bias(p[block(l, "mlp.b1")], x), cfg)
+    return x @ p["unembed.w"] + _bias(p["unembed.b"], x)
 
 
 def encoder_logits(p, tokens, cfg):

@@ -3,9 +3,9 @@
   /usr/bin/python3 bench/reference/selftest.py
 
 1. gradcheck: autograd gradients of every model variant against finite differences (float64).
-2. An independent forward: the whole causal sequence, written with `nn.Linear`-style transposed
-   weights, a hand-written LayerNorm and GELU formula and an explicit causal mask, must give the
-   same last-position logits as models.py's "query only at the last position" shortcut.
+2. An independent forward: the whole causal sequence at every depth, written with `nn.Linear`-style
+   transposed weights, a hand-written LayerNorm and GELU formula and an explicit causal mask, must
+   give the same last-position logits as models.py's "last block: query only at the last position".
 3. Batched M-model training (bmm) equals training each model alone.
 4. models.AdamW equals torch.optim.AdamW (with the doc's warmup applied per step).
 Prints one line per check and exits non-zero on any failure.
@@ -37,6 +37,11 @@ VARIANTS = [
     dict(kind="transformer", dModel=8, heads=1, layerNorm="post", activation="relu", dMlp=12),
     dict(kind="mlp", dModel=6, activation="relu"),
     dict(kind="mlp", dModel=6, activation="gelu", dMlp=10),
+    # depth: causal attention below the last block, hidden layers
+    dict(kind="transformer", dModel=8, heads=2, layerNorm="none", activation="gelu", layers=2),
+    dict(kind="transformer", dModel=8, heads=2, layerNorm="pre", activation="relu", layers=3),
+    dict(kind="transformer", dModel=8, heads=4, layerNorm="post", activation="gelu", layers=2, dMlp=12),
+    dict(kind="mlp", dModel=6, activation="relu", layers=3, dMlp=10),
 ]
 
 
@@ -49,7 +54,7 @@ def tiny_data(P=7, n=20, seed=0, S=3):
 
 
 def name_of(cfg):
-    return f"{cfg['kind']}/{cfg.get('layerNorm', '-')}/{cfg['activation']}"
+    return f"{cfg['kind']}/{cfg.get('layerNorm', '-')}/{cfg['activation']}/L{cfg.get('layers', 1)}"
 
 
 # 1. gradcheck -----------------------------------------------------------------------------------
@@ -88,30 +93,37 @@ def full_sequence_logits(p, tokens, cfg):
     act = gelu_manual if cfg["activation"] == "gelu" else torch.relu
     N, S = tokens.shape
     x = p["embed.tok"][tokens] + p["embed.pos"][:S]
-    a = ln_manual(x, p["ln1.g"], p["ln1.b"]) if ln == "pre" else x
-    q = linear(a, p["attn.wq"]).view(N, S, H, dh).transpose(1, 2)
-    k = linear(a, p["attn.wk"]).view(N, S, H, dh).transpose(1, 2)
-    v = linear(a, p["attn.wv"]).view(N, S, H, dh).transpose(1, 2)
-    att = q @ k.transpose(-1, -2) / math.sqrt(dh)
-    mask = torch.triu(torch.ones(S, S, dtype=torch.bool), 1)
-    att = att.masked_fill(mask, float("-inf")).softmax(-1)
-    o = (att @ v).transpose(1, 2).reshape(N, S, d)
-    h = x + linear(o, p["attn.wo"])
-    if ln == "post":
-        h = ln_manual(h, p["ln1.g"], p["ln1.b"])
-    u = ln_manual(h, p["ln2.g"], p["ln2.b"]) if ln == "pre" else h
-    r = h + linear(act(linear(u, p["mlp.w1"], p["mlp.b1"])), p["mlp.w2"], p["mlp.b2"])
-    if ln == "post":
-        r = ln_manual(r, p["ln2.g"], p["ln2.b"])
-    elif ln == "pre":
-        r = ln_manual(r, p["lnf.g"], p["lnf.b"])
-    return linear(r, p["unembed.w"])[:, -1]
+    for l in range(cfg.get("layers", 1)):
+        w = {n: p[f"blocks.{l}.{n}"] for n in ("attn.wq", "attn.wk", "attn.wv", "attn.wo", "mlp.w1", "mlp.b1", "mlp.w2", "mlp.b2")}
+        if ln != "none":
+            w.update({n: p[f"blocks.{l}.{n}"] for n in ("ln1.g", "ln1.b", "ln2.g", "ln2.b")})
+        a = ln_manual(x, w["ln1.g"], w["ln1.b"]) if ln == "pre" else x
+        q = linear(a, w["attn.wq"]).view(N, S, H, dh).transpose(1, 2)
+        k = linear(a, w["attn.wk"]).view(N, S, H, dh).transpose(1, 2)
+        v = linear(a, w["attn.wv"]).view(N, S, H, dh).transpose(1, 2)
+        att = q @ k.transpose(-1, -2) / math.sqrt(dh)
+        mask = torch.triu(torch.ones(S, S, dtype=torch.bool), 1)
+        att = att.masked_fill(mask, float("-inf")).softmax(-1)
+        o = (att @ v).transpose(1, 2).reshape(N, S, d)
+        h = x + linear(o, w["attn.wo"])
+        if ln == "post":
+            h = ln_manual(h, w["ln1.g"], w["ln1.b"])
+        u = ln_manual(h, w["ln2.g"], w["ln2.b"]) if ln == "pre" else h
+        r = h + linear(act(linear(u, w["mlp.w1"], w["mlp.b1"])), w["mlp.w2"], w["mlp.b2"])
+        if ln == "post":
+            r = ln_manual(r, w["ln2.g"], w["ln2.b"])
+        x = r
+    if ln == "pre":
+        x = ln_manual(x, p["lnf.g"], p["lnf.b"])
+    return linear(x, p["unembed.w"])[:, -1]
 
 
 def mlp_manual(p, tokens, cfg):
     act = gelu_manual if cfg["activation"] == "gelu" else torch.relu
     x = torch.cat([p["embed.tok"][tokens[:, s]] for s in range(tokens.shape[1])], dim=1)
-    return linear(act(linear(x, p["mlp.w1"], p["mlp.b1"])), p["unembed.w"], p["unembed.b"])
+    for l in range(cfg.get("layers", 1)):
+        x = act(linear(x, p[f"blocks.{l}.mlp.w1"], p[f"blocks.{l}.mlp.b1"]))
+    return linear(x, p["unembed.w"], p["unembed.b"])
 
 
 for cfg in VARIANTS:

@@ -23,6 +23,15 @@ test('runs of the same model shape share batches; seed 0 of every cell comes fir
   }
 });
 
+test('depth is a sweep axis: each depth trains in batches of its own, deeper runs count more memory', () => {
+  const deep = expandSweep(ConfigSchema.parse({ name: 'd', task: { kind: 'modular', modulus: 23 }, sweep: { 'model.layers': [1, 2, 4], seed: [0, 1] } }));
+  const batches = planBatches(deep, () => 1, 1000);
+  assert.deepEqual(batches.map((b) => b.runs.map((r) => r.config.model.layers)), [[1, 1], [2, 2], [4, 4]]);
+  const shape = { count: 529, seqLen: 3, vocabSize: 24, numClasses: 23 };
+  const bytes = deep.filter((r) => r.params.seed === 0).map((r) => estimateModelBytes(r.config.model, shape));
+  assert.ok(bytes[0] < bytes[1] && bytes[1] < bytes[2], `${bytes}`);
+});
+
 test('the memory budget bounds a batch; first-seed batches run before the rest', () => {
   const batches = planBatches(runs, () => 10, 30); // 3 runs per batch
   assert.equal(batches.length, 6);
