@@ -34,7 +34,11 @@ function svg(evals: Eval[], title: string): string {
   }
   for (const [key, label] of [['trainAcc', 'train'], ['valAcc', 'val']] as const) {
     const at = points.find((e) => e[key] >= 0.99);
-    if (at) out.push(`<line x1="${x(at.step)}" x2="${x(at.step)}" y1="${T}" y2="${B}" stroke="#999" stroke-dasharray="3 3"/><text x="${x(at.step) + 4}" y="${T + 12 + (key === 'valAcc' ? 14 : 0)}" fill="#555">${label} ≥ 0.99 @ ${at.step}</text>`);
+    if (!at) continue;
+    // Labels near the right edge go on the left of their line.
+    const left = x(at.step) > R - 130;
+    out.push(`<line x1="${x(at.step)}" x2="${x(at.step)}" y1="${T}" y2="${B}" stroke="#999" stroke-dasharray="3 3"/>`
+      + `<text x="${x(at.step) + (left ? -4 : 4)}" y="${T + 12 + (key === 'valAcc' ? 14 : 0)}"${left ? ' text-anchor="end"' : ''} fill="#555">${label} ≥ 0.99 @ ${at.step}</text>`);
   }
   out.push(`<rect x="${L}" y="${T}" width="${R - L}" height="${B - T}" fill="none" stroke="#444"/>`);
   const path = (f: (e: Eval) => number): string => points.map((e, i) => `${i ? 'L' : 'M'}${x(e.step).toFixed(1)},${f(e).toFixed(1)}`).join(' ');

@@ -71,14 +71,18 @@ export const CASES: Case[] = [
 // Depth (issue 21): 2 and 4 decoder blocks (causal attention below the last block) and hidden layers,
 // every LayerNorm placement, two models of one depth in one lock-step batch, a resume, a mixture (S = 4).
 CASES.push(
-  { name: 'depth2-d32-alpha1+2', task: addition, trainSizes: [2000], model: { dModel: 32, layers: 2, initStd: 1 / Math.sqrt(32) },
-    runs: [{ seed: 16, initScale: 1 }, { seed: 17, initScale: 2, lr: 2e-3, weightDecay: 0.3 }] },
+  // (With alpha 2 here the initial loss is ~950 and torch's own float32 and float64 runs differ by 5e-2
+  // within 50 steps: first run of the depth cases, docs/engine.md. The second model is alpha 1.)
+  { name: 'depth2-d32-two-runs', task: addition, trainSizes: [2000], model: { dModel: 32, layers: 2, initStd: 1 / Math.sqrt(32) },
+    runs: [{ seed: 16, initScale: 1 }, { seed: 17, initScale: 1, lr: 2e-3, weightDecay: 0.3 }] },
   { name: 'depth2-pre-gelu-resume', task: addition, trainSizes: [2000], model: { dModel: 32, layers: 2, layerNorm: 'pre', activation: 'gelu', initStd: 0.02 },
     runs: [{ seed: 18, initScale: 1, warmupSteps: 10 }], resumeAt: 10 },
   { name: 'depth4-post-gelu', task: addition, trainSizes: [2000], model: { dModel: 32, heads: 2, layers: 4, layerNorm: 'post', activation: 'gelu', dMlp: 96 },
     runs: [{ seed: 19, initScale: 1 }], betas: [0.9, 0.999] },
+  // Four ReLU blocks: the two float32 trajectories agree to 6e-5 for 40 steps, then ReLU units
+  // switching make torch's own float32 and float64 runs differ by 1.3e-3: a floor case.
   { name: 'depth4-pre-relu', task: addition, trainSizes: [2000], model: { dModel: 32, layers: 4, layerNorm: 'pre', initStd: 1 / Math.sqrt(32) },
-    runs: [{ seed: 20, initScale: 1 }] },
+    runs: [{ seed: 20, initScale: 1 }], floor: true },
   { name: 'depth2-mixture-none', task: { kind: 'mixture', modulus: 31, components: [{ op: 'a+b', labels: 'op' }, { op: 'a-b', labels: 'random' }] },
     trainSizes: [400, 300], model: { dModel: 32, layers: 2, initStd: 1 / Math.sqrt(32) }, runs: [{ seed: 21, initScale: 1 }] },
   { name: 'mlp-depth2-relu', task: addition, trainSizes: [3000], model: { kind: 'mlp', dModel: 32, dMlp: 64, layers: 2 }, runs: [{ seed: 22, initScale: 1 }] },
