@@ -72,6 +72,16 @@ export const DEPTH_KINDS: [string, Partial<ModelConfig>][] = [
   ['mlp 4 layers gelu', { kind: 'mlp', layers: 4, activation: 'gelu', dModel: 6, dMlp: 40 }],
 ];
 
+/** The models of the parity suite's depth cases (scripts/parity-run.ts), at their sizes. */
+export const PARITY_DEPTH_KINDS: [string, Partial<ModelConfig>][] = [
+  ['parity depth2-d32', { kind: 'transformer', dModel: 32, heads: 4, layers: 2, initStd: 1 / Math.sqrt(32) }],
+  ['parity depth2-pre-gelu', { kind: 'transformer', dModel: 32, heads: 4, layers: 2, layerNorm: 'pre', activation: 'gelu', initStd: 0.02 }],
+  ['parity depth4-post-gelu', { kind: 'transformer', dModel: 32, heads: 2, layers: 4, layerNorm: 'post', activation: 'gelu', dMlp: 96 }],
+  ['parity depth4-pre-relu', { kind: 'transformer', dModel: 32, heads: 4, layers: 4, layerNorm: 'pre', initStd: 1 / Math.sqrt(32) }],
+  ['parity mlp-depth2-relu', { kind: 'mlp', dModel: 32, dMlp: 64, layers: 2 }],
+  ['parity mlp-depth4-gelu', { kind: 'mlp', dModel: 16, dMlp: 64, layers: 4, activation: 'gelu' }],
+];
+
 /** The text encoder (padded sequences, key padding mask): LayerNorm × activation × pooling, a covering subset. */
 export const ENCODER_KINDS: [string, Partial<ModelConfig>][] = ([
   ['post', 'gelu', 'cls'], ['post', 'relu', 'mean'], ['pre', 'gelu', 'mean'], ['pre', 'relu', 'cls'], ['none', 'gelu', 'cls'], ['none', 'relu', 'mean'],

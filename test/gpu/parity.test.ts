@@ -1,7 +1,7 @@
 // The GPU kernels against the CPU engine, model by model: forward loss and every gradient tensor,
 // for each model kind (transformer with LayerNorm none/pre/post × ReLU/GELU; MLP × ReLU/GELU; 2- and
-// 4-layer transformers and MLPs; the text encoder on padded sequences, LayerNorm × activation ×
-// CLS/mean pooling),
+// 4-layer transformers and MLPs, also the models of the parity suite's depth cases at their sizes;
+// the text encoder on padded sequences, LayerNorm × activation × CLS/mean pooling),
 // with two models of different training-set sizes in one dispatch. Odd sizes (7 classes, dMlp 20,
 // 3 heads of 4) reach the edges of the 32×32 tiles.
 import { test } from 'node:test';
@@ -12,13 +12,13 @@ import { ModelRunner } from '../../src/trainer/engine/runner';
 import { instantiateKernels } from '../../src/trainer/engine/wasm';
 import { GpuHost } from '../../src/trainer/engine/webgpu/host';
 import { additionDataset, modelConfig, paddedTextDataset, run, spec } from '../engine/helpers';
-import { adapterOrSkip, assertClose, DEPTH_KINDS, ENCODER_KINDS, KINDS, noiseFloor, TOL } from './helpers';
+import { adapterOrSkip, assertClose, DEPTH_KINDS, ENCODER_KINDS, KINDS, PARITY_DEPTH_KINDS, noiseFloor, TOL } from './helpers';
 
 const addition = additionDataset(7);
 /** Padded sequences of 2..7 tokens (CLS, words, PAD = 0), vocabulary 20, 3 classes. */
 const text = paddedTextDataset(60, 7, 20, 3);
 
-for (const [name, over] of [...KINDS, ...DEPTH_KINDS, ...ENCODER_KINDS]) {
+for (const [name, over] of [...KINDS, ...DEPTH_KINDS, ...PARITY_DEPTH_KINDS, ...ENCODER_KINDS]) {
   test(`forward loss and gradients match the CPU engine: ${name}`, async (t) => {
     const adapter = await adapterOrSkip(t);
     if (!adapter) return;
