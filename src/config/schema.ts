@@ -94,7 +94,18 @@ export const EarlyStopSchema = z.strictObject({
   holdEvals: z.number().int().min(1).default(5).describe('Stop once validation accuracy has held >= accuracy for this many evals.'),
   plateauSteps: z.number().int().min(1).default(3000).describe('Or stop once train has fit and validation has moved less than plateauDelta over this many steps.'),
   plateauDelta: z.number().min(0).default(0.005),
+  // Optional (no default) so that configs without it keep their hash: absent = off.
+  forecast: z.union([z.boolean(), z.strictObject({
+    confidence: z.number().gt(0).lte(1).default(0.8).describe('Stop when the forecast holds its regime with at least this confidence.'),
+    minFraction: z.number().gt(0).lt(1).default(0.25).describe('Never before this fraction of the step budget.'),
+  })]).optional()
+    .describe('Also stop a run once the early forecast (docs/progress.md) says its regime is decided: true, or { confidence, minFraction }. Off by default.'),
 }).describe('Stop a run once its outcome is settled.');
+
+export const ProgressSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('Compute the progress measures at every eval (modular tasks only; ignored elsewhere).'),
+  keyFrequencies: z.number().int().min(1).max(64).default(5).describe('How many key frequencies (largest embedding norm) the key fraction and the restricted/excluded losses use.'),
+}).describe('Mechanistic progress measures of modular arithmetic (Nanda et al. 2023): embedding Fourier spectrum, key frequencies, restricted and excluded losses. See docs/progress.md.');
 
 export const TrainingSchema = z.strictObject({
   steps: z.number().int().min(1).default(10000).describe('Optimizer steps per run.'),
@@ -105,6 +116,8 @@ export const TrainingSchema = z.strictObject({
   valSize: z.number().int().min(1).optional().describe('Cap on the number of validation examples (a seeded sample of the rest).'),
   checkpointEvery: z.number().int().min(1).default(1000).describe('Write a checkpoint every this many steps.'),
   earlyStop: EarlyStopSchema.prefault({}),
+  // Optional (no default) so that configs without it keep their hash: absent = enabled, 5 key frequencies.
+  progress: ProgressSchema.optional(),
 }).describe('The training loop.');
 
 export const SearchSchema = z.strictObject({

@@ -10,6 +10,7 @@ import type { Dataset, Split } from '../trainer/tasks/types';
 import type { WorkerMessage } from './worker/protocol';
 import type { SweepControl } from './control';
 import type { SweepDeps } from './deps';
+import { progressProbe } from '../progress/probe';
 import { EarlyStopMonitor } from './earlyStop';
 import type { RunLedger } from './ledger';
 import type { ProgressMeter } from './progressMeter';
@@ -42,6 +43,8 @@ interface Slot {
   /** wallMs of the last kept record: a resumed run's clock goes on from there. */
   wallBase: number;
   active: boolean;
+  /** The run's training indices (the progress measures' restricted/excluded losses). */
+  trainIdx: Int32Array;
 }
 
 export function modelRunSpec(config: ExperimentConfig, split: Split): ModelRunSpec {
@@ -103,7 +106,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
     const records = store.rewindMetrics(run.id, resumeStep ?? -1);
     const slot: Slot = {
       run, index: -1, records: ledger.resetHistory(run.id, []), monitor: new EarlyStopMonitor(run.config.training.earlyStop),
-      maxSteps: run.config.training.steps, wallBase: records.at(-1)?.wallMs ?? 0, active: true,
+      maxSteps: run.config.training.steps, wallBase: records.at(-1)?.wallMs ?? 0, active: true, trainIdx: new Int32Array(0),
     };
     let reason: string | null = null;
     for (const rec of records) {
@@ -116,12 +119,27 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
   if (slots.length === 0) return;
   slots.forEach((s, i) => { s.index = i; });
 
+  const probe = progressProbe(first, dataset);
+  /** Evaluates every model; the due ones get their progress measures too. */
+  const evaluate = async (due: Slot[]): Promise<EvalMetrics[]> => {
+    const metrics = await trainer!.evaluate();
+    if (probe) {
+      for (const s of due) {
+        const progress = await probe(trainer!, s.index, s.trainIdx);
+        if (progress) metrics[s.index].progress = progress;
+      }
+    }
+    return metrics;
+  };
+
   try {
+    const splits = slots.map((s) => deps.split(dataset, s.run.config));
+    slots.forEach((s, i) => { s.trainIdx = splits[i].train; });
     trainer = await deps.createTrainer({
       model: first.model,
       optimizer: { betas: first.optimizer.betas, eps: first.optimizer.eps },
       dataset,
-      runs: slots.map((s) => modelRunSpec(s.run.config, deps.split(dataset, s.run.config))),
+      runs: slots.map((s, i) => modelRunSpec(s.run.config, splits[i])),
       batchSize: first.training.batchSize,
       threads: ctx.threads,
       configHash: ctx.configHash,
@@ -135,7 +153,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
     clockStart = Date.now();
 
     if (resumeStep === null) {
-      const metrics = await trainer.evaluate();
+      const metrics = await evaluate(slots);
       for (const s of slots) record(s, metrics[s.index]);
     }
     let lastYield = Date.now();
@@ -154,7 +172,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
       meter.trained(active.length);
       const due = active.filter((s) => step % evalEvery === 0 || step >= s.maxSteps);
       if (due.length) {
-        const metrics = await trainer.evaluate();
+        const metrics = await evaluate(due);
         for (const s of due) record(s, metrics[s.index]);
         ledger.writeSummary('running');
       }

@@ -16,6 +16,8 @@ export interface Executor {
   /** Runs jobs[w] on thread w, all threads at once. */
   train(jobs: TrainJob[][]): Promise<void>;
   evaluate(models: number[]): Promise<EvalSums[]>;
+  /** Logits [count, C] of model `model` over every example. */
+  logits(model: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
@@ -23,8 +25,9 @@ export interface Executor {
 export type ThreadRequest =
   | { kind: 'init'; module: WebAssembly.Module; memory: WebAssembly.Memory; plan: EnginePlan }
   | { kind: 'train'; jobs: TrainJob[] }
-  | { kind: 'evaluate'; models: number[] };
-export type ThreadReply = { ok: true; result?: EvalSums[] } | { ok: false; error: string };
+  | { kind: 'evaluate'; models: number[] }
+  | { kind: 'logits'; model: number };
+export type ThreadReply = { ok: true; result?: EvalSums[]; logits?: Float32Array } | { ok: false; error: string };
 
 /** Runners built on first use, per thread. */
 export class Runners {
@@ -59,6 +62,7 @@ export class LocalExecutor implements Executor {
   constructor(private readonly runners: Runners) {}
   async train(jobs: TrainJob[][]): Promise<void> { this.runners.train(jobs.flat()); }
   async evaluate(models: number[]): Promise<EvalSums[]> { return this.runners.evaluate(models); }
+  async logits(model: number): Promise<Float32Array> { return this.runners.get(model).logits(); }
   async dispose(): Promise<void> {}
 }
 
@@ -70,12 +74,16 @@ class ThreadHandle {
   }
 
   async request(msg: ThreadRequest): Promise<EvalSums[]> {
+    return (await this.reply(msg)).result ?? [];
+  }
+
+  async reply(msg: ThreadRequest): Promise<ThreadReply & { ok: true }> {
     const reply = await new Promise<ThreadReply>((resolve, reject) => {
       this.pending = { resolve, reject };
       this.worker.postMessage(msg);
     });
     if (!reply.ok) throw new Error(`engine thread: ${reply.error}`);
-    return reply.result ?? [];
+    return reply;
   }
 }
 
@@ -107,6 +115,12 @@ export class ThreadExecutor implements Executor {
     const results = await Promise.all(this.handles.map((t, w) => (parts[w].length ? t.request({ kind: 'evaluate', models: parts[w] }) : [])));
     // Undo the dealing: model k came back as item floor(k / T) of thread k mod T.
     return models.map((_, k) => results[k % this.handles.length][Math.floor(k / this.handles.length)]);
+  }
+
+  /** On the thread that evaluates the model (any thread could: the memory is shared). */
+  async logits(model: number): Promise<Float32Array> {
+    const reply = await this.handles[model % this.handles.length].reply({ kind: 'logits', model });
+    return reply.logits!;
   }
 
   async dispose(): Promise<void> {

@@ -89,6 +89,7 @@ function writeData(views: { i32: Int32Array; u8: Uint8Array }, plan: EnginePlan,
   views.i32.set(data.inputs, plan.inputs >> 2);
   views.i32.set(data.labels, plan.labels >> 2);
   views.u8.set(data.component, plan.component);
+  for (let e = 0; e < data.count; e++) views.i32[(plan.allIdx >> 2) + e] = e;
   spec.runs.forEach((run, i) => {
     const m = plan.models[i];
     if (run.trainIdx.length === 0) throw new Error(`run ${i}: no training examples`);
@@ -162,6 +163,11 @@ class Trainer implements LockstepTrainer {
       out.components = Object.fromEntries(names.map((name, c) => [name, { train: mean(s.trainComponents[c]), val: mean(s.valComponents[c]) }]));
     }
     return out;
+  }
+
+  async logits(i: number): Promise<Float32Array> {
+    this.checkIndex(i);
+    return this.executor.logits(i);
   }
 
   deactivate(i: number): void {

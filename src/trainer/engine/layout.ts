@@ -56,6 +56,8 @@ export interface EnginePlan {
   eps: number;
   /** Dataset tokens [count, S] (i32), labels (i32), component of each example (u8). */
   inputs: Ptr; labels: Ptr; component: Ptr;
+  /** 0..count-1 (i32): the index list of a forward pass over every example (logits for the progress measures). */
+  allIdx: Ptr; count: number;
   componentCount: number;
   models: ModelPlan[];
   bytes: number;
@@ -95,6 +97,7 @@ export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[],
   const inputs = arena.alloc(data.count * data.seqLen);
   const labels = arena.alloc(data.count);
   const component = arena.alloc(Math.ceil(data.count / 4));
+  const allIdx = arena.alloc(data.count);
   const kind = networkKind(dims);
   const { tensors, blockFloats } = tensorSlots(dims);
   const models = runs.map((run): ModelPlan => {
@@ -119,7 +122,7 @@ export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[],
     };
   });
   return {
-    dims, betas: optimizer.betas, eps: optimizer.eps, inputs, labels, component,
+    dims, betas: optimizer.betas, eps: optimizer.eps, inputs, labels, component, allIdx, count: data.count,
     componentCount: Math.max(1, data.componentNames.length), models, bytes: arena.size,
   };
 }

@@ -112,6 +112,18 @@ export class ModelRunner {
     return { train, val, trainComponents, valComponents, squares };
   }
 
+  /** Logits [count, C] of every example of the dataset (a forward pass in lane 0). */
+  logits(): Float32Array {
+    const m = this.model, C = this.plan.dims.C, net = this.nets[0];
+    const out = new Float32Array(this.plan.count * C);
+    for (let start = 0; start < this.plan.count; start += m.cap) {
+      const n = Math.min(m.cap, this.plan.count - start);
+      net.forward(this.plan.inputs, this.plan.allIdx + start * 4, n);
+      out.set(this.f32.subarray(net.logits >> 2, (net.logits >> 2) + n * C), start * C);
+    }
+    return out;
+  }
+
   private evalSplit(idx: number, count: number): [SplitSums, SplitSums[]] {
     const m = this.model, out = m.lanes[0];
     const total = emptySums();

@@ -10,11 +10,12 @@ function handle(msg: ThreadRequest): ThreadReply {
   if (msg.kind === 'init') { runners = localRunners(msg.module, msg.memory, msg.plan); return { ok: true }; }
   if (!runners) throw new Error('engine thread used before init');
   if (msg.kind === 'train') { runners.train(msg.jobs); return { ok: true }; }
+  if (msg.kind === 'logits') return { ok: true, logits: runners.get(msg.model).logits() };
   return { ok: true, result: runners.evaluate(msg.models) };
 }
 
 parentPort?.on('message', (msg: ThreadRequest) => {
   let reply: ThreadReply;
   try { reply = handle(msg); } catch (e) { reply = { ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) }; }
-  parentPort!.postMessage(reply);
+  parentPort!.postMessage(reply, reply.ok && reply.logits ? [reply.logits.buffer as ArrayBuffer] : []);
 });

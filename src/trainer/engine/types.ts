@@ -3,6 +3,7 @@
 // model dimension. Models differ in seed, init, train/validation indices and per-model scalars.
 import type { ModelConfig, OptimizerConfig } from '../../config/schema';
 import type { Dataset } from '../tasks/types';
+import type { ProgressMeasures } from '../progress/measures';
 
 export interface ModelRunSpec {
   /** Seed of this model's init (and minibatch order). */
@@ -45,6 +46,8 @@ export interface EvalMetrics {
   norms: Record<string, number>;
   /** Mixture tasks: metrics per component name. */
   components?: Record<string, { train: SplitMetrics; val: SplitMetrics }>;
+  /** Modular tasks: the mechanistic progress measures (src/trainer/progress, docs/progress.md); added by the sweep runner. */
+  progress?: ProgressMeasures;
 }
 
 export interface LockstepTrainer {
@@ -55,6 +58,11 @@ export interface LockstepTrainer {
   trainStep(): Promise<void>;
   /** Metrics of every model, in run order (inactive models too). */
   evaluate(): Promise<EvalMetrics[]>;
+  /**
+   * Logits [dataset count, classes] of model i over every example (the progress measures use them).
+   * Optional: a backend without it gets the weight-only measures.
+   */
+  logits?(i: number): Promise<Float32Array>;
   /** Stop updating model i (early stop); the others go on. */
   deactivate(i: number): void;
   /** Weights, AdamW state and step of model i, as a safetensors file. */
