@@ -20,6 +20,7 @@ import { projectDeps } from '../../src/sweep/projectDeps';
 import { runSweep } from '../../src/sweep/runner';
 import { fakeCreateTrainer } from '../sweep/helpers/fakeEngine';
 import { cli, skipReason, startRedis, tempDir, watchStream, writeConfig } from './helpers';
+import { withoutTimings } from '../sweep/helpers/fixtures';
 
 const skip = skipReason();
 
@@ -114,7 +115,7 @@ test('SIGTERM: a worker checkpoints its batch into --checkpoint-dir and hands it
     assert.ok(step >= 1300 && step % 1000 !== 0, `resumed at the step where the first worker stopped (${step}), not at its last periodic checkpoint`);
     // Same results as a local sweep, the final weights copied from the checkpoint directory.
     for (const run of listRuns(reference)) {
-      const strip = (dir: string) => readRunMetrics(dir, run.id).map(({ wallMs: _w, ...r }) => r);
+      const strip = (dir: string) => readRunMetrics(dir, run.id).map(withoutTimings);
       assert.deepEqual(strip(outDir), strip(reference), run.id);
       assert.deepEqual(readCheckpoint(outDir, run.id, 3000), readCheckpoint(reference, run.id, 3000));
       assert.equal(latestCheckpoint(outDir, run.id), 3000);

@@ -19,6 +19,7 @@ import { createTrainer } from '../../src/trainer/engine/index';
 import { projectDeps } from '../../src/sweep/projectDeps';
 import { runSweep } from '../../src/sweep/runner';
 import { cli, skipReason, sleep, startRedis, tempDir, watchStream, writeConfig, type CliProcess } from './helpers';
+import { withoutTimings } from '../sweep/helpers/fixtures';
 
 const skip = skipReason();
 
@@ -54,7 +55,7 @@ function resultsOf(dir: string): Record<string, unknown> {
   for (const run of listRuns(dir)) {
     out[run.id] = {
       status: run.status, stopReason: run.stopReason, regime: run.regime, final: run.final, steps: run.steps,
-      metrics: readRunMetrics(dir, run.id).map(({ wallMs: _w, ...rest }) => rest),
+      metrics: readRunMetrics(dir, run.id).map(withoutTimings),
     };
   }
   return out;

@@ -34,12 +34,17 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Every run's metrics without the wall clock (which legitimately differs between sessions). */
+/** A record without its timings (wall clock, the progress measures' cost), which legitimately differ between sessions. */
+export function withoutTimings({ wallMs: _w, ...rest }: EvalRecord): Omit<EvalRecord, 'wallMs'> {
+  if (!rest.progress) return rest;
+  const { ms: _ms, ...progress } = rest.progress;
+  return { ...rest, progress };
+}
+
+/** Every run's metrics without timings. */
 export function metricsOf(dir: string): Record<string, Array<Omit<EvalRecord, 'wallMs'>>> {
   const out: Record<string, Array<Omit<EvalRecord, 'wallMs'>>> = {};
-  for (const { id } of readManifest(dir).runs) {
-    out[id] = readRunMetrics(dir, id).map(({ wallMs: _w, ...rest }) => rest);
-  }
+  for (const { id } of readManifest(dir).runs) out[id] = readRunMetrics(dir, id).map(withoutTimings);
   return out;
 }
 
