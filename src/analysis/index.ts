@@ -13,4 +13,6 @@ export { emergence, type Emergence, type EmergenceOptions, type ComponentPoint }
 export { planCdsSearch, nextProbes, probeParams, type CdsSearchState, type GroupSearch, type Probe, type ProbeResult, type SearchStep, type SearchConfig, type SearchPlanOptions } from './search';
 export { summarize, summarizeRun, analysisOptionsOf, dataAxisOf, numClassesOf, type RunWithHistory } from './summarize';
 export { dataRunOf, isFinished, numericParam, outcomeOf, SEED_AXIS } from './runs';
+export { forecastRun, circuitStep, FORECAST_DEFAULTS, type RunForecast, type ForecastOptions } from './forecast';
+export { checkForecast, replayForecastStop, forecastSaysStop, type ForecastCheck, type ForecastStopReplay } from './forecastEval';
 export { firstCrossing, type Crossing, type CrossingKind } from './stats';

@@ -10,7 +10,8 @@ import type { Dataset, Split } from '../trainer/tasks/types';
 import type { WorkerMessage } from './worker/protocol';
 import type { SweepControl } from './control';
 import type { SweepDeps } from './deps';
-import { progressProbe } from '../progress/probe';
+import { analysisOptionsOf } from '../analysis/index';
+import { progressProbe } from '../trainer/progress/probe';
 import { EarlyStopMonitor } from './earlyStop';
 import type { RunLedger } from './ledger';
 import type { ProgressMeter } from './progressMeter';
@@ -105,7 +106,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
   for (const run of runs) {
     const records = store.rewindMetrics(run.id, resumeStep ?? -1);
     const slot: Slot = {
-      run, index: -1, records: ledger.resetHistory(run.id, []), monitor: new EarlyStopMonitor(run.config.training.earlyStop),
+      run, index: -1, records: ledger.resetHistory(run.id, []), monitor: new EarlyStopMonitor(run.config.training.earlyStop, { budget: run.config.training.steps, options: analysisOptionsOf(run.config) }),
       maxSteps: run.config.training.steps, wallBase: records.at(-1)?.wallMs ?? 0, active: true, trainIdx: new Int32Array(0),
     };
     let reason: string | null = null;
