@@ -40,10 +40,11 @@ for (const dir of dirs) {
   for (const [fr, cs] of Object.entries(all)) {
     const right = cs.filter((c) => c.regimeRight).length;
     const confident = cs.filter((c) => c.forecast.confidence >= 0.8);
-    const errs = cs.map((c) => c.reachError).filter((e): e is number => e !== null);
+    // Only where val had not reached ε by the cut: elsewhere the step is observed, not forecast.
+    const errs = cs.filter((c) => c.trueValReachStep === null || c.trueValReachStep > c.fraction * budget).map((c) => c.reachError).filter((e): e is number => e !== null);
     const undecided = cs.filter((c) => !c.forecast.decided);
     console.log(`- at ${Number(fr) * 100}% of the budget: regime right ${right}/${cs.length} (not yet observed: ${undecided.filter((c) => c.regimeRight).length}/${undecided.length}; with confidence ≥ 0.8: ${confident.filter((c) => c.regimeRight).length}/${confident.length}); ` +
-      `val ≥ ε step error median ${f0(median(errs))}, max ${f0(errs.length ? Math.max(...errs) : null)} over ${errs.length} runs where both reach it; reach/no-reach wrong on ${cs.filter((c) => c.reachMissed).length}`);
+      `val ≥ ε step error median ${f0(median(errs))}, max ${f0(errs.length ? Math.max(...errs) : null)} over the ${errs.length} runs where both reach it and it was not yet observed; reach/no-reach wrong on ${cs.filter((c) => c.reachMissed).length}`);
   }
   console.log(`- forecast early stop (confidence ≥ 0.8, after 25%): fires on ${fired}/${runs.length} runs, saves ${saved} of ${budgetSum} steps (${((100 * saved) / Math.max(1, budgetSum)).toFixed(0)}%), changes the judged regime of ${changed}`);
   if (wrong.length) { console.log('\nWrong forecasts:\n'); wrong.forEach((w) => console.log(`- ${w}`)); }

@@ -11,7 +11,7 @@ export { regimeMapData, type RegimeMapData, type RegimeMapAxes, type RegimePanel
 export { uShape, type UShape, type SizeAcc } from './uShape';
 export { emergence, type Emergence, type EmergenceOptions, type ComponentPoint } from './emergence';
 export { planCdsSearch, nextProbes, probeParams, type CdsSearchState, type GroupSearch, type Probe, type ProbeResult, type SearchStep, type SearchConfig, type SearchPlanOptions } from './search';
-export { summarize, summarizeRun, analysisOptionsOf, dataAxisOf, numClassesOf, type RunWithHistory } from './summarize';
+export { summarize, summarizeRun, budgetOf, analysisOptionsOf, dataAxisOf, numClassesOf, type RunWithHistory } from './summarize';
 export { dataRunOf, isFinished, numericParam, outcomeOf, SEED_AXIS } from './runs';
 export { forecastRun, circuitStep, FORECAST_DEFAULTS, type RunForecast, type ForecastOptions } from './forecast';
 export { checkForecast, replayForecastStop, forecastSaysStop, type ForecastCheck, type ForecastStopReplay } from './forecastEval';

@@ -10,6 +10,7 @@ import { memorizationCapacity } from './memorization';
 import { analysisOptions, type AnalysisOptions } from './options';
 import { convergedOutcome } from './outcome';
 import { regimeOf } from './regime';
+import { forecastRun } from './forecast';
 import { dataRunOf, isFinished, numericParam, outcomeOf, SEED_AXIS } from './runs';
 
 export interface RunWithHistory {
@@ -45,6 +46,12 @@ function valueAtPath(config: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), config);
 }
 
+/** A run's step budget: its training.steps axis value, or the config's. */
+export function budgetOf(config: Pick<ExperimentConfig, 'training'>, params: RunParams): number {
+  const v = params['training.steps'];
+  return typeof v === 'number' ? v : config.training.steps;
+}
+
 /** The options in force for a config: its analysis section, chance from its task. */
 export function analysisOptionsOf(config: Pick<ExperimentConfig, 'analysis' | 'task'>): AnalysisOptions {
   const opts = analysisOptions(config.analysis);
@@ -52,7 +59,7 @@ export function analysisOptionsOf(config: Pick<ExperimentConfig, 'analysis' | 't
 }
 
 /** One run's summary. `regime` is provisional while the run is running, null if failed or without evals. */
-export function summarizeRun(run: RunWithHistory, opts: AnalysisOptions): RunSummary {
+export function summarizeRun(run: RunWithHistory, opts: AnalysisOptions, budget?: number): RunSummary {
   const { history } = run;
   const last = history.length ? history[history.length - 1] : null;
   const report = last && regimeOf(history, opts);
@@ -68,6 +75,15 @@ export function summarizeRun(run: RunWithHistory, opts: AnalysisOptions): RunSum
   };
   if (run.stopReason !== undefined) summary.stopReason = run.stopReason;
   if (run.error !== undefined) summary.error = run.error;
+  if (last?.progress) {
+    const { keyFreqs, keyFraction, gini, restrictedLoss, excludedLoss } = last.progress;
+    summary.progress = { keyFreqs, keyFraction, gini };
+    if (restrictedLoss !== undefined && excludedLoss !== undefined) Object.assign(summary.progress, { restrictedLoss, excludedLoss });
+  }
+  if (budget !== undefined && run.status === 'running' && history.length) {
+    const f = forecastRun(history, budget, opts);
+    summary.forecast = { regime: f.regime, valReachStep: f.valReachStep, confidence: f.confidence, reason: f.reason };
+  }
   if (last?.components) {
     summary.components = Object.fromEntries(Object.entries(last.components).map(([name, c]) => [name, { trainAcc: c.train.acc, valAcc: c.val.acc }]));
   }
@@ -86,7 +102,7 @@ export function summarize(
   const opts = analysisOptionsOf(config);
   const dataAxis = dataAxisOf(config);
   const configSize = valueAtPath(config, dataAxis);
-  const summaries = runs.map((r) => summarizeRun(r, opts));
+  const summaries = runs.map((r) => summarizeRun(r, opts, budgetOf(config, r.params)));
   // The data size joins the params only for the analysis, not in the stored run summaries.
   const sized = summaries
     .map((r) => (r.params[dataAxis] === undefined && typeof configSize === 'number' ? { ...r, params: { ...r.params, [dataAxis]: configSize } } : r))

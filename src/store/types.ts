@@ -100,6 +100,10 @@ export interface RunSummary {
   /** valReach (additive): the first eval with val ≥ epsilon. */
   steps: { trainFit: number | null; valFit: number | null; valReach?: number | null; last: number };
   components?: Record<string, { trainAcc: number; valAcc: number }>;
+  /** Modular tasks: the progress measures at the last eval (docs/progress.md), without the spectrum. */
+  progress?: { keyFreqs: number[]; keyFraction: number; gini: number; restrictedLoss?: number; excludedLoss?: number };
+  /** While the run trains: the early forecast of its outcome (src/analysis/forecast.ts). */
+  forecast?: { regime: Regime; valReachStep: number | null; confidence: number; reason: string };
 }
 
 /** Critical data size of one group (src/analysis/cds.ts has the method). */

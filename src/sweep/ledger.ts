@@ -1,7 +1,7 @@
 // The sweep's runs: state and eval history of each. A state change goes to the run's status.json at
 // once; summary.json (the analysis module's summarize over every history) is rewritten atomically,
 // at most once a second while training and always at the start and end of a batch.
-import { analysisOptionsOf, summarize, summarizeRun, type RunWithHistory } from '../analysis';
+import { analysisOptionsOf, budgetOf, summarize, summarizeRun, type RunWithHistory } from '../analysis';
 import { readRunMetrics, readRunStatus } from '../store/reader';
 import type { EvalRecord, Manifest, RunParams, RunStatus, RunSummary, SearchSummary, SweepStatus } from '../store/types';
 import type { SweepStore } from '../store/writer';
@@ -60,7 +60,7 @@ export class RunLedger {
   setStatus(id: string, status: RunStatus, outcome: Outcome = {}): RunSummary {
     const run = this.get(id);
     Object.assign(run, { status, stopReason: outcome.stopReason, error: outcome.error });
-    const summary = summarizeRun(run, analysisOptionsOf(this.manifest.config));
+    const summary = summarizeRun(run, analysisOptionsOf(this.manifest.config), budgetOf(this.manifest.config, run.params));
     this.store.writeRunStatus(summary);
     this.dirty = true;
     return summary;

@@ -11,7 +11,9 @@ import {
 } from 'chart.js';
 import { isHostToCurves, type Band, type CurvePoint, type CurveRun, type CurvesState, type CurvesSweep, type CurvesToHost } from './protocol';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import { buildSeries, curvesCsv, isSeedAxis, legendGroups, short, type Metric, type Series, type ViewOptions } from './model';
+import { buildSeries, curvesCsv, hasProgress, isSeedAxis, legendGroups, short, type Metric, type Series, type ViewOptions } from './model';
+import { drawSpectrum } from './spectrum';
+import { spectrumGrid } from './spectrumModel';
 import { vscodeApi } from '../shared/vscode';
 import { onThemeChange, palette, themeColors, withAlpha } from '../shared/theme';
 import { PAPER } from '../shared/palette';
@@ -43,7 +45,12 @@ const METRICS: Array<{ metric: Metric; title: string; y: string }> = [
   { metric: 'acc', title: 'Accuracy', y: 'accuracy' },
   { metric: 'loss', title: 'Loss', y: 'cross-entropy' },
   { metric: 'norm', title: 'Weight norm (total L2)', y: '‖θ‖₂' },
+  { metric: 'circuit', title: 'Restricted / excluded loss (train)', y: 'cross-entropy' },
+  { metric: 'sparsity', title: 'Key-frequency fraction and Gini', y: 'fraction' },
 ];
+/** The charts drawn now: the progress measures' only where some run has them. */
+const shownMetrics = () => METRICS.filter((m) => (m.metric !== 'circuit' && m.metric !== 'sparsity') || hasProgress(points));
+const logLike = (m: Metric) => m === 'loss' || m === 'circuit';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const charts = new Map<Metric, Chart<'line', Array<{ x: number; y: number }>>>();
@@ -119,6 +126,7 @@ function initStaticControls(): void {
   $('exportCsv').addEventListener('click', () => vscode.post({ type: 'export', format: 'csv', content: curvesCsv(runs, points, opts.selection), suggestedName: `${sweep?.name ?? 'curves'}-curves.csv` }));
   $('openMap').addEventListener('click', () => vscode.post({ type: 'openRegimeMap' }));
   $('exportPaper').addEventListener('click', exportPaper);
+  $('spectrumRun').addEventListener('change', () => scheduleRender());
   $('resetZoom').addEventListener('click', () => { for (const c of charts.values()) c.resetZoom(); publishScales(); });
 }
 
@@ -136,7 +144,7 @@ function datasetsFor(series: Series[]): LineDataset[] {
     ds.push({
       label: s.label, grokGroup: s.group, data: s.points, borderColor: color, backgroundColor: color,
       borderWidth: s.split === 'val' || s.split === 'norm' ? 2 : 1.5,
-      borderDash: s.split === 'train' ? [6, 3] : s.split === 'component' ? [2, 2] : [],
+      borderDash: s.split === 'train' || s.split === 'excluded' ? [6, 3] : s.split === 'component' || s.split === 'gini' ? [2, 2] : [],
       pointRadius: s.points.length < 3 ? 2 : 0, pointHoverRadius: 3, fill: false, tension: 0,
     });
   }
@@ -189,8 +197,8 @@ function makeChart(canvas: HTMLCanvasElement, m: (typeof METRICS)[number]): Char
       interaction: { mode: 'nearest', intersect: false, axis: 'x' },
       scales: {
         x: { type: opts.logX ? 'logarithmic' : 'linear', title: { display: true, text: 'step', color: t.muted }, ticks: { color: t.muted }, grid: { color: withAlpha(t.grid, 0.4) } },
-        y: { type: m.metric === 'loss' && opts.logY ? 'logarithmic' : 'linear', title: { display: true, text: m.metric === 'loss' && opts.logY ? `${m.y} (log)` : m.y, color: t.muted }, ticks: { color: t.muted }, grid: { color: withAlpha(t.grid, 0.4) },
-          ...(m.metric === 'acc' ? { min: 0, max: 1 } : {}) },
+        y: { type: logLike(m.metric) && opts.logY ? 'logarithmic' : 'linear', title: { display: true, text: logLike(m.metric) && opts.logY ? `${m.y} (log)` : m.y, color: t.muted }, ticks: { color: t.muted }, grid: { color: withAlpha(t.grid, 0.4) },
+          ...(m.metric === 'acc' || m.metric === 'sparsity' ? { min: 0, max: 1 } : {}) },
       },
       plugins: {
         legend: groupLegend(t.fg),
@@ -237,25 +245,51 @@ function render(): void {
     chart.data.datasets = datasetsFor(buildSeries(m.metric, runs, points, opts));
     chart.update('none');
   }
+  renderProgress(chosen);
   publishScales();
 }
 
+/** Shows the progress sections where some run has the measures, and draws the chosen run's spectrum heatmap. */
+function renderProgress(chosen: CurveRun[]): void {
+  const show = hasProgress(points);
+  document.querySelectorAll<HTMLElement>('.progress-only').forEach((el) => { el.hidden = !show; });
+  document.body.dataset.progress = String(show);
+  if (!show) return;
+  const sel = $<HTMLElement & { value: string }>('spectrumRun');
+  const ids = chosen.filter((r) => points[r.id]?.some((p) => p.progress)).map((r) => r.id);
+  if (sel.dataset.ids !== ids.join(',')) {
+    const keep = ids.includes(sel.value) ? sel.value : ids[0] ?? '';
+    sel.replaceChildren(...ids.map((id) => {
+      const o = document.createElement('vscode-option');
+      o.textContent = id;
+      o.setAttribute('value', id);
+      if (id === keep) o.setAttribute('selected', '');
+      return o;
+    }));
+    sel.dataset.ids = ids.join(',');
+    sel.value = keep;
+  }
+  const grid = spectrumGrid(points[sel.value] ?? []);
+  document.body.dataset.spectrumSteps = String(grid?.steps.length ?? 0);
+  drawSpectrum($<HTMLCanvasElement>('spectrum'), grid, themeColors().fg);
+}
+
 function exportPng(): void {
-  const canvases = METRICS.map((m) => $<HTMLCanvasElement>(`chart-${m.metric}`));
+  const canvases = [...shownMetrics().map((m) => $<HTMLCanvasElement>(`chart-${m.metric}`)), ...(hasProgress(points) ? [$<HTMLCanvasElement>('spectrum')] : [])];
   // The PNG is what the screen shows; "Export for paper" gives the vector figure on white.
   vscode.post({ type: 'export', format: 'png', content: canvasesToPng(canvases, themeColors().bg), suggestedName: `${sweep?.name ?? 'curves'}-curves.png` });
 }
 
 /** The three charts as one SVG document; `paper`: white background, the chosen size in inches. */
 function chartsSvg(colors: { fg: string; bg: string }, size: { width: number; height: number }, physical: boolean): string {
-  const docs = METRICS.map((m) => {
+  const docs = shownMetrics().map((m) => {
     const series = buildSeries(m.metric, runs, points, opts);
     const pal = palette(legendGroups(series).length);
     const svg = lineChartSvg({
-      title: m.title, xLabel: 'step', yLabel: m.y, logX: opts.logX, logY: m.metric === 'loss' && opts.logY, foreground: colors.fg, background: colors.bg,
+      title: m.title, xLabel: 'step', yLabel: m.y, logX: opts.logX, logY: logLike(m.metric) && opts.logY, foreground: colors.fg, background: colors.bg,
       width: size.width, height: size.height,
-      ...(m.metric === 'acc' ? { yMin: 0, yMax: 1 } : {}),
-      series: series.map((s) => ({ label: s.label, group: s.group, color: pal[s.color % pal.length]!, points: s.points, dash: s.split === 'train', band: s.band })),
+      ...(m.metric === 'acc' || m.metric === 'sparsity' ? { yMin: 0, yMax: 1 } : {}),
+      series: series.map((s) => ({ label: s.label, group: s.group, color: pal[s.color % pal.length]!, points: s.points, dash: s.split === 'train' || s.split === 'excluded' || s.split === 'gini', band: s.band })),
     });
     return { svg, ...size };
   });

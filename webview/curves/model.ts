@@ -4,14 +4,15 @@ import type { AxisValue, Selection } from '../shared/protocolBase';
 import type { Band, CurvePoint, CurveRun } from './protocol';
 import { seedStats, type SeedStat, type XY } from '../../src/analysis/seedStats';
 
-export type Metric = 'acc' | 'loss' | 'norm';
+/** circuit: restricted and excluded loss; sparsity: key fraction and Gini (the progress measures, modular tasks). */
+export type Metric = 'acc' | 'loss' | 'norm' | 'circuit' | 'sparsity';
 export type { XY };
 export interface Series {
   label: string;
   /** The group's label (one legend entry per group) and its index into the palette. */
   group: string;
   color: number;
-  split: 'train' | 'val' | 'norm' | 'component';
+  split: 'train' | 'val' | 'norm' | 'component' | 'restricted' | 'excluded' | 'keyFraction' | 'gini';
   points: XY[];
   /** Seed band (lower and upper), same x as points. */
   band?: { lo: XY[]; hi: XY[] };
@@ -80,6 +81,18 @@ type Getter = (p: CurvePoint) => number | undefined;
 
 function metricGetters(metric: Metric, pts: CurvePoint[][], components: boolean): Array<{ split: Series['split']; name: string; get: Getter }> {
   if (metric === 'norm') return [{ split: 'norm', name: 'weight norm', get: (p) => p.weightNorm }];
+  if (metric === 'circuit') {
+    return [
+      { split: 'restricted', name: 'restricted loss', get: (p) => p.progress?.restrictedLoss },
+      { split: 'excluded', name: 'excluded loss', get: (p) => p.progress?.excludedLoss },
+    ];
+  }
+  if (metric === 'sparsity') {
+    return [
+      { split: 'keyFraction', name: 'key fraction', get: (p) => p.progress?.keyFraction },
+      { split: 'gini', name: 'Gini', get: (p) => p.progress?.gini },
+    ];
+  }
   const base: Array<{ split: Series['split']; name: string; get: Getter }> = metric === 'acc'
     ? [{ split: 'train', name: 'train', get: (p) => p.trainAcc }, { split: 'val', name: 'val', get: (p) => p.valAcc }]
     : [{ split: 'train', name: 'train', get: (p) => p.trainLoss }, { split: 'val', name: 'val', get: (p) => p.valLoss }];
@@ -123,7 +136,7 @@ export function buildSeries(metric: Metric, runs: CurveRun[], points: Record<str
       }
     }
   });
-  return metric === 'loss' && o.logY ? out.map(positiveOnly) : out;
+  return (metric === 'loss' || metric === 'circuit') && o.logY ? out.map(positiveOnly) : out;
 }
 
 /** A log axis cannot show y ≤ 0 (a loss of exactly 0, a band's mean − std): those points are left out. */
@@ -149,13 +162,21 @@ export function curvesCsv(runs: CurveRun[], points: Record<string, CurvePoint[]>
   const chosen = runs.filter((r) => matches(r.params, sel));
   const axes = [...new Set(chosen.flatMap((r) => Object.keys(r.params)))];
   const comps = [...new Set(chosen.flatMap((r) => (points[r.id] ?? []).flatMap((p) => Object.keys(p.components ?? {}))))];
-  const head = ['run', ...axes, 'step', 'trainAcc', 'valAcc', 'trainLoss', 'valLoss', 'weightNorm', ...comps.flatMap((c) => [`${c}.trainAcc`, `${c}.valAcc`])];
+  const progress = chosen.some((r) => (points[r.id] ?? []).some((p) => p.progress));
+  const measures = progress ? ['keyFraction', 'gini', 'restrictedLoss', 'excludedLoss', 'keyFreqs'] : [];
+  const head = ['run', ...axes, 'step', 'trainAcc', 'valAcc', 'trainLoss', 'valLoss', 'weightNorm', ...comps.flatMap((c) => [`${c}.trainAcc`, `${c}.valAcc`]), ...measures];
   const rows = [head.map(csvCell).join(',')];
   for (const r of chosen) {
     for (const p of points[r.id] ?? []) {
       rows.push([r.id, ...axes.map((a) => r.params[a]), p.step, p.trainAcc, p.valAcc, p.trainLoss, p.valLoss, p.weightNorm,
-        ...comps.flatMap((c) => [p.components?.[c]?.trainAcc, p.components?.[c]?.valAcc])].map(csvCell).join(','));
+        ...comps.flatMap((c) => [p.components?.[c]?.trainAcc, p.components?.[c]?.valAcc]),
+        ...(progress ? [p.progress?.keyFraction, p.progress?.gini, p.progress?.restrictedLoss, p.progress?.excludedLoss, p.progress?.keyFreqs.join(' ')] : [])].map(csvCell).join(','));
     }
   }
   return rows.join('\n') + '\n';
+}
+
+/** Whether any run has progress measures (the progress charts and the spectrum heatmap are shown only then). */
+export function hasProgress(points: Record<string, CurvePoint[]>): boolean {
+  return Object.values(points).some((l) => l.some((p) => p.progress));
 }

@@ -14,6 +14,18 @@ export interface CurvePoint {
   weightNorm: number;
   /** Mixture tasks: accuracies per component. */
   components?: Record<string, { trainAcc: number; valAcc: number }>;
+  /** Modular tasks: the progress measures (docs/progress.md). */
+  progress?: CurveProgress;
+}
+
+/** The progress measures of one eval, as drawn (EvalRecord.progress without its cost). */
+export interface CurveProgress {
+  spectrum: number[];
+  keyFreqs: number[];
+  keyFraction: number;
+  gini: number;
+  restrictedLoss?: number;
+  excludedLoss?: number;
 }
 
 export interface CurveRun {
@@ -59,7 +71,8 @@ export type CurvesToHost =
 export function isCurvePoint(x: unknown): x is CurvePoint {
   return isObject(x) && typeof x.step === 'number' && typeof x.trainAcc === 'number' && typeof x.valAcc === 'number'
     && typeof x.trainLoss === 'number' && typeof x.valLoss === 'number' && typeof x.weightNorm === 'number'
-    && (x.components === undefined || isObject(x.components));
+    && (x.components === undefined || isObject(x.components))
+    && (x.progress === undefined || (isObject(x.progress) && Array.isArray(x.progress.spectrum) && typeof x.progress.keyFraction === 'number'));
 }
 
 function isCurveRun(x: unknown): x is CurveRun {
@@ -113,11 +126,16 @@ export function isCurvesToHost(x: unknown): x is CurvesToHost {
 export function toCurvePoint(r: {
   step: number; trainAcc: number; valAcc: number; trainLoss: number; valLoss: number; weightNorm: number;
   components?: Record<string, { train: { acc: number }; val: { acc: number } }>;
+  progress?: CurveProgress & { ms?: number };
 }): CurvePoint {
   const p: CurvePoint = { step: r.step, trainAcc: r.trainAcc, valAcc: r.valAcc, trainLoss: r.trainLoss, valLoss: r.valLoss, weightNorm: r.weightNorm };
   if (r.components) {
     p.components = {};
     for (const [k, c] of Object.entries(r.components)) p.components[k] = { trainAcc: c.train.acc, valAcc: c.val.acc };
+  }
+  if (r.progress) {
+    const { ms: _ms, ...progress } = r.progress;
+    p.progress = progress;
   }
   return p;
 }

@@ -113,6 +113,7 @@ function renderHeat(): void {
                 `val acc: ${formatPct(c.valAcc)} [${formatPct(c.valAccMin)}–${formatPct(c.valAccMax)}]`,
                 `train acc: ${formatPct(c.trainAcc)}`,
                 `runs: ${c.finished}/${c.runs} finished`,
+                ...progressLines(c),
                 'click: open curves',
               ];
               return lines;
@@ -338,3 +339,17 @@ if (vscode.getState()?.table) setTableVisible(true);
 
 onThemeChange(render);
 vscode.post({ type: 'ready' });
+
+/** The tooltip's lines for the progress measures at the last eval and the forecasts of running runs. */
+function progressLines(c: MapCell): string[] {
+  const lines: string[] = [];
+  const p = c.progress;
+  if (p) {
+    lines.push(`last eval (${p.runs} run${p.runs === 1 ? '' : 's'}): key freqs ${p.keyFreqs.join(', ')} · key fraction ${p.keyFraction.toFixed(2)} · Gini ${p.gini.toFixed(2)}`);
+    if (p.restrictedLoss !== null && p.excludedLoss !== null) lines.push(`  restricted loss ${p.restrictedLoss.toPrecision(3)} · excluded loss ${p.excludedLoss.toPrecision(3)}`);
+  }
+  for (const f of c.forecasts ?? []) {
+    lines.push(`forecast: ${f.regime} ×${f.runs} (confidence ${f.confidence.toFixed(2)})${f.valReachStep !== null ? `, val ≥ ε ≈ step ${f.valReachStep}` : ''}`);
+  }
+  return lines;
+}

@@ -18,6 +18,10 @@ export interface MapCell {
   valAccMin: number | null;
   valAccMax: number | null;
   trainAcc: number | null;
+  /** Modular tasks: the progress measures at the last eval, mean over the cell's runs that have them (key frequencies: of its first run). */
+  progress?: { keyFreqs: number[]; keyFraction: number; gini: number; restrictedLoss: number | null; excludedLoss: number | null; runs: number };
+  /** Forecasts of the cell's runs still training: regime → how many, with their mean confidence. */
+  forecasts?: Array<{ regime: RegimeName; runs: number; confidence: number; valReachStep: number | null }>;
   /** Runs in the cell, and how many have a final result. */
   runs: number;
   finished: number;

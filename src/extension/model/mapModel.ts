@@ -67,6 +67,11 @@ export function buildMapData(input: MapInput): MapData {
       trainAcc: mean(finished.map((s) => outcomeOf(s)!.trainAcc)),
       runs: c.runIds.length, finished: finished.filter((s) => s.status !== 'running').length, runIds: c.runIds,
     };
+    const all = c.runIds.map((id) => byId.get(id)).filter((s): s is RunSummary => !!s);
+    const progress = cellProgress(all);
+    if (progress) cell.progress = progress;
+    const forecasts = cellForecasts(all);
+    if (forecasts.length) cell.forecasts = forecasts;
     base.cells.push(cell);
   }));
   base.dCrit = panel.dCrit.map((d, xi): MapLine => ({
@@ -82,4 +87,31 @@ export function buildMapData(input: MapInput): MapData {
     }),
   }));
   return base;
+}
+
+/** The progress measures at the last eval, mean over the runs that have them. */
+function cellProgress(runs: RunSummary[]): MapCell['progress'] | null {
+  const withP = runs.filter((r) => r.progress);
+  if (!withP.length) return null;
+  const avg = (get: (p: NonNullable<RunSummary['progress']>) => number | undefined): number | null => {
+    const v = withP.map((r) => get(r.progress!)).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+  };
+  return {
+    keyFreqs: withP[0]!.progress!.keyFreqs, keyFraction: avg((p) => p.keyFraction) ?? 0, gini: avg((p) => p.gini) ?? 0,
+    restrictedLoss: avg((p) => p.restrictedLoss), excludedLoss: avg((p) => p.excludedLoss), runs: withP.length,
+  };
+}
+
+/** The forecasts of the runs still training, grouped by regime. */
+function cellForecasts(runs: RunSummary[]): NonNullable<MapCell['forecasts']> {
+  const by = new Map<RegimeName, RunSummary['forecast'][]>();
+  for (const r of runs) if (r.status === 'running' && r.forecast) (by.get(r.forecast.regime) ?? by.set(r.forecast.regime, []).get(r.forecast.regime)!).push(r.forecast);
+  return [...by].map(([regime, fs]) => {
+    const steps = fs.map((f) => f!.valReachStep).filter((x): x is number => x !== null);
+    return {
+      regime, runs: fs.length, confidence: Math.round((100 * fs.reduce((a, f) => a + f!.confidence, 0)) / fs.length) / 100,
+      valReachStep: steps.length ? Math.round(steps.reduce((a, b) => a + b, 0) / steps.length) : null,
+    };
+  });
 }

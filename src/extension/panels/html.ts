@@ -84,6 +84,9 @@ ${PAPER_EXPORT}
   <section class="chart"><h3>Accuracy</h3><div class="canvas-box"><canvas id="chart-acc"></canvas></div></section>
   <section class="chart"><h3>Loss</h3><div class="canvas-box"><canvas id="chart-loss"></canvas></div></section>
   <section class="chart"><h3>Weight norm</h3><div class="canvas-box"><canvas id="chart-norm"></canvas></div></section>
+  <section class="chart progress-only" hidden><h3 title="Nanda et al. 2023: the training loss of the logits kept only on (restricted) or without (excluded) the key frequencies">Restricted (solid) and excluded (dashed) loss, train</h3><div class="canvas-box"><canvas id="chart-circuit"></canvas></div></section>
+  <section class="chart progress-only" hidden><h3 title="Share of the embedding's non-constant energy in the key frequencies, and the Gini coefficient of the per-frequency norms">Key-frequency fraction (solid) and Gini (dotted)</h3><div class="canvas-box"><canvas id="chart-sparsity"></canvas></div></section>
+  <section class="chart progress-only" hidden><h3>Embedding Fourier spectrum over steps <vscode-single-select id="spectrumRun" aria-label="run of the spectrum heatmap"></vscode-single-select></h3><div class="canvas-box"><canvas id="spectrum" role="img" aria-label="heatmap: frequency against step, brightness = norm over the largest at that step; ▸ marks the key frequencies at the last eval"></canvas></div></section>
 </main>`;
 
 export const REGIME_MAP_BODY = `
