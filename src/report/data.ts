@@ -15,6 +15,9 @@ import { seedStats } from '../analysis/seedStats';
 import type { CriticalDataSize, EvalRecord, Regime, RunParams, RunSummary } from '../store/types';
 import { readSafetensors } from '../trainer/engine/safetensors';
 import { modelDims } from '../trainer/models/dims';
+import { spectrumGrid, spectrumSvg } from '../../webview/curves/spectrumModel';
+import { toCurvePoint } from '../../webview/curves/protocol';
+import { viridis } from '../../webview/shared/palette';
 import { paramSpecs, sizeOf } from '../trainer/models/params';
 import type {
   Band, CdsTable, CurveChart, CurveSeries, DataSizeRow, EmergenceView, Heatmap, Phase, ReportData, RunRow, SweepReport, UCurvePanel,
@@ -352,6 +355,21 @@ function heatmapOf(bytes: Uint8Array, phase: string, step: number): Heatmap | nu
   return { phase, step, tensor: t.name, rows, cols, values: Array.from(t.data, round), absMax: round(absMax) };
 }
 
+/** The progress measures on the chosen evals, and the spectrum heatmap (docs/progress.md); null without them. */
+function progressView(history: EvalRecord[], idx: number[]): WeightNormView['progress'] | null {
+  if (!history.some((e) => e.progress)) return null;
+  const at = (get: (p: NonNullable<EvalRecord['progress']>) => number | undefined) => idx.map((i) => {
+    const v = history[i].progress && get(history[i].progress!);
+    return v === undefined ? null : round(v);
+  });
+  const grid = spectrumGrid(history.map(toCurvePoint));
+  return {
+    restrictedLoss: at((p) => p.restrictedLoss), excludedLoss: at((p) => p.excludedLoss),
+    keyFraction: at((p) => p.keyFraction).map((v) => v ?? NaN), gini: at((p) => p.gini).map((v) => v ?? NaN),
+    spectrumSvg: grid ? spectrumSvg(grid, { width: 720, height: 240, color: viridis }) : '',
+  };
+}
+
 function weightNormViews(dir: string, runs: LoadedRun[], _opts: AnalysisOptions): WeightNormView[] {
   const withSnapshots = runs.filter((r) => r.report && snapshotSteps(dir, r.summary.id).length > 0);
   // Without snapshots: the grokking runs whose norm fell the most after its peak (Huang et al.: in
@@ -377,7 +395,9 @@ function weightNormViews(dir: string, runs: LoadedRun[], _opts: AnalysisOptions)
       }
     }
     const idx = downsample(r.history.length, MAX_POINTS * 2);
+    const progress = progressView(r.history, idx);
     return {
+      ...(progress ? { progress } : {}),
       runId: r.summary.id, label: paramsLabel(r.summary.params), regime: r.summary.regime,
       steps: idx.map((i) => r.history[i].step), weightNorm: idx.map((i) => round(r.history[i].weightNorm)),
       trainAcc: idx.map((i) => round(r.history[i].trainAcc)), valAcc: idx.map((i) => round(r.history[i].valAcc)),

@@ -136,6 +136,13 @@ function notReachedRatio(points: Array<{ modelSize: number; params: number | nul
   return `&gt; ${num(last.modelSize / base, 2)}× in ${esc(axis)}${inParams} (not reached up to ${num(last.modelSize)}: a lower bound)`;
 }
 
+/** The progress measures beside the accuracy above, and the embedding spectrum heatmap (inline SVG, made by the report's builder). */
+function progressFigures(w: SweepReport['weightNorm'][number], si: number, wi: number): string {
+  if (!w.progress) return '';
+  return canvas('progress', si, wi, 'restricted (solid) and excluded (dashed) train loss, left, log; key-frequency fraction and Gini, right; same steps as above')
+    + `<figure class="chart"><figcaption>Embedding Fourier spectrum over steps (norm per frequency over the largest at that step; ▸ key frequencies at the last step)</figcaption>${w.progress.spectrumSvg}</figure>`;
+}
+
 function weightSection(s: SweepReport, si: number): string {
   if (s.weightNorm.length === 0) return '';
   return `<section><h3>Weight norm and phases</h3>${s.weightNorm.map((w, wi) => {
@@ -144,7 +151,7 @@ function weightSection(s: SweepReport, si: number): string {
     return `<h4>run ${esc(w.runId)} (${esc(w.label)}) ${regimeBadge(w.regime)}</h4>`
       + canvas('norm', si, wi, 'total L2 weight norm (left axis) with train/val accuracy (right axis), phase boundaries shaded')
       + `<p class="note">Weight norm falls ${pct(w.weightNormDrop)} from its peak after train fit (step ${num(w.boundaries.normPeak)}) by the end. Phases: fit (to train accuracy ≥ fitAcc), norm growth (to that peak), decay (to validation leaving the floor), grok (to validation ≥ fitAcc, or ε), settle.</p>`
-      + phases + (heat ? `<div class="heatmaps">${heat}</div>` : '<p class="note">No weight snapshots in this run (run it with scripts/repro-run.ts --snapshots N to get the unembedding heatmaps).</p>');
+      + phases + progressFigures(w, si, wi) + (heat ? `<div class="heatmaps">${heat}</div>` : '<p class="note">No weight snapshots in this run (run it with scripts/repro-run.ts --snapshots N to get the unembedding heatmaps).</p>');
   }).join('')}</section>`;
 }
 

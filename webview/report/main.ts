@@ -163,6 +163,26 @@ function drawNorm(canvas: HTMLCanvasElement, s: SweepReport, index: number): voi
   }, [phasePlugin(w)]);
 }
 
+/** The progress measures of a weight-norm view's run, on its steps. */
+function drawProgress(canvas: HTMLCanvasElement, s: SweepReport, index: number): void {
+  const w = s.weightNorm[index];
+  const p = w.progress!;
+  const colors = palette();
+  const tc = themeColors();
+  const pos = (ys: Array<number | null>) => ys.map((y) => (y !== null && y > 0 ? y : NaN));
+  const datasets: Line[] = [
+    { label: 'restricted loss', data: points(w.steps, pos(p.restrictedLoss)), borderColor: colors[5], backgroundColor: colors[5], borderWidth: 2, pointRadius: 0, yAxisID: 'y', parsing: false },
+    { label: 'excluded loss', data: points(w.steps, pos(p.excludedLoss)), borderColor: colors[5], borderDash: [6, 3], borderWidth: 1.6, pointRadius: 0, yAxisID: 'y', parsing: false },
+    { label: 'key fraction', data: points(w.steps, p.keyFraction), borderColor: colors[2], borderWidth: 1.6, pointRadius: 0, yAxisID: 'y2', parsing: false },
+    { label: 'Gini', data: points(w.steps, p.gini), borderColor: colors[4], borderDash: [2, 2], borderWidth: 1.4, pointRadius: 0, yAxisID: 'y2', parsing: false },
+  ];
+  lineChart(canvas, datasets, {
+    x: { ...xAxis('step', false), min: 0, max: w.steps[w.steps.length - 1] },
+    y: { type: 'logarithmic', title: { display: true, text: 'train cross-entropy (log)', color: tc.muted }, ticks: { color: tc.muted }, grid: { color: tc.grid } },
+    y2: { ...accAxis('fraction'), position: 'right', grid: { display: false } },
+  }, [phasePlugin(w)]);
+}
+
 function sizeCanvas(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; w: number; h: number } {
   const box = canvas.parentElement!.getBoundingClientRect();
   const dpr = window.devicePixelRatio || 1;
@@ -298,6 +318,7 @@ function draw(): void {
         case 'ucurve': drawUCurve(canvas, s, Number(index)); break;
         case 'emergence': drawEmergence(canvas, s); break;
         case 'norm': drawNorm(canvas, s, Number(index)); break;
+        case 'progress': drawProgress(canvas, s, Number(index)); break;
         case 'regime': drawRegime(canvas, s, Number(index)); break;
         case 'heatmap': drawHeatmap(canvas, s, index); break;
         default: throw new Error(`unknown chart ${canvas.dataset.chart}`);

@@ -125,6 +125,8 @@ export interface WeightNormView {
   boundaries: { trainFit: number | null; normPeak: number | null; valLeavesFloor: number | null; valFit: number | null; last: number };
   weightNormDrop: number | null;
   heatmaps: Heatmap[];
+  /** Modular tasks: the progress measures on the same steps (null where absent), and the embedding spectrum heatmap as SVG. */
+  progress?: { restrictedLoss: Array<number | null>; excludedLoss: Array<number | null>; keyFraction: number[]; gini: number[]; spectrumSvg: string };
 }
 
 export interface SweepReport {
