@@ -120,7 +120,10 @@ test('auto measures the first batch on the CPU and the GPU and trains on the fas
   const adapter = await testAdapter();
   if (typeof adapter === 'string') { skipWithoutAdapter(t, adapter); return; }
   const { software: isSoftware } = describeAdapter(adapter);
-  const configPath = writeConfig(CONFIG);
+  // A transformer with enough work per step that llvmpipe's cost shows through the noise of a
+  // loaded machine (on a tiny MLP the two are close, and either may win a measurement).
+  const configPath = writeConfig({ ...CONFIG, task: { kind: 'modular', op: 'a+b', modulus: 23 }, model: { kind: 'transformer', dModel: 32, heads: 4 },
+    training: { ...CONFIG.training, steps: 20, trainSize: 200 } });
   const trace: Trace = { trainers: [], loads: [] };
   const outDir = join(tempDir(), 'auto-measured');
   const r = await sweep({ configPath, outDir, device: 'auto' }, tracedDevice(trace, software));
