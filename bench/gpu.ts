@@ -6,123 +6,16 @@
 //   --grid                            also estimate the grid (one probe batch per hidden width)
 //   --grid-hidden 4,8,...,100 --grid-train 2600,...,5000 --grid-seeds 11 --grid-steps 20000
 //   --grid-eval-every 100 --grid-probe-steps 20 --grid-kind transformer|mlp
+//   --grid-config FILE                time a sweep config's grid instead (e.g. examples/repro-cds-vs-model.full.grok.json)
+//   --grid-sub-batch K                with --grid-config: time K models of each first batch, scaled (slow adapters)
+//   --budget-s S                      per case / for the grid: stop timing after S seconds
 //   --allow-software                  accept a software adapter (llvmpipe: a smoke test, not a timing)
 //   --probe                           only list the adapters tried and the chosen one's limits
 // Backend: Dawn's default (Vulkan on Linux); GROK_WEBGPU_BACKEND=opengles|vulkan picks one.
 // Prints one JSON line per case, per grid width, and a grid summary.
 import { parseArgs } from 'node:util';
-import type { ModelConfig } from '../src/config/schema';
-import type { ModelRunSpec } from '../src/trainer/engine/types';
 import { selectDevice } from '../src/trainer/engine/webgpu/select';
-import { createGpuTrainer, type GpuTrainer } from '../src/trainer/engine/webgpu/trainer';
-import { buildDataset } from '../src/trainer/tasks/index';
-import type { Dataset } from '../src/trainer/tasks/types';
-import { Rng } from '../src/util/rng';
-
-/** (a+b) mod P, every pair, as a sweep builds it. */
-function additionData(P: number): Promise<Dataset> {
-  return buildDataset({ kind: 'modular', op: 'a+b', modulus: P }, { configDir: process.cwd(), seed: 0 });
-}
-
-function runSpec(data: Dataset, seed: number, train: number): ModelRunSpec {
-  const order = new Rng(seed, 1).shuffle(Int32Array.from({ length: data.count }, (_, i) => i));
-  return { seed, trainIdx: order.slice(0, train), valIdx: order.slice(train), initScale: 1, lr: 1e-3, weightDecay: 1, warmupSteps: 0 };
-}
-
-/** The bench's model at width d: a transformer of dModel d (4, 2 or 1 heads), or an MLP of embedding d and hidden 4d. */
-function modelOf(d: number, kind: 'transformer' | 'mlp' = 'transformer'): ModelConfig {
-  const heads = [4, 2, 1].find((h) => d % h === 0)!;
-  return { kind, dModel: d, heads, layers: 1, activation: 'relu', layerNorm: 'none', initStd: 'pytorch', pooling: 'mean' };
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-interface Timing { device: string; msPerStep: number; minMs: number; evalMs: number; bytes?: number }
-
-/** Steady-state ms per step (the queue kept busy; flushed before each clock read) and ms per evaluate. */
-async function time(trainer: GpuTrainer, steps: number, warmup: number): Promise<Timing> {
-  for (let s = 0; s < warmup; s++) await trainer.trainStep();
-  await trainer.flush();
-  const per: number[] = [];
-  // Batches of 5 steps between flushes: the per-step figure includes the host's encoding, as in a sweep.
-  for (let done = 0; done < steps; done += 5) {
-    const t0 = performance.now();
-    const k = Math.min(5, steps - done);
-    for (let s = 0; s < k; s++) await trainer.trainStep();
-    await trainer.flush();
-    per.push((performance.now() - t0) / k);
-  }
-  const evals: number[] = [];
-  for (let e = 0; e < 3; e++) {
-    const t0 = performance.now();
-    await trainer.evaluate();
-    evals.push(performance.now() - t0);
-  }
-  return { device: trainer.description, msPerStep: median(per), minMs: Math.min(...per), evalMs: median(evals) };
-}
-
-type Select = Parameters<typeof createGpuTrainer>[1];
-
-async function trainerFor(model: ModelConfig, data: Dataset, runs: ModelRunSpec[], select: Select): Promise<GpuTrainer> {
-  const t = await createGpuTrainer({ model, optimizer: { betas: [0.9, 0.98], eps: 1e-8 }, dataset: data, runs, batchSize: null }, select);
-  if (!t) throw new Error('no GPU adapter');
-  return t;
-}
-
-async function benchCase(name: string, data: Dataset, n: number, steps: number, warmup: number, select: Select): Promise<Record<string, unknown>> {
-  const m = /^d(\d+)-m(\d+)$/.exec(name);
-  if (!m) throw new Error(`case ${name}: expected d<dModel>-m<models>`);
-  const [d, models] = [Number(m[1]), Number(m[2])];
-  const trainer = await trainerFor(modelOf(d), data, Array.from({ length: models }, (_, seed) => runSpec(data, seed, n)), select);
-  try {
-    const t = await time(trainer, steps, warmup);
-    return { engine: 'grok-webgpu', case: name, dModel: d, models, n, steps, ...round(t) };
-  } finally {
-    await trainer.dispose();
-  }
-}
-
-function round(t: Timing): Record<string, unknown> {
-  return { device: t.device, msPerStep: Number(t.msPerStep.toFixed(3)), minMs: Number(t.minMs.toFixed(3)), evalMs: Number(t.evalMs.toFixed(2)) };
-}
-
-/**
- * The grid: every (hidden, train size, seed) is a run; runs of one width share a shape, so they
- * train in lock-step batches (train sizes may differ within a batch). For each width, a probe
- * batch of as many runs as fit the adapter's largest buffer is timed; the estimate is
- * Σ_width batches × (steps × ms/step + steps/evalEvery × ms/eval).
- */
-async function grid(values: Record<string, string | boolean | undefined>, select: Select): Promise<void> {
-  const list = (s: string): number[] => s.split(',').map(Number);
-  const hidden = list(values['grid-hidden'] as string), trains = list(values['grid-train'] as string);
-  const seeds = Number(values['grid-seeds']), steps = Number(values['grid-steps']), evalEvery = Number(values['grid-eval-every']);
-  const probe = Number(values['grid-probe-steps']);
-  const kind = values['grid-kind'] as 'transformer' | 'mlp';
-  const data = await additionData(113);
-  const all = trains.flatMap((train) => Array.from({ length: seeds }, (_, seed) => ({ train, seed })));
-  let totalMs = 0;
-  for (const h of hidden) {
-    let batch = all.length, trainer: GpuTrainer | null = null;
-    while (!trainer) {
-      try {
-        trainer = await trainerFor(modelOf(h, kind), data, all.slice(0, batch).map((r) => runSpec(data, r.seed, r.train)), select);
-      } catch (e) {
-        if (batch > 1 && /largest storage buffer|out of memory|4 GiB/.test(String(e))) { batch = Math.ceil(batch / 2); continue; }
-        throw e;
-      }
-    }
-    try {
-      const t = await time(trainer, probe, 3);
-      const batches = Math.ceil(all.length / batch);
-      const ms = batches * (steps * t.msPerStep + Math.floor(steps / evalEvery) * t.evalMs);
-      totalMs += ms;
-      console.log(JSON.stringify({ engine: 'grok-webgpu', grid: kind, hidden: h, runs: all.length, modelsPerBatch: batch, batches, ...round(t), estimateHours: Number((ms / 3.6e6).toFixed(3)) }));
-    } finally {
-      await trainer.dispose();
-    }
-  }
-  console.log(JSON.stringify({ engine: 'grok-webgpu', grid: kind, P: 113, hidden, train: trains, seeds, runs: hidden.length * all.length, steps, evalEvery, estimateHours: Number((totalMs / 3.6e6).toFixed(2)) }));
-}
+import { additionData, benchCase, fixedGrid, gridFromConfig, type Select } from './gpuLib';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
@@ -140,9 +33,13 @@ async function main(): Promise<void> {
     'grid-eval-every': { type: 'string', default: '100' },
     'grid-probe-steps': { type: 'string', default: '20' },
     'grid-kind': { type: 'string', default: 'transformer' },
+    'grid-config': { type: 'string' },
+    'grid-sub-batch': { type: 'string' },
+    'budget-s': { type: 'string' },
     'allow-software': { type: 'boolean', default: false },
     probe: { type: 'boolean', default: false },
   } });
+  const budgetMs = values['budget-s'] ? Number(values['budget-s']) * 1000 : undefined;
   if (values.probe) {
     const c = await selectDevice('auto', { allowSoftware: values['allow-software'] });
     const limits = c.kind === 'gpu' ? Object.fromEntries(['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeInvocationsPerWorkgroup']
@@ -155,10 +52,23 @@ async function main(): Promise<void> {
   const data = await additionData(Number(values.p));
   if (values.cases) {
     for (const name of values.cases.split(',').filter((c) => c.trim())) {
-      console.log(JSON.stringify(await benchCase(name.trim(), data, Number(values.n), Number(values.steps), Number(values.warmup), select)));
+      console.log(JSON.stringify(await benchCase(name.trim(), data, Number(values.n), select, { steps: Number(values.steps), warmup: Number(values.warmup), budgetMs })));
     }
   }
-  if (values.grid) await grid(values, select);
+  if (values['grid-config']) {
+    // A snapshot after every width ({"gridPartial": ...}: what a caller killing this at a time limit keeps), then the result.
+    const grid = await gridFromConfig(values['grid-config'], select, {
+      budgetMs: budgetMs ?? 600_000, probeSteps: Number(values['grid-probe-steps']), subBatch: values['grid-sub-batch'] ? Number(values['grid-sub-batch']) : undefined,
+      log: (l) => console.error(l), onProgress: (g) => console.log(JSON.stringify({ gridPartial: g })),
+    });
+    console.log(JSON.stringify({ grid }));
+  } else if (values.grid) {
+    const list = (s: string | undefined): number[] => String(s).split(',').map(Number);
+    await fixedGrid({
+      hidden: list(values['grid-hidden']), trains: list(values['grid-train']), seeds: Number(values['grid-seeds']), steps: Number(values['grid-steps']),
+      evalEvery: Number(values['grid-eval-every']), probeSteps: Number(values['grid-probe-steps']), kind: values['grid-kind'] as 'transformer' | 'mlp',
+    }, select, (row) => console.log(JSON.stringify(row)));
+  }
 }
 
 main().catch((e: unknown) => {

