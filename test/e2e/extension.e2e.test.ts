@@ -306,6 +306,14 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
     step('Run sweep lens clicked (grok.device = gpu)');
     const onGpu = await until('the status bar to say gpu', async () => { const t = await statusText(page); return /\bgpu\b/.test(t) ? t : null; }, 120_000, 200);
     step(`status bar: ${onGpu}`);
+    // The curves panel names the device too (manifest.json's device).
+    const shownDevice = await until('the curves panel to name the GPU', async () => {
+      for (const f of page.frames()) {
+        try { const d = await f.$eval('body', (b) => b.getAttribute('data-device') ?? ''); if (/^GPU: /.test(d)) return d; } catch { /* detached */ }
+      }
+      return null;
+    }, 60_000, 500);
+    step(`curves panel: on ${shownDevice}`);
     const gpuDir = join(ws, 'examples/.grok/e2e-gpu');
     const summaryOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { status?: string; runs: Array<{ id: string }> };
     await until('the GPU sweep to finish', async () => existsSync(join(gpuDir, 'summary.json')) && summaryOf(gpuDir).status === 'done', 300_000, 500);

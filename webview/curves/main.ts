@@ -233,8 +233,9 @@ function render(): void {
   const chosen = runs.filter((r) => Object.entries(opts.selection).every(([k, v]) => v == null || r.params[k] === v));
   const done = runs.filter((r) => r.status === 'done').length;
   $('status').textContent = sweep
-    ? `${sweep.name}: ${chosen.length} of ${runs.length} runs shown · ${done} done · ${total} points`
+    ? `${sweep.name}: ${chosen.length} of ${runs.length} runs shown · ${done} done · ${total} points${sweep.device ? ` · on ${sweep.device}` : ''}`
     : 'Waiting for results…';
+  document.body.dataset.device = sweep?.device ?? '';
   document.body.dataset.points = String(total);
   document.body.dataset.runs = String(runs.length);
   const hasComponents = Object.values(points).some((l) => l.some((p) => p.components));

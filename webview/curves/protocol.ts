@@ -40,6 +40,8 @@ export interface CurvesSweep {
   resultsDir: string;
   axes: Record<string, AxisValue[]>;
   epsilon: number;
+  /** Which device trains it (manifest.json's device: the adapter, or why the CPU), when known. */
+  device?: string;
 }
 
 export type Band = 'none' | 'minmax' | 'std';

@@ -72,7 +72,7 @@ export class CurvesPanel {
     const epsilon = (manifest?.config as { analysis?: { epsilon?: number } } | undefined)?.analysis?.epsilon ?? 0.95;
     this.post({
       type: 'init',
-      sweep: { name: manifest?.name ?? 'sweep', resultsDir: this.resultsDir, axes, epsilon },
+      sweep: { name: manifest?.name ?? 'sweep', resultsDir: this.resultsDir, axes, epsilon, ...(manifest?.device ? { device: manifest.device.description } : {}) },
       runs: runs.map(toRun), points,
       ...(this.selection ? { selection: this.selection } : {}),
     });
