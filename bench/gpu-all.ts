@@ -12,7 +12,7 @@
 // Each phase gets a share of the time left; OUT/gpu-bench.json and OUT/gpu-bench.md are rewritten
 // after every phase, so a run that is killed at the limit still leaves what it measured.
 //   --out DIR (default gpu-bench-results)  --limit-s 540  --allow-software  --grid-config FILE
-//   --steps 50 (timed steps per case at most)  --python python3
+//   --steps 50 (timed steps per case at most)  --python PATH (default /usr/bin/python3, else python3)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     'allow-software': { type: 'boolean', default: false },
     'grid-config': { type: 'string' },
     steps: { type: 'string', default: '50' },
-    python: { type: 'string', default: 'python3' },
+    python: { type: 'string' },
   } });
   const t0 = performance.now();
   const limitMs = Number(values['limit-s']) * 1000;
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   await phase('parity', async () => {
     const cmd = parityCommand();
     if (!cmd) return { status: 'skipped', note: 'no GPU tests here' };
-    const budget = Math.min(left() * 0.35, 300_000);
+    const budget = Math.min(left() * 0.3, 300_000);
     const r = await run(process.execPath, cmd.args, { timeoutMs: budget, env: { ...process.env, GROK_REQUIRE_GPU_TESTS: '1' } });
     // Each test's own line (indented under its file), so that a run stopped at the limit still counts what finished.
     const tests = [...r.out.matchAll(/^\s+(ok|not ok) \d+ - (.*)$/gm)];
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   // Each case in its own process, killed at its share of the time: one slow operation (a d=128
   // step on a software adapter) cannot overrun the limit.
   await phase('grok', async () => {
-    const perCase = Math.min(left() * 0.4, 180_000) / CASES.length;
+    const perCase = Math.min(left() * 0.5, 240_000) / CASES.length;
     const missed: string[] = [];
     for (const name of CASES) {
       if (left() < 20_000) { missed.push(`${name} (no time left)`); continue; }
@@ -188,7 +188,8 @@ async function main(): Promise<void> {
   });
 
   await phase('torch', async () => {
-    const py = values.python;
+    // Debian's torch lives in the system python (/usr/bin/python3), not in one earlier on PATH.
+    const py = values.python ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
     const probe = await run(py, ['-c', 'import torch,sys; print(torch.__version__); sys.exit(0 if torch.cuda.is_available() else 3)'], { timeoutMs: 60_000 });
     if (probe.code === 3) return { status: 'skipped', note: `no CUDA in this machine's torch ${probe.out.trim()}: the PyTorch side needs an NVIDIA GPU` };
     if (probe.code !== 0) return { status: 'skipped', note: `no PyTorch (${py}: ${probe.out.trim().split('\n').at(-1) ?? ''})` };
