@@ -133,7 +133,8 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
   for (const d of [ws, join(userData, 'User'), exts, home]) mkdirSync(d, { recursive: true });
   // The repository's layout, so that the example's "$schema": "../schemas/grok.schema.json" resolves.
   for (const d of ['examples', 'schemas']) mkdirSync(join(ws, d));
-  copyFileSync(join(root, 'examples/e2e-tiny.grok.json'), join(ws, 'examples/e2e-tiny.grok.json'));
+  // e2e-gpu (step 7) is there from the start: quick open does not list a file added later.
+  for (const f of ['e2e-tiny.grok.json', 'e2e-gpu.grok.json']) copyFileSync(join(root, 'examples', f), join(ws, 'examples', f));
   copyFileSync(join(root, 'schemas/grok.schema.json'), join(ws, 'schemas/grok.schema.json'));
   const settings = {
     'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
@@ -297,7 +298,6 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
     // status bar says gpu; the final metrics equal a CPU run of the same config (the installed
     // package's CLI, --device cpu) within the GPU parity tolerance (1e-4 relative).
     writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...settings, 'grok.device': 'gpu' }));
-    copyFileSync(join(root, 'examples/e2e-gpu.grok.json'), join(ws, 'examples/e2e-gpu.grok.json'));
     await page.waitForTimeout(2000); // VS Code picks up the changed settings file
     await openExample(page, 'e2e-gpu.grok.json');
     const runLens = page.locator('.codelens-decoration a:visible', { hasText: 'Run sweep' }).first();
