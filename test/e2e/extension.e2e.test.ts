@@ -3,9 +3,7 @@
 // example, checks the Run lens, starts the sweep from the command palette, watches the curves
 // webview's point count grow, opens the regime map and waits for coloured cells, then waits for the
 // "CDS a–b · ≈ v" lens; then reopens the folder untrusted (restricted mode): stored results and lenses show,
-// nothing starts a sweep. In between, with grok.device = gpu and the software adapter allowed, a
-// sweep started from the CodeLens trains on WebGPU inside VS Code (the platform package's Dawn), and
-// its metrics equal the CPU engine's. Screenshots go to test-results/e2e/ (CI artifacts). Skips only without
+// nothing starts a sweep. Screenshots go to test-results/e2e/ (CI artifacts). Skips only without
 // code-server or Chromium, and fails instead where it must run (CI=1 or GROK_E2E_REQUIRED=1).
 // Recipe: ../shared/notes/vscode-e2e.md.
 import { test } from 'node:test';
@@ -16,7 +14,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import type { DeviceRecord } from '../../src/store/types';
 
 const root = resolve(__dirname, '../..');
 const codeServer = join(root, '.e2e/code-server/node_modules/.bin/code-server');
@@ -123,7 +120,7 @@ const bodyData = (f: Frame, key: string) => f.$eval('body', (b, k) => b.getAttri
 
 const lensTexts = (page: Page) => page.locator('.codelens-decoration').allInnerTexts();
 
-test('extension end to end in code-server: lens, sweep, live curves, regime map, CDS lens, GPU sweep, restricted mode', { skip, timeout: 600_000 }, async () => {
+test('extension end to end in code-server: lens, sweep, live curves, regime map, CDS lens, restricted mode', { skip, timeout: 420_000 }, async () => {
   if (missing) assert.fail(`the end-to-end test must run here (CI or GROK_E2E_REQUIRED=1): ${missing}`);
   const t0 = Date.now();
   const step = (msg: string) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
@@ -133,21 +130,16 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
   for (const d of [ws, join(userData, 'User'), exts, home]) mkdirSync(d, { recursive: true });
   // The repository's layout, so that the example's "$schema": "../schemas/grok.schema.json" resolves.
   for (const d of ['examples', 'schemas']) mkdirSync(join(ws, d));
-  // e2e-gpu (step 7) is there from the start: quick open does not list a file added later.
-  for (const f of ['e2e-tiny.grok.json', 'e2e-gpu.grok.json']) copyFileSync(join(root, 'examples', f), join(ws, 'examples', f));
+  copyFileSync(join(root, 'examples/e2e-tiny.grok.json'), join(ws, 'examples/e2e-tiny.grok.json'));
   copyFileSync(join(root, 'schemas/grok.schema.json'), join(ws, 'schemas/grok.schema.json'));
   const settings = {
     'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
     'update.mode': 'none', 'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true,
     'workbench.enableExperiments': false, 'editor.minimap.enabled': false, 'window.commandCenter': false,
     'grok.threads': 2,
-    'grok.device': 'auto',
   };
   writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(settings));
-  // GROK_WEBGPU_ALLOW_SOFTWARE=1: the software adapter (Mesa llvmpipe here) counts as a GPU, so that
-  // the platform package's Dawn trains inside VS Code on a machine without one (step 7), and `auto`
-  // has a GPU to measure against the CPU (steps 3-6: it picks the CPU).
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), GROK_WEBGPU_ALLOW_SOFTWARE: '1' };
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share') };
 
   // 1. The platform package for this machine (with Dawn) and the universal one (without), as users get them.
   const packages = process.env.GROK_E2E_PACKAGES ?? join(tmp, 'packages');
@@ -193,12 +185,12 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
     context = undefined;
     server = undefined;
   };
-  const openExample = async (page: Page, file = 'e2e-tiny.grok.json') => {
+  const openExample = async (page: Page) => {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
-    await input.fill(file);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 30_000 });
+    await input.fill('e2e-tiny.grok.json');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'e2e-tiny.grok.json' }).first().waitFor({ timeout: 20_000 });
     await page.keyboard.press('Enter');
   };
   try {
@@ -286,58 +278,7 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
     if (errors.length) step(`console errors (${errors.length}):\n  ${errors.slice(0, 20).join('\n  ')}`);
     assert.deepEqual(ours, [], 'no CSP violation or script error in the webviews');
 
-    // auto, with the software adapter allowed, measured the first batch on both and chose the CPU.
-    const tinyDevice = JSON.parse(readFileSync(join(ws, 'examples/.grok/e2e-tiny/manifest.json'), 'utf8')).device as DeviceRecord;
-    step(`e2e-tiny trained on: ${tinyDevice.description}`);
-    assert.equal(tinyDevice.pref, 'auto');
-    assert.equal(tinyDevice.chosen, 'cpu', `auto picks the CPU over llvmpipe: ${tinyDevice.measured?.reason}`);
-    assert.deepEqual(tinyDevice.measured?.timings.map((t) => [t.device, t.msPerStep! > 0]), [['cpu', true], ['gpu', true]], 'both timings in the manifest');
-
-    // 7. The GPU inside VS Code: grok.device = gpu, a sweep started from the CodeLens trains on
-    // WebGPU through the platform package's own Dawn (on llvmpipe, which this test allows); the
-    // status bar says gpu; the final metrics equal a CPU run of the same config (the installed
-    // package's CLI, --device cpu) within the GPU parity tolerance (1e-4 relative).
-    writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...settings, 'grok.device': 'gpu' }));
-    await page.waitForTimeout(2000); // VS Code picks up the changed settings file
-    await openExample(page, 'e2e-gpu.grok.json');
-    const runLens = page.locator('.codelens-decoration a:visible', { hasText: 'Run sweep' }).first();
-    await runLens.waitFor({ timeout: 60_000 });
-    await runLens.click();
-    step('Run sweep lens clicked (grok.device = gpu)');
-    const onGpu = await until('the status bar to say gpu', async () => { const t = await statusText(page); return /\bgpu\b/.test(t) ? t : null; }, 120_000, 200);
-    step(`status bar: ${onGpu}`);
-    // The curves panel names the device too (manifest.json's device).
-    const shownDevice = await until('the curves panel to name the GPU', async () => {
-      for (const f of page.frames()) {
-        try { const d = await f.$eval('body', (b) => b.getAttribute('data-device') ?? ''); if (/^GPU: /.test(d)) return d; } catch { /* detached */ }
-      }
-      return null;
-    }, 60_000, 500);
-    step(`curves panel: on ${shownDevice}`);
-    const gpuDir = join(ws, 'examples/.grok/e2e-gpu');
-    const summaryOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { status?: string; runs: Array<{ id: string }> };
-    await until('the GPU sweep to finish', async () => existsSync(join(gpuDir, 'summary.json')) && summaryOf(gpuDir).status === 'done', 300_000, 500);
-    const gpuDevice = JSON.parse(readFileSync(join(gpuDir, 'manifest.json'), 'utf8')).device as DeviceRecord;
-    step(`e2e-gpu trained on: ${gpuDevice.description}`);
-    assert.deepEqual([gpuDevice.pref, gpuDevice.chosen], ['gpu', 'gpu']);
-    assert.match(gpuDevice.description, /^GPU: .*\(WebGPU\/Dawn/);
-    await page.screenshot({ path: join(shots, '06-gpu-sweep.png') });
-    const installed = readdirSync(exts).find((d) => d.startsWith('grok-lab.grok-'));
-    assert.ok(installed && existsSync(join(exts, installed, 'dawn/dist/linux-x64/dawn.node')), `the installed extension has its Dawn (${installed})`);
-    const cpuDir = join(tmp, 'e2e-gpu-cpu');
-    execFileSync(process.execPath, [join(exts, installed, 'dist/cli.js'), 'sweep', join(ws, 'examples/e2e-gpu.grok.json'), '--device', 'cpu', '--out', cpuDir], { env, stdio: 'pipe', timeout: 120_000 });
-    const last = (dir: string, id: string) => JSON.parse(readFileSync(join(dir, 'runs', id, 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1)!) as Record<string, number>;
-    const ids = summaryOf(gpuDir).runs.map((r) => r.id);
-    assert.equal(ids.length, 2);
-    for (const id of ids) {
-      const g = last(gpuDir, id), c = last(cpuDir, id);
-      step(`run ${id} at step ${g.step}: GPU train/val loss ${g.trainLoss}/${g.valLoss}, CPU ${c.trainLoss}/${c.valLoss}`);
-      assert.equal(g.step, c.step);
-      for (const k of ['trainLoss', 'valLoss']) assert.ok(Math.abs(g[k]! - c[k]!) <= 1e-4 * Math.abs(c[k]!), `${id} ${k}: GPU ${g[k]} vs CPU ${c[k]}`);
-      for (const k of ['trainAcc', 'valAcc']) assert.ok(Math.abs(g[k]! - c[k]!) <= 1 / 300 + 1e-12, `${id} ${k}: GPU ${g[k]} vs CPU ${c[k]} (at most one example apart)`);
-    }
-
-    // 8. The same folder, untrusted (workspace trust on, no prompt: restricted mode). Stored results
+    // 7. The same folder, untrusted (workspace trust on, no prompt: restricted mode). Stored results
     // and lenses show; no lens or command starts a sweep.
     await shutdown();
     writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...settings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }));
@@ -362,7 +303,7 @@ test('extension end to end in code-server: lens, sweep, live curves, regime map,
     const offered = await rp.locator('.quick-input-list .monaco-list-row', { hasText: 'Grok: Start Sweep' }).count();
     await rp.keyboard.press('Escape');
     assert.equal(offered, 0, 'Start Sweep is not offered in an untrusted workspace');
-    await rp.screenshot({ path: join(shots, '07-untrusted.png') });
+    await rp.screenshot({ path: join(shots, '06-untrusted.png') });
     step('done');
   } finally {
     await shutdown();
