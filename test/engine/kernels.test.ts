@@ -2,12 +2,12 @@
 // (4×8 tiles, 4-wide and scalar tails, the 64-row blocks of Aᵀ·B), with and without accumulation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSharedMemory, instantiateKernels, kernelModule, RESERVED_BYTES } from '../../src/trainer/engine/wasm';
+import { createSharedMemory, instantiateKernels, kernelModule, RESERVED_BYTES, type KernelBuildName } from '../../src/trainer/engine/wasm';
 import { Rng } from '../../src/util/rng';
 
-async function setup(): Promise<{ k: ReturnType<typeof instantiateKernels>['kernels']; f32: Float32Array }> {
-  const memory = createSharedMemory(RESERVED_BYTES + (1 << 22));
-  return { k: instantiateKernels(await kernelModule(), memory).kernels, f32: new Float32Array(memory.buffer) };
+async function setup(build?: KernelBuildName): Promise<{ k: ReturnType<typeof instantiateKernels>['kernels']; f32: Float32Array }> {
+  const memory = createSharedMemory(RESERVED_BYTES + (1 << 23));
+  return { k: instantiateKernels(await kernelModule(build), memory).kernels, f32: new Float32Array(memory.buffer) };
 }
 
 function fill(f32: Float32Array, at: number, n: number, rng: Rng): Float64Array {
@@ -23,11 +23,12 @@ function close(f32: Float32Array, at: number, want: Float64Array, what: string):
   }
 }
 
-const SHAPES: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 8], [13, 9, 21], [150, 37, 19], [70, 12, 97]];
-const A = RESERVED_BYTES, B = A + (1 << 20), C = B + (1 << 20), T = C + (1 << 20);
+const SHAPES: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 8], [13, 9, 21], [150, 37, 19], [70, 12, 97], [18, 16, 8], [33, 64, 45]];
+const A = RESERVED_BYTES, B = A + (1 << 20), C = B + (1 << 20), T = C + (1 << 20), C2 = T + (1 << 20);
 
-test('matmul, matmulTN and matmulNT match naive products', async () => {
-  const { k, f32 } = await setup();
+// Both kernel builds: relaxed SIMD (FMA) and the plain-SIMD fallback.
+for (const build of ['relaxed-simd', 'simd'] as const) test(`${build}: matmul, matmulTN and matmulNT match naive products; packed matmul is bitwise the unpacked one`, async () => {
+  const { k, f32 } = await setup(build);
   const rng = new Rng(5);
   for (const [m, kk, n] of SHAPES) {
     for (const acc of [false, true]) {
@@ -39,8 +40,12 @@ test('matmul, matmulTN and matmulNT match naive products', async () => {
         for (let p = 0; p < kk; p++) s += a[i * kk + p] * b[p * n + j];
         return s;
       });
+      f32.copyWithin(C2 >> 2, C >> 2, (C >> 2) + m * n);
       k.matmul(A, B, C, m, kk, n, acc);
       close(f32, C, want, `matmul ${m}x${kk}x${n}`);
+      // with B packed into panels (T): the same chains, so the same bits
+      k.matmul(A, B, C2, m, kk, n, acc, T);
+      assert.deepEqual(f32.subarray(C2 >> 2, (C2 >> 2) + m * n), f32.subarray(C >> 2, (C >> 2) + m * n), `packed matmul ${m}x${kk}x${n}`);
       // C[k,n] (+)= A[m,k]ᵀ·B[m,n]
       a = fill(f32, A, m * kk, rng); b = fill(f32, B, m * n, rng); c = fill(f32, C, kk * n, rng);
       want = Float64Array.from({ length: kk * n }, (_, x) => {

@@ -16,8 +16,11 @@ export const ACT = { identity: 0, relu: 1, gelu: 2, tanh: 3 } as const;
 export type ActCode = (typeof ACT)[keyof typeof ACT];
 
 export interface Kernels {
-  /** C[m,n] (+)= A[m,k]·B[k,n]. */
-  matmul(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: boolean): void;
+  /**
+   * C[m,n] (+)= A[m,k]·B[k,n]. pack (optional, room for k·n floats) lets the kernel pack B into
+   * panels first: faster, bitwise the same result. The engine's runner passes a lane's scratch.
+   */
+  matmul(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: boolean, pack?: Ptr): void;
   /** C[k,n] (+)= A[m,k]ᵀ·B[m,n] (weight gradients). */
   matmulTN(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: boolean): void;
   /** C[m,k] (+)= A[m,n]·B[k,n]ᵀ (input gradients); scratch holds k·n floats. */

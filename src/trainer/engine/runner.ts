@@ -3,7 +3,7 @@
 // the read-only dataset), and the chunking is fixed by the plan, so results do not depend on the
 // thread. A step is gradChunks (any split of the chunks over lanes) followed by update.
 import type { Network, Tensors } from '../models/network';
-import type { Backend } from './backend';
+import type { Backend, Kernels, Ptr } from './backend';
 import { BatchSchedule } from './batches';
 import { CHUNK_ROWS, networkKind, tensorPtrs, type EnginePlan, type ModelPlan } from './layout';
 
@@ -34,8 +34,9 @@ export class ModelRunner {
   constructor(private readonly backend: Backend, private readonly plan: EnginePlan, index: number) {
     const m = (this.model = plan.models[index]);
     const params = tensorPtrs(m, m.params);
-    this.nets = m.lanes.map((lane) => networkKind(plan.dims).create({
-      kernels: backend.kernels, dims: plan.dims, params, buffers: lane.buffers, scratch: lane.scratch,
+    const kind = networkKind(plan.dims);
+    this.nets = m.lanes.map((lane) => kind.create({
+      kernels: packingKernels(backend.kernels, lane.scratch, kind.scratchSize(plan.dims)), dims: plan.dims, params, buffers: lane.buffers, scratch: lane.scratch,
     }));
     this.chunkGrads = m.chunkGrads.map((block) => tensorPtrs(m, block));
     this.schedule = m.batchSize === null ? null : new BatchSchedule(m.run.seed, m.trainCount, m.batchSize);
@@ -140,6 +141,16 @@ export class ModelRunner {
     }
     return [total, parts];
   }
+}
+
+/**
+ * The kernels with matmul packing its B operand into the lane's scratch (floats: its size) where
+ * B fits. The models use the scratch only inside single kernel calls (matmulNT), so one product's
+ * packing never overlaps another's use of it; results are bitwise those of the unpacked product.
+ */
+function packingKernels(kernels: Kernels, scratch: Ptr, floats: number): Kernels {
+  const plain = kernels.matmul;
+  return { ...kernels, matmul: (a, b, c, m, k, n, acc) => plain(a, b, c, m, k, n, acc, k * n <= floats ? scratch : 0) };
 }
 
 function emptySums(): SplitSums {
