@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTrainer, initialCheckpoint, readSafetensors, trainerFromCheckpoint, writeSafetensors } from '../../src/trainer/engine/index';
-import type { LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
+import type { EvalMetrics, LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
 import { additionDataset, mixtureDataset, modelConfig, run, spec } from './helpers';
 
 const data = additionDataset(11);
@@ -27,25 +27,44 @@ async function fingerprint(t: LockstepTrainer): Promise<string> {
   return JSON.stringify({ evals, ckpts });
 }
 
-for (const batchSize of [null, 16]) {
-  test(`results are bitwise identical for 1 and 2 threads (batch ${batchSize ?? 'full'})`, async () => {
-    const prints: string[] = [];
-    for (const threads of [1, 2]) {
-      const t = await createTrainer(threeRuns({ threads, batchSize }));
-      await trainFor(t, 12);
-      prints.push(await fingerprint(t));
-      await t.dispose();
-    }
-    assert.equal(prints[0], prints[1]);
-  });
+// Determinism holds per kernel build: the relaxed-SIMD (FMA) build and the plain-SIMD fallback.
+for (const kernels of ['relaxed-simd', 'simd'] as const) {
+  for (const batchSize of [null, 16]) {
+    test(`${kernels}: results are bitwise identical for 1 and 2 threads (batch ${batchSize ?? 'full'})`, async () => {
+      const prints: string[] = [];
+      for (const threads of [1, 2]) {
+        const t = await createTrainer(threeRuns({ threads, batchSize, kernels }));
+        await trainFor(t, 12);
+        prints.push(await fingerprint(t));
+        await t.dispose();
+      }
+      assert.equal(prints[0], prints[1]);
+    });
+  }
 }
 
-test('one model whose batch is split over 2 threads gets bitwise the same results as on 1', async () => {
+test('the relaxed-SIMD (FMA) and plain-SIMD builds train the same models to float32 rounding', async () => {
+  const metrics: EvalMetrics[][] = [];
+  for (const kernels of ['relaxed-simd', 'simd'] as const) {
+    const t = await createTrainer(threeRuns({ threads: 2, kernels }));
+    await trainFor(t, 12);
+    metrics.push(await t.evaluate());
+    await t.dispose();
+  }
+  metrics[0].forEach((m, i) => {
+    for (const key of ['trainLoss', 'valLoss', 'weightNorm'] as const) {
+      const a = m[key], b = metrics[1][i][key];
+      assert.ok(Math.abs(a - b) <= 1e-4 * Math.abs(b), `model ${i} ${key}: ${a} (relaxed) vs ${b} (simd)`);
+    }
+  });
+});
+
+test('models whose batches are split over 2 threads (one model; the third of three) get bitwise the same results as on 1', async () => {
   const big = additionDataset(37);
-  for (const batchSize of [null, 1100]) {
+  for (const [batchSize, runs] of [[null, [run(big, 1200, 4)]], [1100, [run(big, 1200, 4)]], [null, [run(big, 1200, 4), run(big, 1100, 5), run(big, 1300, 6)]]] as const) {
     const prints: string[] = [];
     for (const threads of [1, 2]) {
-      const t = await createTrainer(spec(big, modelConfig({ layerNorm: 'post' }), [run(big, 1200, 4)], { threads, batchSize }));
+      const t = await createTrainer(spec(big, modelConfig({ layerNorm: 'post' }), [...runs], { threads, batchSize }));
       await trainFor(t, 5);
       prints.push(await fingerprint(t));
       await t.dispose();

@@ -68,7 +68,7 @@ export async function prepareEngine(spec: LockstepSpec, threads = 1): Promise<Pr
   if (spec.runs.length === 0) throw new Error('createTrainer: no runs');
   const plan = planEngine(dimsOf(spec), spec.dataset, spec.runs, spec.batchSize, { betas: spec.optimizer.betas, eps: spec.optimizer.eps }, threads);
   const memory = createSharedMemory(plan.bytes);
-  const module = await kernelModule();
+  const module = await kernelModule(spec.kernels);
   const views = { i32: new Int32Array(memory.buffer), f32: new Float32Array(memory.buffer), u8: new Uint8Array(memory.buffer) };
   writeData(views, plan, spec);
   spec.runs.forEach((_, i) => writeBlock(views.f32, plan.models[i], plan.models[i].params, initialWeights(spec, i)));
@@ -122,24 +122,24 @@ class Trainer implements LockstepTrainer {
     const perThread = (): TrainJob[][] => Array.from({ length: T }, () => []);
     const split = active.filter((i) => this.plan.models[i].lanes.length > 1);
     const whole = active.filter((i) => this.plan.models[i].lanes.length === 1);
-    // Models with several lanes: chunk c runs in lane c mod L on thread c mod L, then one update each.
-    if (split.length) {
-      const grads = perThread(), updates = perThread();
-      for (const i of split) {
-        const L = this.plan.models[i].lanes.length, chunks = this.plan.models[i].chunkGrads.length, step = this.steps[i] + 1;
-        for (let l = 0; l < L; l++) {
-          const mine = Array.from({ length: chunks }, (_, c) => c).filter((c) => c % L === l);
-          grads[l].push({ model: i, step, chunks: mine, lane: l, update: false });
-        }
+    // One pass with every thread busy: whole models dealt round-robin (each with its update), and the
+    // chunks of models with several lanes, chunk c in lane c mod L on thread c mod L. Then the latter's
+    // updates (each sums its chunk gradients in chunk order, so the split never changes a result).
+    const jobs = perThread();
+    whole.forEach((i, k) => jobs[k % T].push({ model: i, step: this.steps[i] + 1, chunks: 'all', lane: 0, update: true }));
+    for (const i of split) {
+      const L = this.plan.models[i].lanes.length, chunks = this.plan.models[i].chunkGrads.length, step = this.steps[i] + 1;
+      for (let l = 0; l < L; l++) {
+        const mine = Array.from({ length: chunks }, (_, c) => c).filter((c) => c % L === l);
+        jobs[l].push({ model: i, step, chunks: mine, lane: l, update: false });
       }
-      await this.executor.train(grads);
+    }
+    await this.executor.train(jobs);
+    if (split.length) {
+      const updates = perThread();
       split.forEach((i, k) => updates[k % T].push({ model: i, step: this.steps[i] + 1, chunks: [], lane: 0, update: true }));
       await this.executor.train(updates);
     }
-    // The others: whole steps, dealt round-robin.
-    const jobs = perThread();
-    whole.forEach((i, k) => jobs[k % T].push({ model: i, step: this.steps[i] + 1, chunks: 'all', lane: 0, update: true }));
-    if (whole.length) await this.executor.train(jobs);
     for (const i of active) this.steps[i]++;
   }
 

@@ -89,7 +89,7 @@ export function chunkCount(rows: number): number {
 
 /**
  * `threads` only decides how many lanes a model gets (enough for its chunks to use idle threads
- * when models are fewer than threads); it never changes what is computed.
+ * when the models do not divide evenly over the threads); it never changes what is computed.
  */
 export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[], batchSize: number | null,
   optimizer: { betas: [number, number]; eps: number }, threads = 1): EnginePlan {
@@ -100,7 +100,7 @@ export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[],
   const allIdx = arena.alloc(data.count);
   const kind = networkKind(dims);
   const { tensors, blockFloats } = tensorSlots(dims);
-  const models = runs.map((run): ModelPlan => {
+  const models = runs.map((run, index): ModelPlan => {
     const trainCount = run.trainIdx.length, valCount = run.valIdx.length;
     const rows = batchRows(trainCount, batchSize);
     const chunks = chunkCount(rows);
@@ -108,7 +108,9 @@ export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[],
     const block = (): Ptr => arena.alloc(blockFloats);
     const params = block(), grads = block(), adamM = block(), adamV = block();
     const chunkGrads = [grads, ...Array.from({ length: chunks - 1 }, block)];
-    const laneCount = runs.length < threads ? Math.min(threads, chunks) : 1;
+    // Models beyond the last full round of `threads` (all of them when fewer than threads) get a lane
+    // per thread, so their chunks keep every thread busy; the others run whole on one thread each.
+    const laneCount = index >= runs.length - (runs.length % threads) ? Math.min(threads, chunks) : 1;
     const lanes = Array.from({ length: laneCount }, (): Lane => {
       const buffers: Tensors = {};
       for (const [name, size] of Object.entries(kind.bufferSizes(dims, cap))) buffers[name] = arena.alloc(size);

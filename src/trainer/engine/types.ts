@@ -28,6 +28,11 @@ export interface LockstepSpec {
   batchSize: number | null;
   /** Worker threads (default: available cores). Results are bitwise identical for any count. */
   threads?: number;
+  /**
+   * Kernel build (default: this process's kernelBuild(): relaxed SIMD where available). Results are
+   * bitwise identical across thread counts for one build; the builds differ in rounding (FMA).
+   */
+  kernels?: 'relaxed-simd' | 'simd';
   /** Stored in checkpoint metadata (default: a hash of `model`). */
   configHash?: string;
 }
