@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { ConfigSchema } from '../../src/config/schema';
 import { loadTextData, loadTextDataset } from '../../src/trainer/text/index';
 import { tempTree, textTask } from './tmp';
 
 const examples = resolve(__dirname, '../../examples');
 const exampleTask = (name: string) => {
-  const config = ConfigSchema.parse(JSON.parse(readFileSync(join(examples, `${name}.grok.json`), 'utf8')));
+  // Examples are JSONC (comments say, e.g., which init the paper used).
+  const config = ConfigSchema.parse(parseJsonc(readFileSync(join(examples, `${name}.grok.json`), 'utf8')));
   assert.equal(config.task.kind, 'text');
   return config.task as ReturnType<typeof textTask>;
 };
