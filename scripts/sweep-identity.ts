@@ -2,7 +2,7 @@
 // metrics.jsonl (each line byte for byte, only its `wallMs` field cut: the wall clock is the one
 // value that legitimately differs between two sessions; and the `progress` measures, which issue 22
 // added after the hashes were recorded and whose `ms` is wall time too):
-//   local   in this process (runSweep with the real engine)
+//   local   in this process (the local front-end, startLocalSweep, with the real engine)
 //   worker  through the forked worker process (dist/worker.js, as `grok sweep` and the extension run it)
 //   queue   `grok sweep --queue` on a throwaway redis-server with 2 `grok worker` processes
 // The three must agree with one another and, with --expect FILE, with hashes recorded earlier (the
@@ -15,7 +15,7 @@ import { readManifest } from '../src/store/reader';
 import { metricsPath } from '../src/store/layout';
 import { createTrainer } from '../src/trainer/engine/index';
 import { projectDeps } from '../src/sweep/projectDeps';
-import { runSweep } from '../src/sweep/runner';
+import { startLocalSweep } from '../src/sweep/local';
 import { startSweep } from '../src/sweep/worker/client';
 import { cli, skipReason, startRedis, tempDir, waitForOutput, writeConfig } from '../test/distributed/helpers';
 
@@ -46,8 +46,8 @@ function hashesOf(dir: string): Hashes {
 
 async function local(configPath: string): Promise<string> {
   const outDir = join(tempDir(), 'local');
-  const status = await runSweep({ configPath, outDir, threads: 1, device: 'cpu' }, { ...projectDeps, createTrainer }, () => undefined);
-  if (status !== 'done') throw new Error(`local sweep: ${status}`);
+  const { status, error } = await startLocalSweep({ configPath, outDir, threads: 1, device: 'cpu' }, { ...projectDeps, createTrainer }).done;
+  if (status !== 'done') throw new Error(`local sweep: ${status} ${error ?? ''}`);
   return outDir;
 }
 

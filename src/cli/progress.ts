@@ -1,8 +1,8 @@
 // Shows a running sweep on stderr: a one-line progress bar on a terminal (runs done, steps/s,
 // ETA), plain lines otherwise; one line per finished run; errors with their cause. Ctrl-C cancels
 // (the worker checkpoints and keeps everything), a second Ctrl-C stops at once.
-import type { Device, ProgressInfo } from '../sweep/worker/protocol';
-import type { SweepHandle, SweepResult } from '../sweep/worker/client';
+import type { ProgressInfo, SweepHandle, SweepResult } from '../sweep/events';
+import type { DevicePreference } from '../trainer/engine/device';
 import { join } from 'node:path';
 import { readSummary } from '../store/reader';
 import type { RunSummary, Summary } from '../store/types';
@@ -51,7 +51,10 @@ export function followSweep(sweep: SweepHandle, options: FollowOptions = {}): Pr
     barShown = false;
   };
 
-  sweep.on('started', (m) => print(`grok: ${m.resumed ? 'resuming' : 'running'} ${m.name}: ${m.runsTotal} runs (${m.runsDone} already done) -> ${m.outDir}`));
+  sweep.on('started', (m) => {
+    if (m.device.kind !== 'queue') print(`grok: training on ${m.device.description}`);
+    print(`grok: ${m.resumed ? 'resuming' : 'running'} ${m.name}: ${m.runsTotal} runs (${m.runsDone} already done) -> ${m.outDir}`);
+  });
   sweep.on('log', (m) => print(`grok: ${m.message}`));
   sweep.on('runFinished', (m) => print(`  ${runLine(m.run)}`));
   sweep.on('error', (m) => print(`grok: error${m.runId ? ` in run ${m.runId}` : ''}: ${m.message}${m.cause ? `\n${m.cause}` : ''}`));
@@ -102,16 +105,16 @@ export function exitCodeOf(result: SweepResult): number {
   return result.status === 'done' ? 0 : result.status === 'stopped' ? 130 : 1;
 }
 
-const DEVICES: readonly Device[] = ['cpu', 'gpu', 'auto'];
+const DEVICES: readonly DevicePreference[] = ['cpu', 'gpu', 'auto'];
 
 /** --threads and --device of `grok sweep`, `grok resume` and `grok worker`; throws a usage message when invalid. */
-export function parseEngineFlags(values: { threads?: string; device?: string }): { threads: number | undefined; device: Device } {
+export function parseEngineFlags(values: { threads?: string; device?: string }): { threads: number | undefined; device: DevicePreference } {
   let threads: number | undefined;
   if (values.threads !== undefined) {
     threads = Number(values.threads);
     if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads: expected a whole number >= 1, got "${values.threads}"`);
   }
-  const device = (values.device ?? 'auto') as Device;
+  const device = (values.device ?? 'auto') as DevicePreference;
   if (!DEVICES.includes(device)) throw new Error(`--device: expected cpu, gpu or auto, got "${values.device}"`);
   return { threads, device };
 }

@@ -4,7 +4,7 @@
 import { ENV_PASSWORD, ENV_URL, QueueConnectionError, resolveRedisTarget } from '../sweep/queue/connection';
 import { startQueueSweep } from '../sweep/queue/coordinator';
 import { readQueueState } from '../sweep/queue/state';
-import type { SweepOptions } from '../sweep/worker/protocol';
+import type { SweepOptions } from '../sweep/options';
 import { exitCodeOf, followSweep } from './progress';
 
 /** parseArgs options that `grok sweep` and `grok resume` add for the queue. */

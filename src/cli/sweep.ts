@@ -2,7 +2,7 @@
 // earlier invocation left unfinished.
 import { parseArgs } from 'node:util';
 import { startSweep } from '../sweep/worker/client';
-import type { SweepOptions } from '../sweep/worker/protocol';
+import type { SweepOptions } from '../sweep/options';
 import type { CliCommand } from './main';
 import { exitCodeOf, followSweep, parseEngineFlags } from './progress';
 import { QUEUE_OPTIONS, QUEUE_USAGE, runQueuedSweep, wantsQueue } from './queueSweep';

@@ -6,7 +6,7 @@ import type { GrokContext } from './context';
 import { isGrokConfig } from './config/diagnostics';
 import { CurvesPanel } from './panels/curvesPanel';
 import { RegimeMapPanel } from './panels/regimeMapPanel';
-import { hasResults, listRuns, readSummary, resultsDirFor } from './results/store';
+import { isSweepDir, listRuns, readSummary, resultsDirFor } from './results/store';
 import { cdsCsv, runsCsv } from './export/csv';
 import { isSelection, type Selection } from '../../webview/shared/protocolBase';
 import { parseQueueSetting, QUEUE_PASSWORD_SECRET } from './sweep/queue';
@@ -117,7 +117,7 @@ async function startSweep(ctx: GrokContext, arg: unknown, resume: boolean): Prom
   const name = result.config.name;
   const dir = resultsDirFor(uri.fsPath, name);
   let fresh = false;
-  if (!resume && hasResults(dir)) {
+  if (!resume && isSweepDir(dir)) {
     const pick = await vscode.window.showWarningMessage(
       `Grok: ${vscode.workspace.asRelativePath(dir)} already holds results of "${name}".`,
       { modal: true, detail: 'Resume continues the unfinished runs. Start Over moves the old results aside and runs everything again.' },
@@ -152,7 +152,7 @@ async function resultsDirOf(ctx: GrokContext, arg: unknown): Promise<string | un
   const active = vscode.window.activeTextEditor?.document;
   if (active && isGrokConfig(active)) {
     const d = await fromConfig(active.uri);
-    if (d && (hasResults(d) || ctx.controller.isRunning(active.uri))) return d;
+    if (d && (isSweepDir(d) || ctx.controller.isRunning(active.uri))) return d;
   }
   const running = ctx.controller.latest();
   if (running?.resultsDir) return running.resultsDir;

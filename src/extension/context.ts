@@ -1,8 +1,7 @@
 // The one object that owns every disposable of the extension (rust-analyzer style): the log,
 // the sweep controller, the lens provider, diagnostics, file watchers, results feeds and panels.
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { ResultsFeed } from './results/feed';
 import { SweepController, type ActiveSweep, type Starter } from './sweep/controller';
 import { GrokLensProvider } from './lenses/provider';
@@ -102,11 +101,6 @@ export class GrokContext implements vscode.Disposable {
         editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
       }
     }
-  }
-
-  /** True when `dir` is a sweep's results folder (has a manifest). */
-  static isResultsDir(dir: string): boolean {
-    return existsSync(join(dir, 'manifest.json'));
   }
 
   static configDir(uri: vscode.Uri): string {

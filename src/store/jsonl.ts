@@ -17,38 +17,60 @@ export function appendJsonl(path: string, record: unknown): void {
   appendFileSync(path, JSON.stringify(record) + '\n');
 }
 
+/** The complete lines of a chunk of a JSONL file that starts at a line start. */
+export interface JsonlLines<T> {
+  records: T[];
+  /** Where each record's line ends (newline included), counted from `base`. */
+  lineEnds: number[];
+  /** Bytes of the chunk read: every complete line (an incomplete last line is left unread). */
+  consumed: number;
+  /** Complete lines read. */
+  lines: number;
+  /** 1-based numbers of the complete lines that are not JSON records (skipped). */
+  badLines: number[];
+}
+
+/** Parses the complete lines of `buf`, skipping (and listing) those that are not records. The one JSONL line reader. */
+export function parseJsonlLines<T>(buf: Uint8Array, base = 0): JsonlLines<T> {
+  const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: JsonlLines<T> = { records: [], lineEnds: [], consumed: 0, lines: 0, badLines: [] };
+  let start = 0;
+  while (start < bytes.length) {
+    const nl = bytes.indexOf(0x0a, start);
+    if (nl === -1) break;
+    out.lines++;
+    const text = bytes.subarray(start, nl).toString('utf8');
+    let parsed: unknown;
+    if (text.trim() !== '') {
+      try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+    }
+    if (parsed === null || typeof parsed !== 'object') out.badLines.push(out.lines);
+    else {
+      out.records.push(parsed as T);
+      out.lineEnds.push(base + nl + 1);
+    }
+    start = nl + 1;
+  }
+  out.consumed = start;
+  return out;
+}
+
 /**
  * Reads every complete record. A torn or corrupt LAST line is a write cut short (tornTail); a
  * corrupt line anywhere else is damage: it is skipped and its number listed in damagedLines, so
  * that a reader shows the rest and the writer can quarantine the run, instead of refusing.
  */
 export function readJsonl<T>(path: string): JsonlContents<T> {
-  const out: JsonlContents<T> = { records: [], lineEnds: [], tornTail: false, damagedLines: [] };
-  if (!existsSync(path)) return out;
+  if (!existsSync(path)) return { records: [], lineEnds: [], tornTail: false, damagedLines: [] };
   const buf = readFileSync(path);
-  let start = 0;
-  let line = 1;
-  while (start < buf.length) {
-    const nl = buf.indexOf(0x0a, start);
-    const end = nl === -1 ? buf.length : nl;
-    const text = buf.subarray(start, end).toString('utf8');
-    let parsed: T | undefined;
-    if (nl !== -1 && text.trim() !== '') {
-      try { parsed = JSON.parse(text) as T; } catch { parsed = undefined; }
-      if (parsed === null || typeof parsed !== 'object') parsed = undefined;
-    }
-    if (parsed === undefined) {
-      const isLast = nl === -1 || nl + 1 >= buf.length;
-      if (isLast) { out.tornTail = true; break; }
-      out.damagedLines.push(line);
-    } else {
-      out.records.push(parsed);
-      out.lineEnds.push(nl + 1);
-    }
-    start = nl + 1;
-    line++;
+  const lines = parseJsonlLines<T>(buf);
+  let tornTail = lines.consumed < buf.length;
+  const damagedLines = lines.badLines;
+  if (!tornTail && damagedLines.at(-1) === lines.lines) {
+    damagedLines.pop();
+    tornTail = true;
   }
-  return out;
+  return { records: lines.records, lineEnds: lines.lineEnds, tornTail, damagedLines };
 }
 
 /** Keeps the first `count` records of a JSONL file and cuts everything after them. */

@@ -1,5 +1,5 @@
 // Paths inside a sweep directory (see types.ts for the layout). The only place that spells them.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const SUMMARY_FILE = 'summary.json';
@@ -8,6 +8,8 @@ export const STATUS_FILE = 'status.json';
 
 const CHECKPOINT_RE = /^ckpt-(\d+)\.safetensors$/;
 
+/** Where a config's results go unless told otherwise: `.grok/<name>/` next to the config file. */
+export const defaultResultsDir = (configPath: string, name: string): string => join(dirname(configPath), '.grok', name);
 export const manifestPath = (dir: string): string => join(dir, MANIFEST_FILE);
 export const summaryPath = (dir: string): string => join(dir, SUMMARY_FILE);
 export const runDir = (dir: string, id: string): string => join(dir, 'runs', id);

@@ -1,33 +1,34 @@
 // Trains one lock-step batch: every run of it in one LockstepTrainer, from step 0 or from their
-// common checkpoint. Each eval is appended to the run's metrics.jsonl before the next step; runs
+// common checkpoint. Each eval goes to the sink (the run's metrics.jsonl, or the queue's stream)
+// before the next step; runs
 // leave the batch (deactivate) when they early-stop or reach their step budget; the batch ends when
 // none is left, or on cancel (checkpointing every active run first, so nothing is lost).
 import type { ExperimentConfig } from '../config/schema';
 import type { EvalRecord, RunStatus } from '../store/types';
-import type { SweepStore } from '../store/writer';
 import type { EvalMetrics, LockstepTrainer, ModelRunSpec } from '../trainer/engine/types';
 import type { Dataset, Split } from '../trainer/tasks/types';
-import type { WorkerMessage } from './worker/protocol';
 import type { SweepControl } from './control';
 import type { SweepDeps } from './deps';
 import { analysisOptionsOf } from '../analysis/index';
 import { progressProbe } from '../trainer/progress/probe';
 import { EarlyStopMonitor } from './earlyStop';
+import type { Emit } from './events';
 import type { RunLedger } from './ledger';
 import type { ProgressMeter } from './progressMeter';
 import type { PlannedRun } from './schedule';
+import type { RunSink } from './sink';
 
 /** How often the loop lets the event loop run (IPC: cancel, pause), at the least. */
 const YIELD_EVERY_MS = 50;
 
 export interface BatchContext {
-  store: SweepStore;
+  sink: RunSink;
   ledger: RunLedger;
   meter: ProgressMeter;
   control: SweepControl;
-  deps: SweepDeps;
-  send: (message: WorkerMessage) => void;
-  /** Sends a progress message if the last one is old enough (or `force`). */
+  deps: Pick<SweepDeps, 'createTrainer' | 'split'>;
+  emit: Emit;
+  /** Emits a progress event if the last one is old enough (or `force`). */
   reportProgress: (force?: boolean) => void;
   threads?: number;
   /** The sweep's config hash, stored in every checkpoint's metadata. */
@@ -68,7 +69,7 @@ function stopReason(slot: Slot, rec: EvalRecord): string | null {
 }
 
 export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset: Dataset, resumeStep: number | null): Promise<void> {
-  const { store, ledger, meter, control, deps, send } = ctx;
+  const { sink, ledger, meter, control, deps, emit } = ctx;
   const first = runs[0].config;
   const { evalEvery, checkpointEvery } = first.training;
   let trainer: LockstepTrainer | null = null;
@@ -78,8 +79,8 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
     if (slot.active && trainer && status !== 'failed') {
       const step = trainer.step;
       // A finished run keeps its final weights; a stopped one the point to resume from.
-      if (store.latestCheckpoint(slot.run.id) !== step) {
-        store.saveCheckpoint(slot.run.id, step, trainer.saveCheckpoint(slot.index));
+      if (sink.latestCheckpoint(slot.run.id) !== step) {
+        sink.saveCheckpoint(slot.run.id, step, trainer.saveCheckpoint(slot.index));
       }
       trainer.deactivate(slot.index);
     }
@@ -87,15 +88,14 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
     slot.active = false;
     const summary = ledger.setStatus(slot.run.id, status, { stopReason, error });
     meter.runEnded(status === 'done', status === 'done' || status === 'failed' ? Math.max(0, slot.maxSteps - lastStep) : 0);
-    send({ type: 'runFinished', run: summary });
+    emit({ type: 'runFinished', run: summary });
   };
 
   const record = (slot: Slot, m: EvalMetrics): void => {
     const rec: EvalRecord = { ...m, wallMs: slot.wallBase + (Date.now() - clockStart) };
-    store.appendMetrics(slot.run.id, rec);
+    sink.appendMetrics(slot.run.id, rec);
     slot.records.push(rec);
     ledger.touched();
-    send({ type: 'metrics', runs: [{ runId: slot.run.id, records: [rec] }] });
     const reason = stopReason(slot, rec);
     if (reason) finish(slot, 'done', reason);
   };
@@ -104,7 +104,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
   // after its final eval but before its status was written ends here without training.
   const slots: Slot[] = [];
   for (const run of runs) {
-    const records = store.rewindMetrics(run.id, resumeStep ?? -1);
+    const records = sink.rewindMetrics(run.id, resumeStep ?? -1);
     const slot: Slot = {
       run, index: -1, records: ledger.resetHistory(run.id, []), monitor: new EarlyStopMonitor(run.config.training.earlyStop, { budget: run.config.training.steps, options: analysisOptionsOf(run.config) }),
       maxSteps: run.config.training.steps, wallBase: records.at(-1)?.wallMs ?? 0, active: true, trainIdx: new Int32Array(0),
@@ -146,7 +146,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
       configHash: ctx.configHash,
     });
     if (resumeStep !== null) {
-      for (const s of slots) trainer.loadCheckpoint(s.index, store.loadCheckpoint(s.run.id, resumeStep));
+      for (const s of slots) trainer.loadCheckpoint(s.index, sink.loadCheckpoint(s.run.id, resumeStep));
       if (trainer.step !== resumeStep) throw new Error(`engine resumed at step ${trainer.step}, the checkpoints are at step ${resumeStep}`);
     }
     for (const s of slots) ledger.setStatus(s.run.id, 'running');
@@ -178,7 +178,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
         ledger.writeSummary('running');
       }
       if (step % checkpointEvery === 0) {
-        for (const s of active) if (s.active) store.saveCheckpoint(s.run.id, step, trainer.saveCheckpoint(s.index));
+        for (const s of active) if (s.active) sink.saveCheckpoint(s.run.id, step, trainer.saveCheckpoint(s.index));
       }
       ctx.reportProgress();
       if (Date.now() - lastYield >= YIELD_EVERY_MS) {

@@ -1,10 +1,9 @@
-// What the sweep runner needs from the rest of the project: config loading and expansion, datasets
-// and splits, and the engine. Injected, so tests can drive the runner with a fake engine and the
-// worker wires in the real ones (see worker/engineDeps.ts).
+// What the sweep core needs from the rest of the project: config loading and expansion, datasets
+// and splits, and the engine. Injected, so tests drive a sweep with a fake engine; the front-ends
+// (worker/main.ts, the CLI's `grok worker`) wire in the real ones with projectDeps.ts.
 import type { ExperimentConfig } from '../config/schema';
+import type { DevicePreference, SweepDevice } from '../trainer/engine/device';
 import type { LockstepSpec, LockstepTrainer } from '../trainer/engine/types';
-import type { SweepDevice } from '../trainer/engine/device';
-import type { Device } from './worker/protocol';
 import type { Dataset, Split } from '../trainer/tasks/types';
 import type { PlannedRun } from './schedule';
 
@@ -20,11 +19,8 @@ export interface SweepDeps {
   split(dataset: Dataset, config: ExperimentConfig): Split;
   createTrainer(spec: LockstepSpec): Promise<LockstepTrainer>;
   /**
-   * Resolves --device for the sweep (the worker wires in the GPU backend's openSweepDevice); its
-   * createTrainer then replaces the one above. Absent: every batch uses createTrainer, and
-   * --device gpu is refused.
+   * Resolves --device for the sweep (engine/device.ts's openSweepDevice); its createTrainer then
+   * replaces the one above. Absent: every batch uses createTrainer, and --device gpu is refused.
    */
-  openDevice?(pref: Device): Promise<SweepDevice>;
+  openDevice?(pref: DevicePreference): Promise<SweepDevice>;
 }
-
-export { UserError } from '../util/userError';

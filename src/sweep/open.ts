@@ -2,16 +2,18 @@
 // config is resumed; a different config is refused (listing the changed fields) unless --fresh,
 // which moves the old results aside rather than deleting them.
 import { existsSync, renameSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/schema';
+import { defaultResultsDir } from '../store/layout';
 import { readManifest, isSweepDir } from '../store/reader';
 import type { Manifest } from '../store/types';
 import { ResultsLock } from '../store/lock';
 import { repairRuns } from '../store/repair';
 import { SweepStore } from '../store/writer';
-import type { SweepOptions } from './worker/protocol';
 import { diffConfig, formatChanges } from './configDiff';
-import { UserError, type SweepDeps } from './deps';
+import type { SweepDeps } from './deps';
+import { UserError } from './events';
+import type { SweepOptions } from './options';
 import type { PlannedRun } from './schedule';
 import { kernelBuild } from '../trainer/engine/wasm';
 
@@ -94,7 +96,7 @@ async function resolveConfig(options: SweepOptions, deps: SweepDeps): Promise<{ 
       config = structuredClone(config);
       config.training.earlyStop.enabled = false;
     }
-    const outDir = resolve(options.outDir ?? join(dirname(configPath), '.grok', config.name));
+    const outDir = resolve(options.outDir ?? defaultResultsDir(configPath, config.name));
     return { config, configPath, outDir };
   }
   if (!options.outDir) throw new UserError('nothing to run: give a config file (grok sweep FILE) or a results directory (grok resume DIR)');

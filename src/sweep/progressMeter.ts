@@ -1,6 +1,6 @@
-// Steps/s and ETA for the progress messages. The rate is over model-steps (a lock-step step of M
+// Steps/s and ETA for the progress events. The rate is over model-steps (a lock-step step of M
 // models is M), smoothed so that the ETA does not jump with every batch.
-import type { ProgressInfo } from './worker/protocol';
+import type { ProgressInfo } from './events';
 
 const SMOOTHING = 0.3;
 const MIN_WINDOW_MS = 1000;

@@ -86,3 +86,19 @@ function rankSeeds(runs: PlannedRun[]): (run: PlannedRun) => number {
   }
   return (r) => order.get(String(r.params.seed ?? r.config.seed))!;
 }
+
+/**
+ * Runs of one batch resume together only from the same step: splits them by their latest
+ * checkpoint (null = from scratch). Normally all share it; a kill while a batch was writing its
+ * checkpoints can leave two groups.
+ */
+export function groupByResumeStep<R extends PlannedRun>(runs: R[], latest: (id: string) => number | null): Array<{ runs: R[]; resumeStep: number | null }> {
+  const groups = new Map<number | null, R[]>();
+  for (const r of runs) {
+    const step = latest(r.id);
+    const group = groups.get(step);
+    if (group) group.push(r);
+    else groups.set(step, [r]);
+  }
+  return [...groups].map(([resumeStep, rs]) => ({ runs: rs, resumeStep }));
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { checkConnection, resolveRedisTarget, type RedisTarget } from '../../src/sweep/queue/connection';
-import { decodeEvent, streamKey, type SweepEvent } from '../../src/sweep/queue/protocol';
+import { decodeEvent, streamKey, type StreamEntry } from '../../src/sweep/queue/protocol';
 
 export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -197,7 +197,7 @@ export function writeConfig(config: Record<string, unknown>, dir = tempDir()): s
 }
 
 /** Follows a sweep's stream from the start, calling `onEvent` for each event, until stop(). */
-export function watchStream(target: RedisTarget, configHash: string, onEvent: (e: SweepEvent) => void): { stop(): Promise<void> } {
+export function watchStream(target: RedisTarget, configHash: string, onEvent: (e: StreamEntry) => void): { stop(): Promise<void> } {
   const client = new Redis({ ...target.options, maxRetriesPerRequest: null });
   client.on('error', () => undefined);
   let stopped = false;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { startQueueSweep } from '../../src/sweep/queue/coordinator';
 import { readQueueState } from '../../src/sweep/queue/state';
-import type { SweepEvent } from '../../src/sweep/queue/protocol';
+import type { StreamEntry } from '../../src/sweep/queue/protocol';
 import { startQueueWorker } from '../../src/sweep/queue/worker';
 import { requireConfigFile } from '../../src/config/load';
 import { configHash } from '../../src/config/sweep';
@@ -40,7 +40,7 @@ test('a batch that keeps failing is tried `attempts` times, then its runs are fa
       sweep: { 'model.dModel': [8, 12], seed: [0, 1] },
     });
     const outDir = join(tempDir(), 'out');
-    const attempts: Array<Extract<SweepEvent, { type: 'attempt' }>> = [];
+    const attempts: Array<Extract<StreamEntry, { type: 'attempt' }>> = [];
     const watch = watchStream(redis.target, hashOf(configPath), (e) => { if (e.type === 'attempt') attempts.push(e); });
     const errors: string[] = [];
     const sweep = startQueueSweep({ configPath, outDir, target: redis.target, attempts: 2, backoffMs: 100, pollMs: 300 });
@@ -92,7 +92,7 @@ test('SIGTERM: a worker checkpoints its batch into --checkpoint-dir and hands it
   const first = cli(['worker', ...flags, '--id', 'first']);
   let second: ReturnType<typeof cli> | null = null;
   try {
-    const attempts: Array<Extract<SweepEvent, { type: 'attempt' }>> = [];
+    const attempts: Array<Extract<StreamEntry, { type: 'attempt' }>> = [];
     let terminated = false;
     const watch = watchStream(redis.target, hashOf(configPath), (e) => {
       if (e.type === 'attempt') attempts.push(e);

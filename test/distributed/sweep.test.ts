@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { startQueueSweep } from '../../src/sweep/queue/coordinator';
-import { DEFAULT_QUEUE_NAME, type SweepEvent } from '../../src/sweep/queue/protocol';
+import { DEFAULT_QUEUE_NAME, type StreamEntry } from '../../src/sweep/queue/protocol';
 import { readQueueState } from '../../src/sweep/queue/state';
 import { configHash } from '../../src/config/sweep';
 import { readManifest, readRunMetrics, readSummary, listRuns } from '../../src/store/reader';
@@ -95,7 +95,7 @@ test('3 workers, one SIGKILLed mid-batch: the batch resumes from its checkpoint 
     // Watch the stream as a test: which worker has which job, how far each run is.
     const owner = new Map<string, string>(); // job id -> worker
     const jobOf = new Map<string, string>(); // run id -> job id
-    const attempts: Array<Extract<SweepEvent, { type: 'attempt' }>> = [];
+    const attempts: Array<Extract<StreamEntry, { type: 'attempt' }>> = [];
     let victim: { worker: string; job: string } | null = null;
     let killed: Promise<void> | null = null;
     let probing = false;

@@ -15,7 +15,9 @@ import { readManifest, readSummary } from '../../src/store/reader';
 import { runSweep } from '../../src/sweep/runner';
 import { projectDeps } from '../../src/sweep/projectDeps';
 import { estimateModelBytes } from '../../src/sweep/memory';
-import type { Device, SweepOptions, WorkerMessage } from '../../src/sweep/worker/protocol';
+import type { SweepEvent } from '../../src/sweep/events';
+import type { SweepOptions } from '../../src/sweep/options';
+import type { DevicePreference as Device } from '../../src/trainer/engine/device';
 import { additionDataset, modelConfig, run, spec } from '../engine/helpers';
 import { metricsOf, tempDir, writeConfig } from '../sweep/helpers/fixtures';
 import { skipWithoutAdapter, testAdapter, testAttempt } from './helpers';
@@ -54,11 +56,13 @@ function tracedDevice(trace: Trace, options: SweepDeviceOptions, hook?: (t: Lock
 }
 
 async function sweep(options: SweepOptions, openDevice: (pref: Device) => Promise<SweepDevice>) {
-  const messages: WorkerMessage[] = [];
+  const messages: SweepEvent[] = [];
   const status = await runSweep(options, { ...projectDeps, createTrainer, openDevice }, (m) => messages.push(m));
   const logs = messages.filter((m) => m.type === 'log').map((m) => (m as { message: string }).message);
+  const started = messages.find((m) => m.type === 'started');
+  const device = started?.type === 'started' ? started.device : null;
   const errors = messages.filter((m) => m.type === 'error').map((m) => (m as { message: string }).message);
-  return { status, messages, logs, errors };
+  return { status, messages, logs, errors, device };
 }
 
 const software: SweepDeviceOptions = { attempts: [testAttempt()], allowSoftware: true };
@@ -90,7 +94,8 @@ test('--device: cpu never loads Dawn; auto without an adapter trains on the CPU;
   const trace: Trace = { trainers: [], loads: [] };
   const auto = await sweep({ configPath: writeConfig(CONFIG), device: 'auto' }, tracedDevice(trace, { attempts: [] }));
   assert.equal(auto.status, 'done');
-  assert.match(auto.logs[0], /^training on CPU \(no GPU adapter/);
+  assert.equal(auto.device?.kind, 'cpu');
+  assert.match(auto.device?.description ?? '', /^CPU \(no GPU adapter/);
   assert.ok(trace.trainers.length > 0 && trace.trainers.every((t) => !t.gpu));
 
   const gpu = await sweep({ configPath: writeConfig(CONFIG), device: 'gpu' }, tracedDevice(trace, { attempts: [] }));
@@ -114,6 +119,9 @@ test('auto does not count a software adapter as a GPU unless allowed; then it tr
   const unmeasured = await openSweepDevice('auto', softwareUnmeasured);
   assert.equal(unmeasured.kind, 'gpu');
   assert.match(unmeasured.description, /^GPU: .*largest batch buffer \d+ MiB/);
+  assert.equal(unmeasured.adapter, description, 'the adapter, for the started event');
+  unmeasured.close();
+  allowed.close();
 });
 
 test('auto measures the first batch on the CPU and the GPU and trains on the faster: here (a software adapter) the CPU; the manifest has both timings; results equal --device cpu', async (t) => {

@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { runSweep } from '../../src/sweep/runner';
 import { SweepControl } from '../../src/sweep/control';
 import { projectDeps } from '../../src/sweep/projectDeps';
-import type { WorkerMessage } from '../../src/sweep/worker/protocol';
+import type { SweepEvent } from '../../src/sweep/events';
+import type { SweepDeps } from '../../src/sweep/deps';
 import { readSummary, readManifest } from '../../src/store/reader';
 import { latestCheckpoint } from '../../src/store/checkpoints';
 import { fakeCreateTrainer } from './helpers/fakeEngine';
@@ -15,9 +16,12 @@ import { metricsOf, statusesOf, tempDir, writeConfig } from './helpers/fixtures'
 
 const deps = { ...projectDeps, createTrainer: fakeCreateTrainer() };
 
-async function sweep(options: Parameters<typeof runSweep>[0], control?: SweepControl, onMessage?: (m: WorkerMessage) => void) {
-  const messages: WorkerMessage[] = [];
-  const status = await runSweep(options, deps, (m) => { messages.push(m); onMessage?.(m); }, control);
+/** The deps with a fake engine that calls `onEvaluate` with the step of each eval. */
+const watching = (onEvaluate: (step: number) => void): SweepDeps => ({ ...projectDeps, createTrainer: fakeCreateTrainer({ onEvaluate }) });
+
+async function sweep(options: Parameters<typeof runSweep>[0], control?: SweepControl, onMessage?: (m: SweepEvent) => void, engine: SweepDeps = deps) {
+  const messages: SweepEvent[] = [];
+  const status = await runSweep(options, engine, (m) => { messages.push(m); onMessage?.(m); }, control);
   return { status, messages };
 }
 
@@ -67,9 +71,7 @@ test('an interrupted sweep resumes from checkpoints, tolerating a torn metrics l
 
   const outDir = join(tempDir(), 'interrupted');
   const control = new SweepControl();
-  const first = await sweep({ configPath, outDir }, control, (m) => {
-    if (m.type === 'metrics' && m.runs.some((r) => r.records.some((x) => x.step >= 150))) control.cancel();
-  });
+  const first = await sweep({ configPath, outDir }, control, undefined, watching((step) => { if (step >= 150) control.cancel(); }));
   assert.equal(first.status, 'stopped');
   assert.equal(readSummary(outDir)!.status, 'stopped');
   const statuses = Object.values(statusesOf(outDir));
@@ -79,11 +81,11 @@ test('an interrupted sweep resumes from checkpoints, tolerating a torn metrics l
   appendFileSync(join(outDir, 'runs', someRun, 'metrics.jsonl'), '{"step":160,"trainLoss":0.');
 
   const stopped = Object.entries(statusesOf(outDir)).filter(([, s]) => s === 'stopped').map(([id]) => id);
-  const second = await sweep({ configPath, outDir });
+  const retrained: number[] = [];
+  const second = await sweep({ configPath, outDir }, undefined, undefined, watching((step) => retrained.push(step)));
   assert.equal(second.status, 'done');
-  // Stopped runs continued from their checkpoints rather than from step 0.
-  const retrained = second.messages.flatMap((m) => (m.type === 'metrics' ? m.runs : []))
-    .filter((r) => stopped.includes(r.runId)).flatMap((r) => r.records.map((x) => x.step));
+  // Stopped runs (the only unfinished ones) continued from their checkpoints rather than from step 0.
+  assert.ok(stopped.length > 0);
   assert.ok(retrained.length > 0 && Math.min(...retrained) >= 150, `resumed steps start at ${Math.min(...retrained)}`);
   assert.equal((second.messages[0] as { resumed: boolean }).resumed, true);
   assert.deepEqual(metricsOf(outDir), metricsOf(reference));
@@ -131,16 +133,15 @@ test('pause holds training (progress says paused) until resume', async () => {
   const progress: boolean[] = [];
   const { status } = await sweep({ configPath: writeConfig(), outDir: join(tempDir(), 'p') }, control, (m) => {
     if (m.type === 'progress') progress.push(m.paused);
-    if (m.type !== 'metrics') return;
-    const steps = m.runs.flatMap((r) => r.records.map((x) => x.step));
-    // Evals of the step being recorded when the pause came still finish; none after it.
-    if (pausedAt && !resumedAt) afterPause.push(...steps.filter((s) => s > 100));
-    if (!pausedAt && steps.includes(100)) {
+  }, watching((step) => {
+    // The eval of the step being recorded when the pause came still finishes; none after it.
+    if (pausedAt && !resumedAt && step > 100) afterPause.push(step);
+    if (!pausedAt && step === 100) {
       pausedAt = Date.now();
       control.pause();
       setTimeout(() => { resumedAt = Date.now(); control.resume(); }, 300);
     }
-  });
+  }));
   assert.equal(status, 'done');
   assert.ok(resumedAt - pausedAt >= 300);
   assert.deepEqual(afterPause, [], 'no evals while paused');

@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startSweep, type SweepHandle } from '../../src/sweep/worker/client';
+import type { SweepHandle } from '../../src/sweep/events';
+import { startSweep } from '../../src/sweep/worker/client';
+import { ResultsTail } from '../../src/store/tail';
 import { readSummary } from '../../src/store/reader';
 import { latestCheckpoint } from '../../src/store/checkpoints';
 import { metricsOf, statusesOf, tempDir, writeConfig } from './helpers/fixtures';
@@ -13,15 +15,22 @@ import { metricsOf, statusesOf, tempDir, writeConfig } from './helpers/fixtures'
 const configPath = writeConfig({ training: { steps: 300, evalEvery: 20, checkpointEvery: 60, earlyStop: { holdEvals: 3, plateauSteps: 100 } }, optimizer: { lr: 0.01 } });
 const fakeWorker = { workerPath: join(__dirname, 'helpers', 'fakeWorker.ts'), execArgv: ['--import', 'tsx'] };
 
-/** Calls `act` once, when some run has recorded an eval at `step` or later. */
-function whenStep(sweep: SweepHandle, step: number, act: () => void): void {
-  let fired = false;
-  sweep.on('metrics', (m) => {
-    if (!fired && m.runs.some((r) => r.records.some((x) => x.step >= step))) {
-      fired = true;
-      act();
-    }
-  });
+/** Calls `act` once, when some run has recorded an eval at `step` or later (tailing the results folder, as the extension does). */
+function whenStep(sweep: SweepHandle, outDir: string, step: number, act: () => void): void {
+  const tail = new ResultsTail(outDir);
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void tail.poll().then((u) => {
+      busy = false;
+      if ([...u.metrics.values()].some((records) => records.some((x) => x.step >= step))) {
+        clearInterval(timer);
+        act();
+      }
+    });
+  }, 20);
+  void sweep.done.then(() => clearInterval(timer));
 }
 
 test('SIGKILL mid-sweep, then resume: final metrics identical to an uninterrupted sweep, no line lost or repeated', async () => {
@@ -30,7 +39,7 @@ test('SIGKILL mid-sweep, then resume: final metrics identical to an uninterrupte
 
   const outDir = join(tempDir(), 'killed');
   const first = startSweep({ configPath, outDir, threads: 1 });
-  whenStep(first, 130, () => process.kill(first.pid!, 'SIGKILL'));
+  whenStep(first, outDir, 130, () => process.kill(first.pid!, 'SIGKILL'));
   const killed = await first.done;
   assert.equal(killed.status, 'failed');
   assert.match(killed.error!, /killed \(SIGKILL/);
@@ -58,7 +67,7 @@ test('cancel: the sweep stops within an eval interval, keeping partial results a
   const outDir = join(tempDir(), 'cancelled');
   const sweep = startSweep({ configPath: longConfig, outDir, threads: 1 });
   let cancelledAt = 0;
-  whenStep(sweep, 40, () => { cancelledAt = Date.now(); sweep.cancel(); });
+  whenStep(sweep, outDir, 40, () => { cancelledAt = Date.now(); sweep.cancel(); });
   const result = await sweep.done;
   assert.equal(result.status, 'stopped');
   assert.ok(Date.now() - cancelledAt < 5000, 'stopped promptly');

@@ -7,10 +7,10 @@ import { formatCds, formatSize } from '../../analysis/format';
 import { LineIndex, type Span } from '../model/text';
 import { dataSizeAxis, isSeedAxis, modelSizeAxis, sameValue, shortAxis, type AxisValue, type Axes } from '../model/axes';
 
-export type SweepStatus = 'idle' | 'running' | 'paused';
+export type SweepActivity = 'idle' | 'running' | 'paused';
 
 export interface SweepState {
-  status: SweepStatus;
+  status: SweepActivity;
   done?: number;
   total?: number;
   etaMs?: number | null;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Summary } from '../../store/types';
 import { findAnchors, topLenses, valueLensTitle, type LensAnchors, type ValueLensKind } from './lensModel';
 import type { Span } from '../model/text';
-import { hasResults, readSummary, resultsDirFor } from '../results/store';
+import { isSweepDir, readSummary, resultsDirFor } from '../results/store';
 import { isSeedAxis } from '../model/axes';
 import type { GrokContext } from '../context';
 
@@ -49,7 +49,7 @@ export class GrokLensProvider implements vscode.CodeLensProvider, vscode.Disposa
     const anchors = findAnchors(doc.getText());
     if (!anchors || token.isCancellationRequested) return [];
     const dir = anchors.name ? resultsDirFor(doc.uri.fsPath, anchors.name) : null;
-    const results = !!dir && hasResults(dir);
+    const results = !!dir && isSweepDir(dir);
     const summary = dir ? this.summaries.get(dir) : null;
     const complete = !!summary && (summary.status === 'done' || (summary.runs.length > 0 && summary.runs.every((r) => r.status === 'done')));
     const state = this.ctx.controller.stateOf(doc.uri);

@@ -51,9 +51,9 @@ export class CurvesPanel {
     );
     const feed = ctx.feed(resultsDir);
     this.disposables.push(feed.subscribe((u) => {
-      if (u.manifestChanged) { this.sendInit(); return; }
+      if (u.manifestChanged || u.rewound.size) { this.sendInit(); return; }
       for (const [runId, recs] of u.metrics) this.post({ type: 'metrics', runId, points: recs.map(toCurvePoint) });
-      if (u.summaryChanged || u.metrics.size) this.post({ type: 'runs', runs: listRuns(resultsDir).map(toRun) });
+      if (u.statusChanged || u.summaryChanged || u.metrics.size) this.post({ type: 'runs', runs: feed.runs().map(toRun) });
     }));
   }
 

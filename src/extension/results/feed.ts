@@ -1,6 +1,10 @@
 // One live feed per results folder, shared by every view of it (curves, regime map, lenses):
-// polls the folder with ResultsTail while someone listens. No vscode import.
-import { ResultsTail, type TailUpdate } from './tail';
+// polls the folder with the store's ResultsTail (src/store/tail.ts: only new bytes, only changed
+// files) while someone listens. No vscode import.
+import { ResultsTail, type TailUpdate } from '../../store/tail';
+import type { RunSummary } from '../../store/types';
+
+export type { TailUpdate };
 
 export type FeedListener = (u: TailUpdate) => void;
 
@@ -13,12 +17,17 @@ export class ResultsFeed {
 
   constructor(readonly dir: string, private intervalMs = 1000) {
     this.tail = new ResultsTail(dir);
-    this.primed = this.tail.prime();
+    this.primed = this.tail.poll().then(() => undefined);
   }
 
   /** Until primed, everything already on disk counts as seen (views read it in full first). */
   ready(): Promise<void> {
     return this.primed;
+  }
+
+  /** Every run with its state as of the last poll (no file is read). */
+  runs(): RunSummary[] {
+    return this.tail.runs();
   }
 
   subscribe(fn: FeedListener): { dispose(): void } {
@@ -42,7 +51,7 @@ export class ResultsFeed {
     try {
       await this.primed;
       const u = await this.tail.poll();
-      if (u.metrics.size || u.summaryChanged || u.manifestChanged) for (const l of [...this.listeners]) l(u);
+      if (u.metrics.size || u.rewound.size || u.statusChanged || u.summaryChanged || u.manifestChanged) for (const l of [...this.listeners]) l(u);
     } finally {
       this.busy = false;
     }

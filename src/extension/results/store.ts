@@ -1,16 +1,15 @@
 // The extension's view of a sweep's results folder: the store's readers (src/store), made tolerant
 // (a folder being written by a running sweep can lack a summary; nothing here throws).
-import { existsSync } from 'node:fs';
-import { dirname, join, relative, isAbsolute } from 'node:path';
+import { join, relative, isAbsolute } from 'node:path';
+import { defaultResultsDir } from '../../store/layout';
 import { readManifest as storeManifest, readRunMetrics as storeMetrics, readSummary as storeSummary, listRuns as storeListRuns } from '../../store/reader';
 import type { EvalRecord, Manifest, RunSummary, Summary } from '../../store/types';
 
 export type { Manifest };
+export { isSweepDir } from '../../store/reader';
 
 /** `.grok/<name>/` next to the config file: where a config's results go (the runner's default). */
-export function resultsDirFor(configPath: string, name: string): string {
-  return join(dirname(configPath), '.grok', name);
-}
+export const resultsDirFor = defaultResultsDir;
 
 /** A path inside the results folder; refuses anything that would escape it. */
 export function insideResults(resultsDir: string, ...parts: string[]): string {
@@ -18,10 +17,6 @@ export function insideResults(resultsDir: string, ...parts: string[]): string {
   const rel = relative(resultsDir, p);
   if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`${p} is outside the results folder ${resultsDir}`);
   return p;
-}
-
-export function hasResults(dir: string): boolean {
-  return existsSync(join(dir, 'manifest.json'));
 }
 
 export function readManifest(dir: string): Manifest | null {
@@ -39,19 +34,4 @@ export function readRunMetrics(dir: string, id: string): EvalRecord[] {
 /** Every planned run with its latest state (pending ones too). */
 export function listRuns(dir: string): RunSummary[] {
   try { return storeListRuns(dir); } catch { return []; }
-}
-
-/** Parses metrics.jsonl text; skips a torn or bad line. */
-export function parseMetricsLines(text: string): EvalRecord[] {
-  const out: EvalRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as EvalRecord;
-      if (typeof r.step === 'number') out.push(r);
-    } catch {
-      // a line being written
-    }
-  }
-  return out;
 }

@@ -1,13 +1,14 @@
-// Runs sweeps through the worker client (src/sweep/worker/client.ts): one at a time per config,
+// Runs sweeps through a SweepHandle (the forked worker's client, src/sweep/worker/client.ts, or the
+// queue coordinator): one at a time per config,
 // with a cancellable progress notification, the status-bar item, the worker's log in the output
 // channel, and errors that offer "Open Log" / "Go to Config".
 import * as vscode from 'vscode';
-import { startSweep, type SweepHandle, type SweepResult } from '../../sweep/worker/client';
-import type { ProgressInfo } from '../../sweep/worker/protocol';
+import type { ProgressInfo, SweepHandle, SweepResult } from '../../sweep/events';
+import { startSweep } from '../../sweep/worker/client';
 import type { SweepState } from '../lenses/lensModel';
 import { formatDuration, progressText } from '../lenses/lensModel';
 import type { GrokContext } from '../context';
-import { deviceFromLog, deviceFromSetting, type DeviceInfo, type DeviceSetting } from './device';
+import { deviceFromEvent, deviceFromSetting, type DeviceInfo, type DeviceSetting } from './device';
 
 export interface ActiveSweep {
   configUri: vscode.Uri;
@@ -16,7 +17,7 @@ export interface ActiveSweep {
   name: string;
   state: SweepState;
   startedAt: number;
-  /** What trains: the worker's report ("training on GPU: ..."), until then the grok.device setting. */
+  /** What trains: the sweep's started event (device and adapter), until then the grok.device setting. */
   device: DeviceInfo;
 }
 
@@ -104,11 +105,16 @@ export class SweepController implements vscode.Disposable {
     const h = s.handle;
     h.on('started', (m) => {
       s.resultsDir = m.outDir;
+      s.device = deviceFromEvent(m.device);
       s.state = { status: 'running', done: m.runsDone, total: m.runsTotal };
       this.ctx.log.info(`sweep ${m.name}: ${m.resumed ? 'resumed' : 'new'} in ${m.outDir}, ${m.runsDone}/${m.runsTotal} runs done, on ${s.device.description}`);
       this.ctx.feed(m.outDir).setInterval(400);
       this.ctx.onSweepStarted(s);
       this.changed.fire(s.configUri);
+      this.render();
+    });
+    h.on('device', (m) => {
+      s.device = deviceFromEvent(m.device);
       this.render();
     });
     h.on('progress', (p: ProgressInfo) => {
@@ -123,8 +129,6 @@ export class SweepController implements vscode.Disposable {
       this.changed.fire(s.configUri);
     });
     h.on('log', (m) => {
-      const d = deviceFromLog(m.message);
-      if (d) { s.device = d; this.render(); }
       if (m.level === 'error') this.ctx.log.error(m.message);
       else if (m.level === 'warn') this.ctx.log.warn(m.message);
       else this.ctx.log.info(m.message);

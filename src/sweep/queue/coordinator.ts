@@ -3,34 +3,32 @@
 // sweep's batches as BullMQ jobs (idempotent ids; failed ones are retried), then reads the sweep's
 // Redis Stream from the cursor kept in queue.json into the same files a local sweep writes
 // (runs/<id>/metrics.jsonl, status.json, the final checkpoint, summary.json), so every reader of a
-// local sweep (curves, regime map, CodeLens, status, export) works unchanged. It is a SweepHandle,
-// the interface of a local sweep's worker, so `followSweep` shows it and the extension could drive it.
+// local sweep (curves, regime map, CodeLens, status, export) works unchanged. It is a SweepHandle
+// emitting the same SweepEvents as a local sweep, so `followSweep` shows it and the extension drives it.
 // Closing it (cancel, Ctrl-C, a kill) loses nothing: the workers go on, and the next coordinator
 // catches up from the cursor, dropping records it already has (same run id and step).
-import { EventEmitter } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { readRunStatus } from '../../store/reader';
-import type { EvalRecord, SweepStatus } from '../../store/types';
+import type { Manifest, SweepStatus } from '../../store/types';
 import type { SweepStore } from '../../store/writer';
-import { UserError, type SweepDeps } from '../deps';
-import { isUserCaused } from '../../util/userError';
+import type { Dataset } from '../../trainer/tasks/types';
+import type { SweepDeps } from '../deps';
+import { errorEvent, PROGRESS_INTERVAL_MS, SweepEmitter, UserError, type LogLevel, type SweepHandle, type SweepResult } from '../events';
 import { RunLedger } from '../ledger';
 import { estimateModelBytes } from '../memory';
-import { openSweep } from '../open';
+import { openSweep, type OpenedSweep } from '../open';
+import type { SweepOptions } from '../options';
 import { projectDeps } from '../projectDeps';
 import { ProgressMeter } from '../progressMeter';
 import { defaultMemoryBudget } from '../runner';
 import { datasetKey, type PlannedRun } from '../schedule';
-import type { Dataset } from '../../trainer/tasks/types';
-import type { SweepEvents, SweepHandle, SweepResult } from '../worker/client';
-import { PROGRESS_INTERVAL_MS, type RunMetrics, type SweepOptions, type WorkerMessage } from '../worker/protocol';
 import { DirCheckpoints, RedisCheckpoints, type CheckpointStore } from './checkpoints';
 import { assertNoQueueSecrets } from './configGuard';
-import { checkConnection, durableOptions, QueueConnectionError, type RedisTarget } from './connection';
+import { checkConnection, durableOptions, type RedisTarget } from './connection';
 import { planJobs, type PlannedJob } from './plan';
-import { decodeEvent, DEFAULT_QUEUE_NAME, JOB_NAME, PROTOCOL_VERSION, streamKey, type BatchJobData, type SweepEvent } from './protocol';
+import { decodeEvent, DEFAULT_QUEUE_NAME, JOB_NAME, PROTOCOL_VERSION, streamKey, type BatchJobData, type StreamEntry } from './protocol';
 import { readQueueState, writeQueueState, type QueueState } from './state';
 
 export interface QueueSweepOptions extends SweepOptions {
@@ -62,13 +60,11 @@ const DEFAULT_POLL_MS = 2000;
 /** Completed and failed jobs are kept this long, so that a later submission stays a no-op. */
 const KEEP_JOBS_SEC = 30 * 24 * 3600;
 
-type MessageOf<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
-
 export function startQueueSweep(options: QueueSweepOptions): SweepHandle {
   return new QueueSweep(options);
 }
 
-class QueueSweep extends EventEmitter implements SweepHandle {
+class QueueSweep extends SweepEmitter implements SweepHandle {
   readonly done: Promise<SweepResult>;
   readonly pid = undefined;
   private cancelled = false;
@@ -84,8 +80,7 @@ class QueueSweep extends EventEmitter implements SweepHandle {
     this.done = new Promise<void>((r) => setImmediate(r)).then(() => this.run()).then(
       (result) => result,
       (e: Error) => {
-        const userCaused = isUserCaused(e) || e instanceof QueueConnectionError;
-        this.deliver({ type: 'error', message: e.message, ...(userCaused || !e.stack ? {} : { cause: e.stack }) });
+        this.deliver(errorEvent(e));
         const result: SweepResult = { status: 'failed', outDir: this.outDir, error: e.message };
         this.deliver({ type: 'done', status: 'failed', outDir: this.outDir, error: e.message });
         return result;
@@ -93,33 +88,56 @@ class QueueSweep extends EventEmitter implements SweepHandle {
     ).finally(() => { this.store?.close(); return this.closeConnections(); });
   }
 
+  /** The folder is free again before anyone hears that this sweep is done. */
+  override deliver(event: Parameters<SweepEmitter['deliver']>[0]): void {
+    if (event.type === 'done') this.store?.close();
+    super.deliver(event);
+  }
+
   /** Stops following (within blockMs); the workers go on with the queued jobs. */
   cancel(): void { this.cancelled = true; }
   pause(): void { /* the workers own the training */ }
   resume(): void { /* the workers own the training */ }
 
-  override on<E extends keyof SweepEvents>(event: E, listener: SweepEvents[E]): this {
-    return super.on(event, listener as (...args: unknown[]) => void);
-  }
-
-  override off<E extends keyof SweepEvents>(event: E, listener: SweepEvents[E]): this {
-    return super.off(event, listener as (...args: unknown[]) => void);
-  }
-
-  private deliver(m: WorkerMessage): void {
-    // The folder is free again before anyone hears that this sweep is done.
-    if (m.type === 'done') this.store?.close();
-    if (m.type === 'error' && this.listenerCount('error') === 0) return;
-    this.emit(m.type, m);
-  }
-
-  private log(message: string, level: MessageOf<'log'>['level'] = 'info'): void {
+  private log(message: string, level: LogLevel = 'info'): void {
     this.deliver({ type: 'log', level, message });
   }
 
   private async run(): Promise<SweepResult> {
     const { opts } = this;
     const deps = opts.deps ?? projectDeps;
+    const { store, manifest, runs, resumed } = await this.open(deps);
+    const ledger = RunLedger.ofFolder(store, manifest);
+    // The ledger reads 'running' as an interrupted local session; here the run is still with a worker.
+    for (const { id } of manifest.runs) if (readRunStatus(store.dir, id)?.status === 'running') ledger.setStatus(id, 'running');
+    const queueName = opts.queueName ?? DEFAULT_QUEUE_NAME;
+    this.deliver({
+      type: 'started', outDir: store.dir, name: manifest.name, runsTotal: runs.length, runsDone: ledger.countFinished(), resumed,
+      device: { kind: 'queue', description: `the workers of queue "${queueName}" at ${opts.target.display}` },
+    });
+    const { jobs, state } = await this.planAndSubmit(deps, store, manifest, runs, ledger, queueName);
+    ledger.writeSummary('running', true);
+    if (opts.detach) {
+      this.log(`submitted; the workers train it. Follow it (and collect the results into ${store.dir}) with: grok resume ${store.dir}`);
+      this.deliver({ type: 'done', status: 'running', outDir: store.dir });
+      return { status: 'running', outDir: store.dir };
+    }
+    const checkpoints: CheckpointStore = opts.checkpointDir ? new DirCheckpoints(opts.checkpointDir, manifest.configHash) : new RedisCheckpoints(this.client(), manifest.configHash);
+    const queue = this.queue;
+    if (!queue) throw new Error('the queue closed before the sweep was followed');
+    const follower = new StreamFollower({
+      store, manifest, runs, ledger, jobs, state, checkpoints, queue, reader: this.client(), queueName,
+      target: opts.target, pollMs: opts.pollMs ?? DEFAULT_POLL_MS, blockMs: opts.blockMs ?? 1000,
+      emit: (e) => this.deliver(e),
+    });
+    const status = await follower.follow(() => this.cancelled);
+    this.deliver({ type: 'done', status, outDir: store.dir });
+    return { status, outDir: store.dir };
+  }
+
+  /** Opens the results folder as a local sweep does; refuses a search (it plans from results as they come) and a config that holds queue secrets. */
+  private async open(deps: Omit<SweepDeps, 'createTrainer'>): Promise<OpenedSweep> {
+    const { opts } = this;
     if (opts.configPath) {
       try {
         assertNoQueueSecrets(resolve(opts.configPath));
@@ -137,27 +155,19 @@ class QueueSweep extends EventEmitter implements SweepHandle {
       },
       createTrainer: () => Promise.reject(new Error('the coordinator does not train')),
     }, (message) => this.log(message, 'warn'));
-    const { store, manifest, runs, resumed, movedAside } = opened;
-    this.store = store;
-    if (manifest.config.search) {
-      throw new UserError(`${manifest.configPath}: ${SEARCH_IS_LOCAL}`);
-    }
-    this.outDir = store.dir;
-    if (movedAside) this.log(`--fresh: moved the previous results to ${movedAside}`);
+    this.store = opened.store;
+    if (opened.manifest.config.search) throw new UserError(`${opened.manifest.configPath}: ${SEARCH_IS_LOCAL}`);
+    this.outDir = opened.store.dir;
+    if (opened.movedAside) this.log(`--fresh: moved the previous results to ${opened.movedAside}`);
+    return opened;
+  }
 
-    // What this folder already has: a torn last line is cut, the last step of each run kept.
-    const lastStep = new Map<string, number>();
-    for (const { id } of manifest.runs) lastStep.set(id, store.rewindMetrics(id, Infinity).at(-1)?.step ?? -1);
-    const ledger = new RunLedger(store, manifest);
-    // The ledger reads 'running' as an interrupted local session; here the run is still with a worker.
-    for (const { id } of manifest.runs) if (readRunStatus(store.dir, id)?.status === 'running') ledger.setStatus(id, 'running');
-    const terminal = (id: string): boolean => ['done', 'failed'].includes(ledger.status(id));
-    this.deliver({ type: 'started', outDir: store.dir, name: manifest.name, runsTotal: runs.length, runsDone: ledger.countFinished(), resumed });
-
+  /** Plans the sweep's jobs (the same ids as any earlier submission), submits the missing ones and writes queue.json. */
+  private async planAndSubmit(deps: Omit<SweepDeps, 'createTrainer'>, store: SweepStore, manifest: Manifest, runs: PlannedRun[], ledger: RunLedger,
+    queueName: string): Promise<{ jobs: PlannedJob[]; state: QueueState }> {
+    const { opts } = this;
     const hash = manifest.configHash;
     const key = streamKey(hash);
-    const queueName = opts.queueName ?? DEFAULT_QUEUE_NAME;
-
     // Plan every run of the sweep (not only the unfinished ones), so that job ids stay the same.
     const configDir = dirname(manifest.configPath);
     const datasets = new Map<string, Dataset>();
@@ -180,7 +190,12 @@ class QueueSweep extends EventEmitter implements SweepHandle {
     if (same && opts.runsPerJob !== undefined && opts.runsPerJob !== runsPerJob) {
       this.log(`--runs-per-job ${opts.runsPerJob} ignored: this sweep was submitted with ${runsPerJob ?? 'no limit'} (the same jobs are resumed)`, 'warn');
     }
-    const jobs = planJobs(hash, plannable, (r) => estimateModelBytes(r.config.model, datasets.get(datasetKey(r.config))!), memoryBudget, runsPerJob);
+    const bytesOf = (r: PlannedRun): number => {
+      const data = datasets.get(datasetKey(r.config));
+      if (!data) throw new Error(`run ${r.id}: no dataset`);
+      return estimateModelBytes(r.config.model, data);
+    };
+    const jobs = planJobs(hash, plannable, bytesOf, memoryBudget, runsPerJob);
     datasets.clear();
 
     const queue = (this.queue = new Queue<BatchJobData>(queueName, { connection: durableOptions(opts.target) }));
@@ -195,168 +210,7 @@ class QueueSweep extends EventEmitter implements SweepHandle {
       jobs: jobs.length, runsPerJob: runsPerJob ?? null, memoryBudget, updatedAt: '',
     };
     writeQueueState(store.dir, state);
-    ledger.writeSummary('running', true);
-    if (opts.detach) {
-      this.log(`submitted; the workers train it. Follow it (and collect the results into ${store.dir}) with: grok resume ${store.dir}`);
-      const result: SweepResult = { status: 'running', outDir: store.dir };
-      this.deliver({ type: 'done', status: 'running', outDir: store.dir });
-      return result;
-    }
-
-    // Follow the stream.
-    const maxSteps = new Map(runs.map((r) => [r.id, r.config.training.steps]));
-    const stepsLeft = (id: string): number => Math.max(0, maxSteps.get(id)! - Math.max(0, lastStep.get(id)!));
-    const meter = new ProgressMeter(runs.length, ledger.countFinished());
-    meter.planned(manifest.runs.reduce((n, r) => n + (terminal(r.id) ? 0 : stepsLeft(r.id)), 0));
-    const reader = this.client();
-    const checkpoints: CheckpointStore = opts.checkpointDir ? new DirCheckpoints(opts.checkpointDir, hash) : new RedisCheckpoints(this.client(), hash);
-    const known = new Set(manifest.runs.map((r) => r.id));
-    const jobsLeft = new Map(jobs.filter((j) => !j.runIds.every(terminal)).map((j) => [j.jobId, j]));
-    const seenFailure = new Set<string>();
-    let lastProgress = 0;
-    let lastPoll = 0;
-
-    const apply = async (event: SweepEvent, pending: Map<string, EvalRecord[]>): Promise<void> => {
-      switch (event.type) {
-        case 'metrics': {
-          const { runId, record } = event;
-          if (!known.has(runId)) return;
-          const last = lastStep.get(runId)!;
-          if (record.step <= last || ledger.status(runId) === 'done') return; // already here (a re-run after a resume, or a re-read)
-          store.appendMetrics(runId, record);
-          ledger.history(runId).push(record);
-          ledger.touched();
-          lastStep.set(runId, record.step);
-          meter.trained(record.step - Math.max(0, last));
-          if (!pending.has(runId)) pending.set(runId, []);
-          pending.get(runId)!.push(record);
-          return;
-        }
-        case 'status': {
-          const { runId, status } = event;
-          if (!known.has(runId)) return;
-          const current = ledger.status(runId);
-          if (current === 'done' || (current === status && status === 'running')) return;
-          this.flushMetrics(pending);
-          const summary = ledger.setStatus(runId, status, { stopReason: event.stopReason, error: event.error });
-          if (status === 'done') {
-            meter.runEnded(true, stepsLeft(runId));
-            await copyFinalCheckpoint(store, checkpoints, runId, lastStep.get(runId)!);
-          }
-          if (status === 'done' || status === 'stopped') this.deliver({ type: 'runFinished', run: summary });
-          return;
-        }
-        case 'attempt': {
-          const where = event.resumeStep === null ? 'from step 0' : `resumed from the checkpoint at step ${event.resumeStep}`;
-          this.log(`job ${event.jobId}: ${event.runIds.length} run(s) on worker ${event.worker} ${where}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
-          return;
-        }
-        case 'log':
-          this.log(event.message, event.level);
-      }
-    };
-
-    /** Reads and applies entries until a read comes back short (caught up) or, with `block`, a block times out. */
-    const read = async (block: boolean): Promise<number> => {
-      let total = 0;
-      for (;;) {
-        const args: Array<string | number> = ['COUNT', READ_COUNT];
-        if (block) args.push('BLOCK', opts.blockMs ?? 1000);
-        const reply = await (reader.xread as (...a: Array<string | number>) => Promise<Array<[string, Array<[string, string[]]>]> | null>)(...args, 'STREAMS', key, state.lastId);
-        const entries = reply?.[0]?.[1] ?? [];
-        const pending = new Map<string, EvalRecord[]>();
-        for (const [id, fields] of entries) {
-          const event = decodeEvent(fields);
-          if (event) await apply(event, pending);
-          state.lastId = id;
-        }
-        this.flushMetrics(pending);
-        if (entries.length) writeQueueState(store.dir, state);
-        total += entries.length;
-        if (entries.length < READ_COUNT) return total;
-        block = false;
-      }
-    };
-
-    /** Runs of jobs that BullMQ gave up on are failed, with the job's error. */
-    const checkJobs = async (): Promise<void> => {
-      const states = await Promise.all([...jobsLeft.keys()].map(async (id) => [id, await queue.getJobState(id)] as const));
-      await read(false); // every event of a job that finished is in the stream before it finishes
-      for (const [id, s] of states) {
-        const job = jobsLeft.get(id)!;
-        if (job.runIds.every(terminal)) { jobsLeft.delete(id); continue; }
-        if (s === 'failed') {
-          const j = await queue.getJob(id);
-          const reason = j?.failedReason ?? 'unknown error';
-          const tag = `${id}:${j?.finishedOn ?? ''}`;
-          if (seenFailure.has(tag)) continue;
-          seenFailure.add(tag);
-          const error = `batch failed after ${j?.attemptsMade ?? '?'} attempt(s): ${reason}`;
-          this.deliver({ type: 'error', message: `job ${id} (${job.runIds.length} run(s)): ${error}` });
-          for (const runId of job.runIds) {
-            if (terminal(runId)) continue;
-            const summary = ledger.setStatus(runId, 'failed', { error });
-            meter.runEnded(false, stepsLeft(runId));
-            this.deliver({ type: 'runFinished', run: summary });
-          }
-        } else if (s === 'completed' || s === 'unknown') {
-          // Gone (removed, or Redis lost its data): submitting again adds the job anew. Completed without
-          // its records in the stream (both expired): only a job id BullMQ does not know trains it again.
-          const error = s === 'completed'
-            ? 'its job completed but its results are no longer in the stream (expired?); submit the sweep again with another --queue-name to retrain it'
-            : 'its job is gone from the queue (removed, or Redis lost its data); submit the sweep again (`grok sweep FILE --queue URL`) to train it again';
-          for (const runId of job.runIds) {
-            if (!terminal(runId)) ledger.setStatus(runId, 'failed', { error });
-          }
-        }
-      }
-    };
-
-    // Say so when nobody trains the jobs (no worker on this queue), once.
-    let workersChecked = 0;
-    const checkWorkers = async (): Promise<void> => {
-      if (workersChecked < 0 || Date.now() - workersChecked < 10_000) return;
-      workersChecked = Date.now();
-      if ((await queue.getWorkersCount()) > 0) return;
-      workersChecked = -1;
-      this.log(`no worker is connected to queue "${queueName}" yet: start some with \`grok worker --queue ${opts.target.display}\` (see docs/distributed.md)`, 'warn');
-    };
-    const allTerminal = (): boolean => manifest.runs.every((r) => terminal(r.id));
-    while (!this.cancelled && !allTerminal()) {
-      await read(true);
-      ledger.writeSummary('running');
-      const now = Date.now();
-      if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
-        lastProgress = now;
-        this.deliver({ type: 'progress', ...meter.snapshot(false) });
-      }
-      if (now - lastPoll >= (opts.pollMs ?? DEFAULT_POLL_MS)) {
-        lastPoll = now;
-        await checkJobs();
-        await checkWorkers();
-      }
-    }
-    writeQueueState(store.dir, state);
-    let status: SweepStatus;
-    if (this.cancelled && !allTerminal()) {
-      status = 'stopped';
-      this.log(`stopped following; the workers go on. \`grok resume ${store.dir}\` catches up.`);
-      ledger.writeSummary('running', true);
-    } else {
-      status = manifest.runs.some((r) => ledger.status(r.id) === 'failed') ? 'failed' : 'done';
-      ledger.writeSummary(status, true);
-    }
-    this.deliver({ type: 'progress', ...meter.snapshot(false) });
-    const result: SweepResult = { status, outDir: store.dir };
-    this.deliver({ type: 'done', status, outDir: store.dir });
-    return result;
-  }
-
-  private flushMetrics(pending: Map<string, EvalRecord[]>): void {
-    if (pending.size === 0) return;
-    const runs: RunMetrics[] = [...pending].map(([runId, records]) => ({ runId, records }));
-    pending.clear();
-    this.deliver({ type: 'metrics', runs });
+    return { jobs, state };
   }
 
   private async submit(queue: Queue<BatchJobData>, jobs: PlannedJob[], config: BatchJobData['config'], hash: string, name: string, configDir: string,
@@ -403,6 +257,203 @@ class QueueSweep extends EventEmitter implements SweepHandle {
     const queue = this.queue;
     this.queue = null;
     if (queue) await queue.close().catch(() => undefined);
+  }
+}
+
+interface FollowerOptions {
+  store: SweepStore;
+  manifest: Manifest;
+  runs: PlannedRun[];
+  ledger: RunLedger;
+  jobs: PlannedJob[];
+  /** queue.json: its cursor (lastId) moves as entries are applied. */
+  state: QueueState;
+  checkpoints: CheckpointStore;
+  queue: Queue<BatchJobData>;
+  reader: Redis;
+  queueName: string;
+  target: RedisTarget;
+  pollMs: number;
+  blockMs: number;
+  emit: (e: Parameters<SweepEmitter['deliver']>[0]) => void;
+}
+
+/**
+ * Reads the sweep's stream from queue.json's cursor into the results folder (the folder's RunSink
+ * calls, as a local sweep makes them), watches the jobs for ones BullMQ gave up on, and says when no
+ * worker listens.
+ */
+class StreamFollower {
+  private readonly known: Set<string>;
+  /** The last step each run has in the folder (-1: none). */
+  private readonly lastStep = new Map<string, number>();
+  private readonly maxSteps: Map<string, number>;
+  private readonly jobsLeft: Map<string, PlannedJob>;
+  private readonly seenFailure = new Set<string>();
+  private readonly meter: ProgressMeter;
+  private workersChecked = 0;
+
+  constructor(private readonly o: FollowerOptions) {
+    const { store, manifest, runs, ledger } = o;
+    this.known = new Set(manifest.runs.map((r) => r.id));
+    // What this folder already has: a torn last line is cut, the last step of each run kept.
+    for (const { id } of manifest.runs) this.lastStep.set(id, store.rewindMetrics(id, Infinity).at(-1)?.step ?? -1);
+    this.maxSteps = new Map(runs.map((r) => [r.id, r.config.training.steps]));
+    this.jobsLeft = new Map(o.jobs.filter((j) => !j.runIds.every((id) => this.terminal(id))).map((j) => [j.jobId, j]));
+    this.meter = new ProgressMeter(runs.length, ledger.countFinished());
+    this.meter.planned(manifest.runs.reduce((n, r) => n + (this.terminal(r.id) ? 0 : this.stepsLeft(r.id)), 0));
+  }
+
+  /** Follows until every run is done or failed, or `cancelled()`; returns the sweep's status. */
+  async follow(cancelled: () => boolean): Promise<SweepStatus> {
+    const { o } = this;
+    let lastProgress = 0;
+    let lastPoll = 0;
+    while (!cancelled() && !this.allTerminal()) {
+      await this.read(true);
+      o.ledger.writeSummary('running');
+      const now = Date.now();
+      if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+        lastProgress = now;
+        o.emit({ type: 'progress', ...this.meter.snapshot(false) });
+      }
+      if (now - lastPoll >= o.pollMs) {
+        lastPoll = now;
+        await this.checkJobs();
+        await this.checkWorkers();
+      }
+    }
+    writeQueueState(o.store.dir, o.state);
+    let status: SweepStatus;
+    if (cancelled() && !this.allTerminal()) {
+      status = 'stopped';
+      o.emit({ type: 'log', level: 'info', message: `stopped following; the workers go on. \`grok resume ${o.store.dir}\` catches up.` });
+      o.ledger.writeSummary('running', true);
+    } else {
+      status = o.manifest.runs.some((r) => o.ledger.status(r.id) === 'failed') ? 'failed' : 'done';
+      o.ledger.writeSummary(status, true);
+    }
+    o.emit({ type: 'progress', ...this.meter.snapshot(false) });
+    return status;
+  }
+
+  private terminal(id: string): boolean {
+    return ['done', 'failed'].includes(this.o.ledger.status(id));
+  }
+
+  private allTerminal(): boolean {
+    return this.o.manifest.runs.every((r) => this.terminal(r.id));
+  }
+
+  private stepsLeft(id: string): number {
+    return Math.max(0, (this.maxSteps.get(id) ?? 0) - Math.max(0, this.lastStep.get(id) ?? -1));
+  }
+
+  /** Reads and applies entries until a read comes back short (caught up) or, with `block`, a block times out. */
+  private async read(block: boolean): Promise<number> {
+    const { o } = this;
+    let total = 0;
+    for (;;) {
+      const args: Array<string | number> = ['COUNT', READ_COUNT];
+      if (block) args.push('BLOCK', o.blockMs);
+      const reply = await (o.reader.xread as (...a: Array<string | number>) => Promise<Array<[string, Array<[string, string[]]>]> | null>)(...args, 'STREAMS', o.state.stream, o.state.lastId);
+      const entries = reply?.[0]?.[1] ?? [];
+      for (const [id, fields] of entries) {
+        const entry = decodeEvent(fields);
+        if (entry) await this.apply(entry);
+        o.state.lastId = id;
+      }
+      if (entries.length) writeQueueState(o.store.dir, o.state);
+      total += entries.length;
+      if (entries.length < READ_COUNT) return total;
+      block = false;
+    }
+  }
+
+  private async apply(entry: StreamEntry): Promise<void> {
+    const { store, ledger, emit } = this.o;
+    switch (entry.type) {
+      case 'metrics': {
+        const { runId, record } = entry;
+        if (!this.known.has(runId)) return;
+        const last = this.lastStep.get(runId) ?? -1;
+        if (record.step <= last || ledger.status(runId) === 'done') return; // already here (a re-run after a resume, or a re-read)
+        store.appendMetrics(runId, record);
+        ledger.history(runId).push(record);
+        ledger.touched();
+        this.lastStep.set(runId, record.step);
+        this.meter.trained(record.step - Math.max(0, last));
+        return;
+      }
+      case 'status': {
+        const { runId, status } = entry;
+        if (!this.known.has(runId)) return;
+        const current = ledger.status(runId);
+        if (current === 'done' || (current === status && status === 'running')) return;
+        const summary = ledger.setStatus(runId, status, { stopReason: entry.stopReason, error: entry.error });
+        if (status === 'done') {
+          this.meter.runEnded(true, this.stepsLeft(runId));
+          await copyFinalCheckpoint(store, this.o.checkpoints, runId, this.lastStep.get(runId) ?? -1);
+        }
+        if (status === 'done' || status === 'stopped') emit({ type: 'runFinished', run: summary });
+        return;
+      }
+      case 'attempt': {
+        const where = entry.resumeStep === null ? 'from step 0' : `resumed from the checkpoint at step ${entry.resumeStep}`;
+        emit({ type: 'log', level: 'info', message: `job ${entry.jobId}: ${entry.runIds.length} run(s) on worker ${entry.worker} ${where}${entry.attempt > 1 ? ` (attempt ${entry.attempt})` : ''}` });
+        return;
+      }
+      case 'log':
+        emit({ type: 'log', level: entry.level, message: entry.message });
+    }
+  }
+
+  /** Runs of jobs that BullMQ gave up on are failed, with the job's error. */
+  private async checkJobs(): Promise<void> {
+    const { queue } = this.o;
+    const states = await Promise.all([...this.jobsLeft.keys()].map(async (id) => [id, await queue.getJobState(id)] as const));
+    await this.read(false); // every entry of a job that finished is in the stream before it finishes
+    for (const [id, s] of states) {
+      const job = this.jobsLeft.get(id);
+      if (!job) continue;
+      if (job.runIds.every((r) => this.terminal(r))) { this.jobsLeft.delete(id); continue; }
+      if (s === 'failed') await this.jobFailed(id, job);
+      else if (s === 'completed' || s === 'unknown') {
+        // Gone (removed, or Redis lost its data): submitting again adds the job anew. Completed without
+        // its records in the stream (both expired): only a job id BullMQ does not know trains it again.
+        const error = s === 'completed'
+          ? 'its job completed but its results are no longer in the stream (expired?); submit the sweep again with another --queue-name to retrain it'
+          : 'its job is gone from the queue (removed, or Redis lost its data); submit the sweep again (`grok sweep FILE --queue URL`) to train it again';
+        for (const runId of job.runIds) {
+          if (!this.terminal(runId)) this.o.ledger.setStatus(runId, 'failed', { error });
+        }
+      }
+    }
+  }
+
+  private async jobFailed(id: string, job: PlannedJob): Promise<void> {
+    const { queue, ledger, emit } = this.o;
+    const j = await queue.getJob(id);
+    const tag = `${id}:${j?.finishedOn ?? ''}`;
+    if (this.seenFailure.has(tag)) return;
+    this.seenFailure.add(tag);
+    const error = `batch failed after ${j?.attemptsMade ?? '?'} attempt(s): ${j?.failedReason ?? 'unknown error'}`;
+    emit({ type: 'error', message: `job ${id} (${job.runIds.length} run(s)): ${error}` });
+    for (const runId of job.runIds) {
+      if (this.terminal(runId)) continue;
+      const summary = ledger.setStatus(runId, 'failed', { error });
+      this.meter.runEnded(false, this.stepsLeft(runId));
+      emit({ type: 'runFinished', run: summary });
+    }
+  }
+
+  /** Says so when nobody trains the jobs (no worker on this queue), once. */
+  private async checkWorkers(): Promise<void> {
+    if (this.workersChecked < 0 || Date.now() - this.workersChecked < 10_000) return;
+    this.workersChecked = Date.now();
+    if ((await this.o.queue.getWorkersCount()) > 0) return;
+    this.workersChecked = -1;
+    this.o.emit({ type: 'log', level: 'warn', message: `no worker is connected to queue "${this.o.queueName}" yet: start some with \`grok worker --queue ${this.o.target.display}\` (see docs/distributed.md)` });
   }
 }
 

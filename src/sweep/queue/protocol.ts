@@ -34,8 +34,8 @@ export interface BatchJobResult {
 export const streamKey = (configHash: string): string => `grok:sweep:${configHash}:events`;
 export const checkpointKey = (configHash: string, runId: string): string => `grok:sweep:${configHash}:ckpt:${runId}`;
 
-/** One entry of a sweep's stream. */
-export type SweepEvent =
+/** One entry of a sweep's stream (what the workers tell the coordinator; not the SweepEvents of ../events.ts). */
+export type StreamEntry =
   | { type: 'metrics'; runId: string; record: EvalRecord }
   | { type: 'status'; runId: string; status: RunStatus; stopReason?: string; error?: string }
   /** A worker starts (or resumes, resumeStep > 0) some runs of a job. */
@@ -43,23 +43,23 @@ export type SweepEvent =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; jobId?: string };
 
 const TYPE_CODES = { metrics: 'm', status: 's', attempt: 'a', log: 'l' } as const;
-const CODE_TYPES: Record<string, SweepEvent['type']> = { m: 'metrics', s: 'status', a: 'attempt', l: 'log' };
+const CODE_TYPES: Record<string, StreamEntry['type']> = { m: 'metrics', s: 'status', a: 'attempt', l: 'log' };
 
 /** The stream fields of an event: t (type code), r (run id, if any), d (JSON body). */
-export function encodeEvent(e: SweepEvent): string[] {
+export function encodeEvent(e: StreamEntry): string[] {
   const { type, ...body } = e;
   const runId = 'runId' in e ? e.runId : '';
   return ['t', TYPE_CODES[type], 'r', runId, 'd', JSON.stringify(body)];
 }
 
 /** The event of an entry's fields, or null for an entry this version does not know. */
-export function decodeEvent(fields: string[]): SweepEvent | null {
+export function decodeEvent(fields: string[]): StreamEntry | null {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i], fields[i + 1]);
   const type = CODE_TYPES[map.get('t') ?? ''];
   if (!type) return null;
   try {
-    return { type, ...(JSON.parse(map.get('d') ?? '{}') as object) } as SweepEvent;
+    return { type, ...(JSON.parse(map.get('d') ?? '{}') as object) } as StreamEntry;
   } catch {
     return null;
   }

@@ -1,27 +1,27 @@
 // `grok worker`: a BullMQ Worker that trains batch jobs with the real engine. For each job it loads
 // the runs' latest checkpoints (a job that an earlier worker started resumes where it was, not at
-// step 0), trains them with the sweep runner's trainBatch (through QueueBatchStore: records and
+// step 0), trains them with the sweep core's trainBatch (through QueueRunSink: records and
 // states to the sweep's stream, checkpoints to Redis or a shared directory), and waits until every
 // write is in Redis before the job completes. BullMQ's lock (renewed every lockDuration/2) marks the
 // job as taken; a worker that dies stops renewing it and any live worker's stalled check puts the job
 // back in the queue. On SIGTERM/SIGINT the worker checkpoints its runs and puts its jobs back.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, hostname, tmpdir } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import type { ExperimentConfig } from '../../config/schema';
 import type { Manifest } from '../../store/types';
-import { trainBatch, type BatchContext } from '../batch';
+import type { DevicePreference } from '../../trainer/engine/device';
+import type { Dataset } from '../../trainer/tasks/types';
+import { trainBatch } from '../batch';
 import { SweepControl } from '../control';
 import type { SweepDeps } from '../deps';
+import { throttledProgress, type Emit } from '../events';
 import { RunLedger } from '../ledger';
 import { ProgressMeter } from '../progressMeter';
-import { datasetKey, type PlannedRun } from '../schedule';
-import type { Dataset } from '../../trainer/tasks/types';
-import type { SweepDevice } from '../../trainer/engine/device';
-import type { Device } from '../worker/protocol';
-import { QueueBatchStore, StreamSink } from './batchStore';
+import { datasetKey, groupByResumeStep, type PlannedRun } from '../schedule';
+import { withDevice } from '../withDevice';
+import { QueueRunSink, StreamWriter } from './runSink';
 import { DEFAULT_CHECKPOINT_MAX_BYTES, DEFAULT_CHECKPOINT_TTL_SEC, DirCheckpoints, RedisCheckpoints, type CheckpointStore, type SavedCheckpoint } from './checkpoints';
 import { checkConnection, durableOptions, type RedisTarget } from './connection';
 import { DEFAULT_QUEUE_NAME, PROTOCOL_VERSION, streamKey, type BatchJobData, type BatchJobResult } from './protocol';
@@ -33,7 +33,7 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /** Engine threads per job (default: cores / concurrency). */
   threads?: number;
-  device?: Device;
+  device?: DevicePreference;
   /** Keep checkpoints in this shared directory instead of Redis (every worker of a sweep must agree). */
   checkpointDir?: string;
   checkpointMaxBytes?: number;
@@ -77,12 +77,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const log = opts.log ?? ((line: string) => console.error(line));
   // --device: resolved once for the worker, as a local sweep does (auto: a GPU adapter, else the CPU).
   // After a GPU failure under auto, the failed job is retried and this worker's later jobs train on the CPU.
-  let deps = opts.deps;
-  let device: SweepDevice | null = null;
-  if (opts.deps.openDevice) {
-    const opened = (device = await opts.deps.openDevice(opts.device ?? 'auto'));
-    deps = { ...opts.deps, createTrainer: (spec) => opened.createTrainer(spec) };
-  }
+  const { deps, device } = await withDevice(opts.deps, opts.device ?? 'auto');
   const workerId = opts.workerId ?? `${hostname()}:${process.pid}`;
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const threads = opts.threads ?? Math.max(1, Math.floor(availableParallelism() / concurrency));
@@ -90,128 +85,10 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   // Stream and checkpoint writes: one connection, so that they reach Redis in the order of the calls.
   const writer = new Redis(durableOptions(opts.target));
   writer.on('error', rateLimited(log, (e: Error) => `grok worker: Redis: ${e.message}`));
-  const controls = new Set<SweepControl>();
-  let shuttingDown = false;
-  const expansions = new Map<string, Map<string, PlannedRun>>();
-  const datasets = new Map<string, Promise<Dataset>>();
+  const jobs = new JobTrainer(opts, deps, writer, workerId, threads, log);
+  const activity = new Activity();
 
-  const runsOf = (data: BatchJobData): PlannedRun[] => {
-    let plan = expansions.get(data.configHash);
-    if (!plan) {
-      plan = new Map(opts.deps.expand(data.config).map((r) => [r.id, r]));
-      if (expansions.size >= 8) expansions.delete(expansions.keys().next().value!);
-      expansions.set(data.configHash, plan);
-    }
-    return data.runIds.map((id) => {
-      const run = plan.get(id);
-      if (!run) throw new UnrecoverableError(`run ${id} is not in the sweep as this worker expands it (a different grok version than the coordinator's?)`);
-      return run;
-    });
-  };
-
-  const datasetOf = (config: ExperimentConfig, configDir: string): Promise<Dataset> => {
-    const key = `${configDir}\n${datasetKey(config)}`;
-    let d = datasets.get(key);
-    if (!d) {
-      d = opts.deps.buildDataset(config, configDir);
-      d.catch(() => datasets.delete(key));
-      if (datasets.size >= 4) datasets.delete(datasets.keys().next().value!);
-      datasets.set(key, d);
-    }
-    return d;
-  };
-
-  const checkpointsOf = (hash: string): CheckpointStore => opts.checkpointDir
-    ? new DirCheckpoints(opts.checkpointDir, hash)
-    : new RedisCheckpoints(writer, hash, opts.checkpointMaxBytes ?? DEFAULT_CHECKPOINT_MAX_BYTES, opts.checkpointTtlSec ?? DEFAULT_CHECKPOINT_TTL_SEC);
-
-  const processJob = async (job: Job<BatchJobData, BatchJobResult>, token?: string): Promise<BatchJobResult> => {
-    const data = job.data;
-    if (data.v !== PROTOCOL_VERSION) throw new UnrecoverableError(`job format v${data.v}; this worker reads v${PROTOCOL_VERSION} (update grok on the workers or the coordinator)`);
-    if (opts.deps.configHash(data.config) !== data.configHash) throw new UnrecoverableError('the job\'s config does not match its hash (a different grok version, or a damaged job)');
-    const runs = runsOf(data);
-    const dataset = await datasetOf(runs[0].config, data.configDir);
-    const checkpoints = checkpointsOf(data.configHash);
-    const loaded = new Map<string, SavedCheckpoint | null>();
-    await Promise.all(runs.map(async (r) => { loaded.set(r.id, await checkpoints.load(r.id)); }));
-    const control = new SweepControl();
-    const sink = new StreamSink(writer, streamKey(data.configHash), STREAM_TTL_SEC, () => control.cancel());
-    controls.add(control);
-    const skipped = new Set<string>();
-    const manifest: Manifest = {
-      name: data.name, configHash: data.configHash, config: data.config, configPath: join(data.configDir, `${data.name}.grok.json`),
-      runs: runs.map((r) => ({ id: r.id, params: r.params })), createdAt: new Date().toISOString(),
-    };
-    // Runs resume together only from the same step: a kill while a batch wrote its checkpoints can leave two groups.
-    const groups = new Map<number | null, PlannedRun[]>();
-    for (const r of runs) {
-      const step = loaded.get(r.id)?.step ?? null;
-      if (!groups.has(step)) groups.set(step, []);
-      groups.get(step)!.push(r);
-    }
-    const scratch = mkdtempSync(join(tmpdir(), 'grok-worker-'));
-    const result: BatchJobResult = { worker: workerId, runs: [] };
-    const started = Date.now();
-    try {
-      for (const [resumeStep, group] of groups) {
-        if (control.cancelled) break;
-        log(`grok worker: job ${job.id} (${data.name}): ${group.length} run(s) ${resumeStep === null ? 'from step 0' : `resumed at step ${resumeStep}`}${job.attemptsStarted > 1 ? `, attempt ${job.attemptsStarted}` : ''}`);
-        sink.emit({ type: 'attempt', jobId: String(job.id), attempt: job.attemptsStarted, worker: workerId, resumeStep, runIds: group.map((r) => r.id) });
-        void job.log(`${workerId}: ${group.length} run(s) from ${resumeStep === null ? 'step 0' : `checkpoint at step ${resumeStep}`}`).catch(() => undefined);
-        const store = new QueueBatchStore(scratch, {
-          sink, checkpoints, loaded, shuttingDown: () => shuttingDown,
-          onSkipped: (runId, reason) => {
-            if (skipped.size === 0) sink.emit({ type: 'log', level: 'warn', jobId: String(job.id), message: `job ${job.id}: run ${runId}: ${reason}` });
-            skipped.add(runId);
-          },
-        });
-        const ledger = new RunLedger(store, { ...manifest, runs: group.map((r) => ({ id: r.id, params: r.params })) });
-        const meter = new ProgressMeter(group.length, 0);
-        meter.planned(group.reduce((n, r) => n + r.config.training.steps - (resumeStep ?? 0), 0));
-        let lastProgress = 0;
-        const ctx: BatchContext = {
-          store, ledger, meter, control, deps, threads, configHash: data.configHash,
-          send: () => undefined,
-          reportProgress: (force = false) => {
-            const now = Date.now();
-            if (!force && now - lastProgress < PROGRESS_EVERY_MS) return;
-            lastProgress = now;
-            void job.updateProgress({ ...meter.snapshot(false), worker: workerId }).catch(() => undefined);
-          },
-        };
-        await trainBatch(ctx, group, dataset, resumeStep);
-        // A Redis write that failed fails the job (it is retried), rather than leaving a gap.
-        if (sink.failed) throw sink.failed;
-        for (const r of group) result.runs.push({ id: r.id, status: ledger.status(r.id), step: ledger.history(r.id).at(-1)?.step ?? 0 });
-      }
-      await sink.flush(); // throws a failed write: the job is retried
-    } finally {
-      controls.delete(control);
-      rmSync(scratch, { recursive: true, force: true });
-    }
-    if (control.cancelled) {
-      // Shutting down: the runs are checkpointed; hand the job back without spending an attempt.
-      await job.moveToWait(token);
-      log(`grok worker: job ${job.id} put back in the queue (checkpointed)`);
-      throw new WaitingError();
-    }
-    log(`grok worker: job ${job.id} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return result;
-  };
-
-  let busy = 0;
-  let lastActive = Date.now();
-  const tracked = async (job: Job<BatchJobData, BatchJobResult>, token?: string): Promise<BatchJobResult> => {
-    busy++;
-    try {
-      return await processJob(job, token);
-    } finally {
-      busy--;
-      lastActive = Date.now();
-    }
-  };
-
-  const worker = new Worker<BatchJobData, BatchJobResult>(queueName, tracked, {
+  const worker = new Worker<BatchJobData, BatchJobResult>(queueName, (job, token) => activity.track(() => jobs.process(job, token)), {
     connection: durableOptions(opts.target),
     concurrency,
     lockDuration: opts.lockDurationMs ?? DEFAULT_LOCK_MS,
@@ -228,46 +105,213 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   log(`grok worker ${workerId}: waiting for jobs on queue "${queueName}" at ${opts.target.display} (${device ? `training on ${device.description}, ` : ''}concurrency ${concurrency}, ${threads} thread(s) a job, checkpoints in ${opts.checkpointDir ? `directory ${opts.checkpointDir}` : 'Redis'})`);
 
   let closing: Promise<void> | null = null;
-  let resolveClosed!: () => void;
+  let stopIdleWatch = (): Promise<void> => Promise.resolve();
+  let resolveClosed = (): void => undefined;
   const closed = new Promise<void>((r) => { resolveClosed = r; });
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      shuttingDown = true;
-      if (idleTimer) clearInterval(idleTimer);
-      for (const c of controls) c.cancel();
-      await idleQueue?.close().catch(() => undefined);
+      jobs.shutDown();
+      await stopIdleWatch();
       await worker.close();
       await writer.quit().catch(() => writer.disconnect());
+      device?.close();
       resolveClosed();
     })();
     return closing;
   };
-
-  // --idle-exit: the whole queue (not only this worker) has had nothing to do for idleExitMs.
-  let idleTimer: NodeJS.Timeout | null = null;
-  let idleQueue: Queue | null = null;
   if (opts.idleExitMs !== undefined) {
-    const idleMs = opts.idleExitMs;
-    const q = (idleQueue = new Queue(queueName, { connection: durableOptions(opts.target) }));
-    q.on('error', () => undefined);
-    let checking = false;
-    idleTimer = setInterval(() => {
-      if (checking || closing) return;
-      checking = true;
-      void (async () => {
-        if (busy > 0) lastActive = Date.now();
-        else {
-          const counts = await q.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'paused', 'waiting-children');
-          if (Object.values(counts).some((n) => n > 0)) lastActive = Date.now();
-        }
-        if (busy === 0 && Date.now() - lastActive >= idleMs && !closing) {
-          log(`grok worker: the queue has had no job for ${Math.round(idleMs / 1000)} s: exiting (--idle-exit)`);
-          await close();
-        }
-      })().catch(() => undefined).finally(() => { checking = false; });
-    }, Math.min(1000, Math.max(100, idleMs / 4)));
+    stopIdleWatch = watchIdleQueue(opts, queueName, opts.idleExitMs, activity, () => closing !== null, async () => {
+      log(`grok worker: the queue has had no job for ${Math.round((opts.idleExitMs ?? 0) / 1000)} s: exiting (--idle-exit)`);
+      await close();
+    });
   }
   return { workerId, close, closed };
+}
+
+/** Trains the jobs of one worker: the expanded sweeps, datasets and checkpoint stores it keeps between jobs. */
+class JobTrainer {
+  private readonly controls = new Set<SweepControl>();
+  private readonly expansions = new Map<string, Map<string, PlannedRun>>();
+  private readonly datasets = new Map<string, Promise<Dataset>>();
+  private shuttingDown = false;
+
+  constructor(private readonly opts: QueueWorkerOptions, private readonly deps: SweepDeps, private readonly writer: Redis,
+    private readonly workerId: string, private readonly threads: number, private readonly log: (line: string) => void) {}
+
+  /** Checkpoints the running jobs (they are put back in the queue). */
+  shutDown(): void {
+    this.shuttingDown = true;
+    for (const c of this.controls) c.cancel();
+  }
+
+  async process(job: Job<BatchJobData, BatchJobResult>, token?: string): Promise<BatchJobResult> {
+    const data = job.data;
+    if (data.v !== PROTOCOL_VERSION) throw new UnrecoverableError(`job format v${data.v}; this worker reads v${PROTOCOL_VERSION} (update grok on the workers or the coordinator)`);
+    if (this.deps.configHash(data.config) !== data.configHash) throw new UnrecoverableError('the job\'s config does not match its hash (a different grok version, or a damaged job)');
+    const runs = this.runsOf(data);
+    const first = runs[0];
+    if (!first) throw new UnrecoverableError('a job without runs');
+    const dataset = await this.datasetOf(first.config, data.configDir);
+    const checkpoints = this.checkpointsOf(data.configHash);
+    const loaded = new Map<string, SavedCheckpoint | null>();
+    await Promise.all(runs.map(async (r) => { loaded.set(r.id, await checkpoints.load(r.id)); }));
+    const control = new SweepControl();
+    const stream = new StreamWriter(this.writer, streamKey(data.configHash), STREAM_TTL_SEC, () => control.cancel());
+    this.controls.add(control);
+    const result: BatchJobResult = { worker: this.workerId, runs: [] };
+    const job_: JobRun = { job, dataset, checkpoints, loaded, control, stream, skipped: new Set() };
+    const started = Date.now();
+    try {
+      // Runs resume together only from the same step: a kill while a batch wrote its checkpoints can leave two groups.
+      for (const { runs: group, resumeStep } of groupByResumeStep(runs, (id) => loaded.get(id)?.step ?? null)) {
+        if (control.cancelled) break;
+        result.runs.push(...await this.trainGroup(job_, group, resumeStep));
+      }
+      await stream.flush(); // throws a failed write: the job is retried
+    } finally {
+      this.controls.delete(control);
+    }
+    if (control.cancelled) {
+      // Shutting down: the runs are checkpointed; hand the job back without spending an attempt.
+      await job.moveToWait(token);
+      this.log(`grok worker: job ${job.id} put back in the queue (checkpointed)`);
+      throw new WaitingError();
+    }
+    this.log(`grok worker: job ${job.id} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  }
+
+  /** Trains the runs of a job that resume from one step, as one lock-step batch. */
+  private async trainGroup(r: JobRun, group: PlannedRun[], resumeStep: number | null): Promise<BatchJobResult['runs']> {
+    const { job, stream } = r;
+    const data = job.data;
+    this.log(`grok worker: job ${job.id} (${data.name}): ${group.length} run(s) ${resumeStep === null ? 'from step 0' : `resumed at step ${resumeStep}`}${job.attemptsStarted > 1 ? `, attempt ${job.attemptsStarted}` : ''}`);
+    stream.append({ type: 'attempt', jobId: String(job.id), attempt: job.attemptsStarted, worker: this.workerId, resumeStep, runIds: group.map((g) => g.id) });
+    void job.log(`${this.workerId}: ${group.length} run(s) from ${resumeStep === null ? 'step 0' : `checkpoint at step ${resumeStep}`}`).catch(() => undefined);
+    const sink = new QueueRunSink({
+      stream, checkpoints: r.checkpoints, loaded: r.loaded, shuttingDown: () => this.shuttingDown,
+      onSkipped: (runId, reason) => {
+        if (r.skipped.size === 0) stream.append({ type: 'log', level: 'warn', jobId: String(job.id), message: `job ${job.id}: run ${runId}: ${reason}` });
+        r.skipped.add(runId);
+      },
+    });
+    const manifest: Manifest = {
+      name: data.name, configHash: data.configHash, config: data.config, configPath: join(data.configDir, `${data.name}.grok.json`),
+      runs: group.map((g) => ({ id: g.id, params: g.params })), createdAt: new Date().toISOString(),
+    };
+    // The coordinator keeps the sweep's files: this ledger starts each run afresh and writes states to the stream only.
+    const ledger = new RunLedger(sink, manifest);
+    const meter = new ProgressMeter(group.length, 0);
+    meter.planned(group.reduce((n, g) => n + g.config.training.steps - (resumeStep ?? 0), 0));
+    const progress = throttledProgress((p) => { void job.updateProgress({ ...p, worker: this.workerId }).catch(() => undefined); }, PROGRESS_EVERY_MS);
+    // Run states travel through the stream (the sink); what else the batch says goes to this worker's log.
+    const emit: Emit = (e) => {
+      if (e.type === 'log' || e.type === 'error') this.log(`grok worker: job ${job.id}: ${e.message}`);
+    };
+    await trainBatch({
+      sink, ledger, meter, control: r.control, deps: this.deps, threads: this.threads, configHash: data.configHash, emit,
+      reportProgress: (force = false) => progress(() => meter.snapshot(false), force),
+    }, group, r.dataset, resumeStep);
+    // A Redis write that failed fails the job (it is retried), rather than leaving a gap.
+    if (stream.failed) throw stream.failed;
+    return group.map((g) => ({ id: g.id, status: ledger.status(g.id), step: ledger.history(g.id).at(-1)?.step ?? 0 }));
+  }
+
+  private runsOf(data: BatchJobData): PlannedRun[] {
+    let plan = this.expansions.get(data.configHash);
+    if (!plan) {
+      plan = new Map(this.deps.expand(data.config).map((r) => [r.id, r]));
+      evictOldest(this.expansions, 8);
+      this.expansions.set(data.configHash, plan);
+    }
+    return data.runIds.map((id) => {
+      const run = plan.get(id);
+      if (!run) throw new UnrecoverableError(`run ${id} is not in the sweep as this worker expands it (a different grok version than the coordinator's?)`);
+      return run;
+    });
+  }
+
+  private datasetOf(config: ExperimentConfig, configDir: string): Promise<Dataset> {
+    const key = `${configDir}\n${datasetKey(config)}`;
+    let d = this.datasets.get(key);
+    if (!d) {
+      d = this.deps.buildDataset(config, configDir);
+      d.catch(() => this.datasets.delete(key));
+      evictOldest(this.datasets, 4);
+      this.datasets.set(key, d);
+    }
+    return d;
+  }
+
+  private checkpointsOf(hash: string): CheckpointStore {
+    const o = this.opts;
+    return o.checkpointDir
+      ? new DirCheckpoints(o.checkpointDir, hash)
+      : new RedisCheckpoints(this.writer, hash, o.checkpointMaxBytes ?? DEFAULT_CHECKPOINT_MAX_BYTES, o.checkpointTtlSec ?? DEFAULT_CHECKPOINT_TTL_SEC);
+  }
+}
+
+/** What the runs of one job share while they train. */
+interface JobRun {
+  job: Job<BatchJobData, BatchJobResult>;
+  dataset: Dataset;
+  checkpoints: CheckpointStore;
+  loaded: Map<string, SavedCheckpoint | null>;
+  control: SweepControl;
+  stream: StreamWriter;
+  /** Runs whose checkpoint could not be stored (reported once a job). */
+  skipped: Set<string>;
+}
+
+/** Drops the oldest entries of a cache until it has room for one more. */
+function evictOldest<K, V>(cache: Map<K, V>, max: number): void {
+  for (const key of cache.keys()) {
+    if (cache.size < max) return;
+    cache.delete(key);
+  }
+}
+
+/** Whether this worker trains a job now, and since when it has not. */
+class Activity {
+  busy = 0;
+  lastActive = Date.now();
+
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.busy++;
+    try {
+      return await work();
+    } finally {
+      this.busy--;
+      this.lastActive = Date.now();
+    }
+  }
+}
+
+/**
+ * --idle-exit: calls `exit` once the whole queue (not only this worker) has had nothing to do for
+ * idleMs. Returns the function that stops watching.
+ */
+function watchIdleQueue(opts: QueueWorkerOptions, queueName: string, idleMs: number, activity: Activity, closing: () => boolean,
+  exit: () => Promise<void>): () => Promise<void> {
+  const q = new Queue(queueName, { connection: durableOptions(opts.target) });
+  q.on('error', () => undefined);
+  let checking = false;
+  const timer = setInterval(() => {
+    if (checking || closing()) return;
+    checking = true;
+    void (async () => {
+      if (activity.busy > 0) activity.lastActive = Date.now();
+      else {
+        const counts = await q.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'paused', 'waiting-children');
+        if (Object.values(counts).some((n) => n > 0)) activity.lastActive = Date.now();
+      }
+      if (activity.busy === 0 && Date.now() - activity.lastActive >= idleMs && !closing()) await exit();
+    })().catch(() => undefined).finally(() => { checking = false; });
+  }, Math.min(1000, Math.max(100, idleMs / 4)));
+  return async () => {
+    clearInterval(timer);
+    await q.close().catch(() => undefined);
+  };
 }
 
 /** A logger that says the same thing at most every 10 s (a Redis outage would flood the terminal). */

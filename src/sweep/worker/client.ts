@@ -2,7 +2,7 @@
 // here). Training always runs in a separate process (dist/worker.js), never in the host.
 //
 //   const sweep = startSweep({ configPath: 'examples/sweep-small.grok.json' });
-//   sweep.on('progress', (p) => ...).on('metrics', (m) => ...).on('runFinished', (m) => ...);
+//   sweep.on('started', (s) => ...).on('progress', (p) => ...).on('runFinished', (m) => ...);
 //   sweep.cancel();                    // stops within one eval interval; results so far are kept
 //   const { status, outDir, error } = await sweep.done;   // never rejects
 //
@@ -10,22 +10,10 @@
 // killed or runs out of memory resolves it with 'failed' and an `error` naming the cause (exit code
 // or signal, and the tail of its stderr), after an 'error' event.
 import { fork, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
-import type { SweepStatus } from '../../store/types';
 import { distAsset } from '../../util/assets';
-import type { HostMessage, SweepOptions, WorkerMessage } from './protocol';
-
-type MessageOf<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
-
-/** Events of a SweepHandle: one per worker message type (payload: the message). */
-export type SweepEvents = { [T in WorkerMessage['type']]: (message: MessageOf<T>) => void };
-
-export interface SweepResult {
-  status: SweepStatus;
-  /** The results directory (null when the sweep failed before creating it). */
-  outDir: string | null;
-  error?: string;
-}
+import { SweepEmitter, type SweepHandle, type SweepResult } from '../events';
+import type { SweepOptions } from '../options';
+import type { HostMessage, WorkerMessage } from './protocol';
 
 export interface StartSweepOptions extends SweepOptions {
   /** The worker script (default dist/worker.js). Tests pass a worker wired to a fake engine. */
@@ -36,21 +24,9 @@ export interface StartSweepOptions extends SweepOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface SweepHandle {
-  on<E extends keyof SweepEvents>(event: E, listener: SweepEvents[E]): this;
-  off<E extends keyof SweepEvents>(event: E, listener: SweepEvents[E]): this;
-  /** Stop after the current step: active runs are checkpointed and marked 'stopped'. */
-  cancel(): void;
-  pause(): void;
-  resume(): void;
-  readonly done: Promise<SweepResult>;
-  /** The worker's process id (for diagnostics). */
-  readonly pid: number | undefined;
-}
-
 const STDERR_TAIL_CHARS = 4000;
 
-class WorkerSweep extends EventEmitter implements SweepHandle {
+class WorkerSweep extends SweepEmitter implements SweepHandle {
   readonly done: Promise<SweepResult>;
   private readonly child: ChildProcess;
   private outputTail = '';
@@ -91,14 +67,6 @@ class WorkerSweep extends EventEmitter implements SweepHandle {
   pause(): void { this.send({ type: 'pause' }); }
   resume(): void { this.send({ type: 'resume' }); }
 
-  override on<E extends keyof SweepEvents>(event: E, listener: SweepEvents[E]): this {
-    return super.on(event, listener as (...args: unknown[]) => void);
-  }
-
-  override off<E extends keyof SweepEvents>(event: E, listener: SweepEvents[E]): this {
-    return super.off(event, listener as (...args: unknown[]) => void);
-  }
-
   private send(m: HostMessage): void {
     if (this.child.connected) this.child.send(m);
   }
@@ -109,12 +77,6 @@ class WorkerSweep extends EventEmitter implements SweepHandle {
     this.finished = { status: 'failed', outDir: this.outDir, error: message };
     this.deliver({ type: 'error', message, ...(tail ? { cause: tail } : {}) });
     resolve(this.finished);
-  }
-
-  private deliver(m: WorkerMessage): void {
-    // An EventEmitter throws on an 'error' event nobody listens to: errors also reach `done`.
-    if (m.type === 'error' && this.listenerCount('error') === 0) return;
-    this.emit(m.type, m);
   }
 }
 

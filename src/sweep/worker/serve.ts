@@ -1,20 +1,19 @@
-// The worker side of the protocol: waits for `start`, runs the sweep with the given engine
-// dependencies, obeys cancel/pause/resume, and exits after the final `done` message.
-import { runSweep } from '../runner';
+// The worker side of the IPC: waits for `start`, runs the sweep core with the given engine
+// dependencies, obeys cancel/pause/resume, sends every SweepEvent to the host, and exits after `done`.
 import { SweepControl } from '../control';
 import type { SweepDeps } from '../deps';
+import { runSweep } from '../runner';
 import type { HostMessage, WorkerMessage } from './protocol';
-import { createBatchedSender } from './sender';
 
 export function serveWorker(deps: SweepDeps): void {
-  if (!process.send) throw new Error('the sweep worker must be started with child_process.fork (it talks over IPC)');
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('the sweep worker must be started with child_process.fork (it talks over IPC)');
   // `done` is the last message: exit once it is handed to the IPC channel.
   const post = (m: WorkerMessage): void => {
     const after = m.type === 'done' ? () => process.exit(0) : undefined;
-    if (process.connected) process.send!(m, undefined, {}, after);
+    if (process.connected) send(m, undefined, {}, after);
     else after?.();
   };
-  const send = createBatchedSender(post);
   const control = new SweepControl();
   let started = false;
 
@@ -23,11 +22,10 @@ export function serveWorker(deps: SweepDeps): void {
       case 'start':
         if (started) return;
         started = true;
-        void runSweep(msg.options, deps, send, control)
-          .catch((e: Error) => {
-            send({ type: 'error', message: e.message, cause: e.stack });
-            send({ type: 'done', status: 'failed', outDir: null, error: e.message });
-          });
+        void runSweep(msg.options, deps, post, control).catch((e: Error) => {
+          post({ type: 'error', message: e.message, ...(e.stack ? { cause: e.stack } : {}) });
+          post({ type: 'done', status: 'failed', outDir: null, error: e.message });
+        });
         break;
       case 'cancel': control.cancel(); break;
       case 'pause': control.pause(); break;

@@ -26,13 +26,19 @@ import { measureDevices, type DeviceMeasurement, type MeasureOptions } from './m
 import type { LockstepSpec, LockstepTrainer, ModelRunSpec } from './types';
 import { planWithPartials } from './webgpu/host';
 import type { DevicePreference, SelectOptions } from './webgpu/select';
-import { createGpuTrainer, gpuFailures, gpuUnsupported, probeGpu } from './webgpu/trainer';
+import { createGpuTrainer, gpuUnsupported, probeGpu, watchGpuFailures } from './webgpu/trainer';
+
+export type { DevicePreference };
 
 export interface SweepDevice {
   readonly kind: 'gpu' | 'cpu';
   readonly pref: DevicePreference;
   /** For the user: which device trains, and why (e.g. "GPU: NVIDIA / ..." or "CPU (no GPU adapter: ...)"). */
   readonly description: string;
+  /** The GPU adapter (vendor / architecture / device / description), where Dawn found one. */
+  readonly adapter?: string;
+  /** Stops watching the GPU (the sweep is over). */
+  close(): void;
   /** The memory budget of one lock-step batch: the requested one (or the CPU default), capped on a GPU by its largest buffer. */
   batchBudget(requested: number | undefined, cpuDefault: number): number;
   createTrainer(spec: LockstepSpec): Promise<LockstepTrainer>;
@@ -61,7 +67,9 @@ export interface SweepDeviceOptions extends SelectOptions {
 }
 
 class Device implements SweepDevice {
-  private failuresAtStart = gpuFailures.length;
+  /** The first GPU failure since this device was opened (or since its measuring ended): its own state, not the process's. */
+  failure: string | null = null;
+  private readonly unwatch: () => void;
   /** 'auto' with a GPU adapter, until the first batch has been measured on both devices. */
   private undecided: boolean;
   measurement: DeviceMeasurement | null = null;
@@ -73,8 +81,14 @@ class Device implements SweepDevice {
     private said: string,
     private readonly maxBufferBytes: number,
     private readonly options: SweepDeviceOptions,
+    readonly adapter?: string,
   ) {
     this.undecided = chosen === 'gpu' && pref === 'auto' && options.measure !== false;
+    this.unwatch = chosen === 'gpu' ? watchGpuFailures((why) => { this.failure ??= why; }) : () => undefined;
+  }
+
+  close(): void {
+    this.unwatch();
   }
 
   get measuring(): boolean {
@@ -94,9 +108,6 @@ class Device implements SweepDevice {
     this.listeners.push(listener);
   }
 
-  get failure(): string | null {
-    return gpuFailures.length > this.failuresAtStart ? gpuFailures[this.failuresAtStart] : null;
-  }
 
   get fellBack(): boolean {
     return this.kind === 'gpu' && this.pref === 'auto' && this.failure !== null;
@@ -137,7 +148,7 @@ class Device implements SweepDevice {
       { device: 'cpu', description: `CPU (${spec.threads ? `${spec.threads} threads` : 'all cores'})`, create: () => cpu(spec) },
       { device: 'gpu', description: this.said, create: () => this.gpuTrainer(spec) },
     ], this.options.measure || {});
-    this.failuresAtStart = gpuFailures.length;
+    this.failure = null;
     this.undecided = false;
     this.chosen = m.chosen;
     this.measurement = m;
@@ -186,5 +197,5 @@ export async function openSweepDevice(pref: DevicePreference, options: SweepDevi
   if (probe.kind === 'cpu') return new Device('cpu', pref, `CPU (${probe.reason})`, 0, options);
   const soft = probe.software ? ', a software adapter' : '';
   return new Device('gpu', pref, `GPU: ${probe.description} (WebGPU/Dawn${soft}; largest batch buffer ${Math.round(probe.maxBufferBytes / 2 ** 20)} MiB)`,
-    probe.maxBufferBytes, options);
+    probe.maxBufferBytes, options, probe.description);
 }

@@ -9,6 +9,8 @@ export interface FakeEngineOptions {
   /** At this step, inside trainStep: 'oom' fills the heap, 'exit' exits with code 7, 'throw' throws. */
   failAtStep?: number;
   failure?: 'oom' | 'exit' | 'throw';
+  /** Called at every evaluate with the step (in-process tests watch the training with it). */
+  onEvaluate?: (step: number) => void;
 }
 
 const STATE = 4;
@@ -45,6 +47,7 @@ class FakeTrainer implements LockstepTrainer {
   }
 
   async evaluate(): Promise<EvalMetrics[]> {
+    this.options.onEvaluate?.(this.step);
     return this.state.map((s) => {
       const trainAcc = sigmoid(s[0] - 4);
       const valAcc = Math.min(1, 0.05 + 0.05 * s[3] + sigmoid(s[1] - 6));

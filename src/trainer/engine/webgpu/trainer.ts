@@ -37,7 +37,7 @@ class GpuThread {
   constructor(readonly worker: Worker) {
     worker.unref();
     worker.on('message', (r: GpuReply) => {
-      if (!r.ok && r.gpu) gpuFailures.push(r.error);
+      if (!r.ok && r.gpu) reportGpuFailure(r.error);
       const p = this.pending.get(r.id);
       this.pending.delete(r.id);
       if (!p) {
@@ -50,7 +50,7 @@ class GpuThread {
     });
     const fail = (why: string): void => {
       this.failure ??= why;
-      gpuFailures.push(why);
+      reportGpuFailure(why);
       for (const p of this.pending.values()) p.reject(new Error(why));
       this.pending.clear();
     };
@@ -90,11 +90,22 @@ class GpuThread {
   }
 }
 
+/** Who hears of the failures of the process's GPU thread (each sweep device keeps its own state). */
+const failureWatchers = new Set<(why: string) => void>();
+
 /**
- * Every failure of a GPU device seen by this process (lost device, out of memory, validation, the
- * GPU thread dying), oldest first: the sweep's device (engine/device.ts) watches it to fall back.
+ * Calls `watcher` with every failure of a GPU device from now on (lost device, out of memory,
+ * validation, the GPU thread dying); returns the function that stops it. The sweep's device
+ * (engine/device.ts) watches them to fall back to the CPU.
  */
-export const gpuFailures: string[] = [];
+export function watchGpuFailures(watcher: (why: string) => void): () => void {
+  failureWatchers.add(watcher);
+  return () => failureWatchers.delete(watcher);
+}
+
+function reportGpuFailure(why: string): void {
+  for (const w of [...failureWatchers]) w(why);
+}
 
 let shared: GpuThread | null = null;
 

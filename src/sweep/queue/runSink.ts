@@ -1,25 +1,25 @@
-// A worker trains a job with the sweep runner's own trainBatch (src/sweep/batch.ts), handing
-// it this store instead of a results folder: eval records and run states go to the sweep's Redis
-// Stream, checkpoints to the CheckpointStore (with the run's records up to their step), and what
-// trainBatch reads back (the latest checkpoint and the records before it) comes from what the job
-// loaded before it started. trainBatch's store calls are synchronous: the Redis writes are queued
-// on one connection (so they reach Redis in call order) and awaited by `flush()`.
+// The queue's RunSink: a worker trains a job with the sweep core's own trainBatch (../batch.ts),
+// handing it this sink instead of a results folder. Eval records and run states go to the sweep's
+// Redis Stream, checkpoints to the CheckpointStore (with the run's records up to their step), and
+// what trainBatch reads back (the latest checkpoint and the records before it) comes from what the
+// job loaded before it started. RunSink calls are synchronous: the Redis writes are queued on one
+// connection (so they reach Redis in call order) and awaited by the StreamWriter's `flush()`.
 import type Redis from 'ioredis';
-import type { EvalRecord, Manifest, RunSummary, Summary } from '../../store/types';
-import { SweepStore } from '../../store/writer';
+import type { EvalRecord, RunSummary } from '../../store/types';
+import type { RunSink } from '../sink';
 import type { CheckpointStore, SavedCheckpoint } from './checkpoints';
-import { encodeEvent, type SweepEvent } from './protocol';
+import { encodeEvent, type StreamEntry } from './protocol';
 
-/** Appends events to one stream; `flush` waits for every write and throws the first failure. */
-export class StreamSink {
+/** Appends entries to one stream; `flush` waits for every write and throws the first failure. */
+export class StreamWriter {
   private readonly pending = new Set<Promise<unknown>>();
   private failure: Error | null = null;
 
   /** `onFailure`: called once, at the first failed write (the job then stops early and is retried). */
   constructor(private readonly redis: Redis, readonly key: string, private readonly ttlSec: number, private readonly onFailure: (e: Error) => void = () => undefined) {}
 
-  emit(event: SweepEvent): void {
-    this.track(this.redis.xadd(this.key, '*', ...encodeEvent(event)));
+  append(entry: StreamEntry): void {
+    this.track(this.redis.xadd(this.key, '*', ...encodeEvent(entry)));
   }
 
   /** Waits for an async write, keeping its failure for `flush`. */
@@ -41,8 +41,8 @@ export class StreamSink {
   }
 }
 
-export interface BatchStoreOptions {
-  sink: StreamSink;
+export interface QueueRunSinkOptions {
+  stream: StreamWriter;
   checkpoints: CheckpointStore;
   /** The runs' checkpoints loaded before the batch (null: none). */
   loaded: Map<string, SavedCheckpoint | null>;
@@ -52,58 +52,51 @@ export interface BatchStoreOptions {
   onSkipped: (runId: string, reason: string) => void;
 }
 
-/**
- * A SweepStore for trainBatch on a worker. `dir` is a scratch folder (nothing of the sweep is
- * written there; it exists so that any store method this class does not override stays harmless).
- */
-export class QueueBatchStore extends SweepStore {
+/** The RunSink of one job on a worker. */
+export class QueueRunSink implements RunSink {
   /** Each run's eval records of this job (the loaded ones, then the new ones). */
   private readonly records = new Map<string, EvalRecord[]>();
   private readonly latest = new Map<string, SavedCheckpoint>();
 
-  constructor(dir: string, private readonly opts: BatchStoreOptions) {
-    super(dir);
+  constructor(private readonly opts: QueueRunSinkOptions) {
     for (const [id, ckpt] of opts.loaded) if (ckpt) this.latest.set(id, ckpt);
   }
 
-  override writeManifest(_manifest: Manifest): void { /* the coordinator's */ }
-  override writeSummary(_summary: Summary): void { /* the coordinator's */ }
-
-  override writeRunStatus(run: RunSummary): void {
+  writeRunStatus(run: RunSummary): void {
     // A failure is the job's: BullMQ retries it, and the coordinator marks the runs failed only when
     // the job is out of attempts. A stop while shutting down is a re-queue, not a state to show.
     if (run.status === 'failed') return;
     if (run.status === 'stopped' && this.opts.shuttingDown()) return;
-    const event: SweepEvent = { type: 'status', runId: run.id, status: run.status };
+    const event: StreamEntry = { type: 'status', runId: run.id, status: run.status };
     if (run.stopReason) event.stopReason = run.stopReason;
     if (run.error) event.error = run.error;
-    this.opts.sink.emit(event);
+    this.opts.stream.append(event);
   }
 
-  override appendMetrics(id: string, record: EvalRecord): void {
+  appendMetrics(id: string, record: EvalRecord): void {
     this.runRecords(id).push(record);
-    this.opts.sink.emit({ type: 'metrics', runId: id, record });
+    this.opts.stream.append({ type: 'metrics', runId: id, record });
   }
 
-  override saveCheckpoint(id: string, step: number, bytes: Uint8Array): void {
+  saveCheckpoint(id: string, step: number, bytes: Uint8Array): void {
     const ckpt: SavedCheckpoint = { step, bytes: bytes.slice(), records: this.runRecords(id).filter((r) => r.step <= step) };
     this.latest.set(id, ckpt);
-    this.opts.sink.track(this.opts.checkpoints.save(id, ckpt).then((r) => {
+    this.opts.stream.track(this.opts.checkpoints.save(id, ckpt).then((r) => {
       if (!r.stored) this.opts.onSkipped(id, r.reason);
     }));
   }
 
-  override loadCheckpoint(id: string, step: number): Uint8Array {
+  loadCheckpoint(id: string, step: number): Uint8Array {
     const ckpt = this.latest.get(id);
     if (!ckpt || ckpt.step !== step) throw new Error(`run ${id}: no checkpoint at step ${step} in this job`);
     return ckpt.bytes;
   }
 
-  override latestCheckpoint(id: string): number | null {
+  latestCheckpoint(id: string): number | null {
     return this.latest.get(id)?.step ?? null;
   }
 
-  override rewindMetrics(id: string, step: number): EvalRecord[] {
+  rewindMetrics(id: string, step: number): EvalRecord[] {
     const kept = (this.latest.get(id)?.records ?? []).filter((r) => r.step <= step);
     this.records.set(id, [...kept]);
     return kept;
