@@ -7,7 +7,7 @@
 //           settleFraction of the steps, at least settleMinEvals evals) is ≥ moveDelta, and the run
 //           is not already at the ceiling (train and val both ≥ fitAcc, e.g. an early stop).
 // A moving run is budget-limited: its outcome is a lower or upper bound, not a converged value.
-import type { EvalMetrics } from '../trainer/engine/types';
+import type { EvalMetrics } from '../store/metrics';
 import type { AnalysisOptions } from './options';
 import { mean, slope } from './stats';
 

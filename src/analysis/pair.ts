@@ -6,7 +6,7 @@
 //   else max(valLoss / trainLoss) < pairMaxRatio      → 'generalization' ("train/test drop together")
 //   else                                              → 'grokking'
 // Defaults are the explorable's own: 1e-5 for both losses, 5e4 for the ratio.
-import type { EvalMetrics } from '../trainer/engine/types';
+import type { EvalMetrics } from '../store/metrics';
 import { ANALYSIS_DEFAULTS, type AnalysisOptions } from './options';
 
 export type PairOutcome = 'no-learning' | 'memorization' | 'generalization' | 'grokking';

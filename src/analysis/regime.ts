@@ -8,7 +8,7 @@
 //   3. val ends < ε and still moves:   unsettled
 //   4. val's end-window mean ≤ floor:  ungrokking (memorization only)
 //   5. otherwise:                      semi-grokking (val ends between floor and ε, or oscillates there)
-import type { EvalMetrics } from '../trainer/engine/types';
+import type { EvalMetrics } from '../store/metrics';
 import type { Regime } from '../store/types';
 import { ANALYSIS_DEFAULTS, floorAccOf, type AnalysisOptions } from './options';
 import { convergedOutcome } from './outcome';
@@ -112,7 +112,7 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
 }
 
 /** Every regime, in legend order (also the tie-break order of a majority vote). */
-export const REGIMES: readonly Regime[] = ['progression', 'grokking', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled', 'diverged'];
+export { REGIMES } from '../store/regimes';
 
 /** The regimes where train fits before validation generalizes (memorization first). */
 export const MEMORIZATION_FIRST: ReadonlySet<Regime> = new Set<Regime>(['ungrokking', 'semi-grokking', 'grokking']);

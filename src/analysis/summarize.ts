@@ -2,7 +2,7 @@
 // final metrics; per group (every axis but data size and seed) D_crit, and D_mem for a memorization sweep.
 // The sweep runner calls summarize() whenever it writes summary.json.
 import type { ExperimentConfig, TaskConfig } from '../config/schema';
-import type { EvalMetrics } from '../trainer/engine/types';
+import type { EvalMetrics } from '../store/metrics';
 import type { RunParams, RunStatus, RunSummary, Summary } from '../store/types';
 import { criticalDataSize } from './cds';
 import { groupRuns } from './groups';

@@ -5,7 +5,7 @@ import { loadConfigFile, type LoadResult } from '../config/load';
 import type { ExperimentConfig, TaskConfig } from '../config/schema';
 import { isDataSizePath, parseDottedPath } from '../config/paths';
 import { sweepAxes, type RunPlan } from '../config/sweep';
-import { datasetSize } from '../trainer/tasks/sizes';
+import { datasetSize } from '../config/taskSizes';
 import { plannedSplitSizes } from '../trainer/tasks/split';
 import type { CliCommand } from './main';
 

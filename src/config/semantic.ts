@@ -6,9 +6,7 @@ import type { ConfigProblem, PathSegment } from './errors';
 import { formatPath } from './errors';
 import type { ExperimentConfig, TaskConfig } from './schema';
 import { planTrainSizes } from './trainSize';
-import { componentPoolSizes } from '../trainer/tasks/sizes';
-import { isPrime } from '../trainer/tasks/ops';
-import { componentNames } from '../trainer/tasks/mixture';
+import { componentNames, componentPoolSizes, isPrime } from './taskSizes';
 
 /** A problem that may be caused by other fields too: when one of those is swept, the error points there. */
 export interface SemanticProblem extends ConfigProblem {

@@ -7,7 +7,7 @@ import { fieldSchemaAt, isDataSizePath, leafFields, namesDiscriminator, parseDot
 import { ConfigSchema, type ExperimentConfig } from './schema';
 import { withFieldValue } from './sweep';
 import { planTrainSizes } from './trainSize';
-import { componentPoolSizes } from '../trainer/tasks/sizes';
+import { componentPoolSizes } from './taskSizes';
 
 /** Guard against typos that would make an enormous grid. */
 export const MAX_RUNS = 100_000;

@@ -3,7 +3,7 @@
 // (training.trainSize is shared out in proportion to the components' pools).
 import type { PathSegment } from './errors';
 import type { ExperimentConfig } from './schema';
-import { componentPoolSizes } from '../trainer/tasks/sizes';
+import { componentPoolSizes } from './taskSizes';
 
 /** Used when neither trainSize nor trainFraction is given (and no fixed validation set exists). */
 export const DEFAULT_TRAIN_FRACTION = 0.5;

@@ -7,7 +7,7 @@
 // Readers (the extension, `grok status`, the report) watch summary.json and metrics.jsonl; both are
 // only ever replaced by rename or appended to, so a reader never sees a half-written JSON document.
 // The last metrics line may be torn while a run writes it: readers skip it (see src/store/jsonl.ts).
-import type { EvalMetrics } from '../trainer/engine/types';
+import type { Regime } from './regimes';
 import type { ExperimentConfig, SweepValue } from '../config/schema';
 
 export type RunParams = Record<string, SweepValue>;
@@ -72,10 +72,8 @@ export interface DeviceRecord {
   at: string;
 }
 
-/** One line of metrics.jsonl. */
-export type EvalRecord = EvalMetrics & { wallMs?: number };
-
-export type Regime = 'progression' | 'ungrokking' | 'semi-grokking' | 'grokking' | 'no-learning' | 'unsettled' | 'diverged';
+export type { EvalMetrics, EvalRecord, SplitMetrics } from './metrics';
+export { REGIMES, isRegime, type Regime } from './regimes';
 
 /** What a run converged to: the one outcome every analysis uses. */
 export interface RunOutcome {

@@ -1,5 +1,5 @@
 // Hand-made eval histories for the analysis tests.
-import type { EvalMetrics } from '../../src/trainer/engine/types';
+import type { EvalMetrics } from '../../src/store/metrics';
 
 /** Accuracy as a function of the step. */
 export type Curve = (step: number) => number;

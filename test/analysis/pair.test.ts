@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pairOutcome } from '../../src/analysis/pair';
-import type { EvalMetrics } from '../../src/trainer/engine/types';
+import type { EvalMetrics } from '../../src/store/metrics';
 
 /** A history from [trainLoss, valLoss] pairs. */
 function losses(pairs: Array<[number, number]>): EvalMetrics[] {

@@ -4,7 +4,7 @@ import { ConfigSchema } from '../../src/config/schema';
 import { summarize, dataAxisOf, type RunWithHistory } from '../../src/analysis/summarize';
 import { regimeMapData } from '../../src/analysis/regimeMap';
 import type { Regime, RunSummary } from '../../src/store/types';
-import type { EvalMetrics } from '../../src/trainer/engine/types';
+import type { EvalMetrics } from '../../src/store/metrics';
 import { flat, history, jump, ramp } from './histories';
 
 const config = (extra: Record<string, unknown> = {}) => ConfigSchema.parse({

@@ -1,10 +1,14 @@
 // The regime-map webview's message protocol, imported by both sides (host: src/extension/panels/regimeMapPanel.ts,
 // webview: webview/regimeMap/main.ts). DOM-free.
+import { isRegime, REGIMES, type Regime } from '../../src/store/regimes';
 import { isAxisValue, isExportRequest, isObject, isSelection, type AxisValue, type ExportRequest, type Selection } from '../shared/protocolBase';
+
+/** The regime names and their order: one list, src/store/regimes.ts. */
+export { REGIMES };
 
 export const REGIME_MAP_VIEW_TYPE = 'grok.regimeMap';
 
-export type RegimeName = 'progression' | 'ungrokking' | 'semi-grokking' | 'grokking' | 'no-learning' | 'unsettled' | 'diverged';
+export type RegimeName = Regime;
 
 /** One (model size, data size) cell: its seeds pooled. */
 export interface MapCell {
@@ -53,7 +57,6 @@ export interface MapData {
   problem?: string;
 }
 
-export const REGIMES: RegimeName[] = ['grokking', 'progression', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled', 'diverged'];
 
 export interface RegimeMapState { resultsDir: string; slice?: Selection; table?: boolean }
 
@@ -69,7 +72,7 @@ const isNumOrNull = (v: unknown) => v === null || typeof v === 'number';
 
 export function isMapCell(x: unknown): x is MapCell {
   return isObject(x) && typeof x.x === 'number' && typeof x.y === 'number'
-    && (x.regime === null || (typeof x.regime === 'string' && (REGIMES as string[]).includes(x.regime)))
+    && (x.regime === null || isRegime(x.regime))
     && isObject(x.counts) && isNumOrNull(x.valAcc) && isNumOrNull(x.trainAcc)
     && typeof x.runs === 'number' && typeof x.finished === 'number' && Array.isArray(x.runIds);
 }

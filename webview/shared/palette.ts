@@ -3,7 +3,7 @@
 // groups are spread evenly over viridis (perceptually uniform, readable with any colour vision), so
 // a 26-group sweep gets 26 distinct, ordered colours instead of 8 colours cycling.
 // Regimes: the opposite outcomes are blue (generalizes) and orange (memorizes), never red vs green.
-import type { RegimeName } from '../regimeMap/protocol';
+import type { Regime as RegimeName } from '../../src/store/regimes';
 
 export const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442'];
 

@@ -1,5 +1,5 @@
 // VS Code theme colours for charts (light, dark and high-contrast themes set these CSS variables).
-import type { RegimeName } from '../regimeMap/protocol';
+import type { Regime as RegimeName } from '../../src/store/regimes';
 import { groupColors, OKABE_ITO, regimeColorOf } from './palette';
 
 export function cssVar(name: string, fallback: string): string {

@@ -2,7 +2,7 @@
 // jsonc-parser's ESM build: esbuild bundles its default UMD build with a broken dynamic require.
 // No vscode import: the provider (./provider.ts) is a thin wrapper, this is what the unit tests check.
 import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser/lib/esm/main.js';
-import type { CriticalDataSize, Regime, RunSummary, Summary } from '../../store/types';
+import { REGIMES, type CriticalDataSize, type Regime, type RunSummary, type Summary } from '../../store/types';
 import { formatCds, formatSize } from '../../analysis/format';
 import { LineIndex, type Span } from '../model/text';
 import { dataSizeAxis, isSeedAxis, modelSizeAxis, sameValue, shortAxis, type AxisValue, type Axes } from '../model/axes';
@@ -131,15 +131,13 @@ function oneCds(c: CriticalDataSize, dataValues: AxisValue[]): string {
   return `${formatCds(c)} ${tail}`;
 }
 
-export const REGIME_ORDER: Regime[] = ['grokking', 'progression', 'semi-grokking', 'ungrokking', 'no-learning', 'unsettled', 'diverged'];
-
 /** Lens text under a data-size value: the regimes its runs ended in. */
 export function regimesText(dataAxis: string, value: AxisValue, summary: Summary | null): string {
   if (!summary) return 'regimes: no results yet';
   const runs = summary.runs.filter((r) => sameValue(r.params[dataAxis], value));
   if (runs.length === 0) return 'regimes: no runs';
   const counts = countRegimes(runs);
-  const parts = REGIME_ORDER.filter((g) => counts[g]).map((g) => `${g} ${counts[g]}`);
+  const parts = REGIMES.filter((g) => counts[g]).map((g) => `${g} ${counts[g]}`);
   const pending = runs.filter((r) => r.regime == null).length;
   if (pending) parts.push(`${pending} pending`);
   return `regimes: ${parts.join(' · ')}`;

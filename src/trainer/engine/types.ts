@@ -1,9 +1,11 @@
-// The engine's public face: what the sweep runner (and a future GPU backend) sees.
+// The engine's public face: what the sweep core sees, whichever backend trains (CPU or GPU, engine/device.ts).
 // One LockstepTrainer trains M models of the same shapes at once; every tensor carries a leading
 // model dimension. Models differ in seed, init, train/validation indices and per-model scalars.
 import type { ModelConfig, OptimizerConfig } from '../../config/schema';
+import type { EvalMetrics } from '../../store/metrics';
 import type { Dataset } from '../tasks/types';
-import type { ProgressMeasures } from '../progress/measures';
+
+export type { EvalMetrics, SplitMetrics } from '../../store/metrics';
 
 export interface ModelRunSpec {
   /** Seed of this model's init (and minibatch order). */
@@ -35,24 +37,6 @@ export interface LockstepSpec {
   kernels?: 'relaxed-simd' | 'simd';
   /** Stored in checkpoint metadata (default: a hash of `model`). */
   configHash?: string;
-}
-
-export interface SplitMetrics { loss: number; acc: number }
-
-export interface EvalMetrics {
-  step: number;
-  trainLoss: number;
-  trainAcc: number;
-  valLoss: number;
-  valAcc: number;
-  /** Total L2 norm of all parameters. */
-  weightNorm: number;
-  /** L2 norm per parameter tensor, by name. */
-  norms: Record<string, number>;
-  /** Mixture tasks: metrics per component name. */
-  components?: Record<string, { train: SplitMetrics; val: SplitMetrics }>;
-  /** Modular tasks: the mechanistic progress measures (src/trainer/progress, docs/progress.md); added by the sweep runner. */
-  progress?: ProgressMeasures;
 }
 
 export interface LockstepTrainer {

@@ -8,22 +8,9 @@
 //     per-class mean), and the excluded loss: the training loss with those directions removed.
 // Pure functions (no engine): the worker calls them at eval steps, the tests against closed forms.
 
-/** One eval's measures, stored as EvalRecord.progress (names documented in docs/progress.md). */
-export interface ProgressMeasures {
-  /** Embedding norm per frequency k = 0..floor(P/2) (k = 0: the constant component). */
-  spectrum: number[];
-  /** The keyCount frequencies (k >= 1) with the largest norm, largest first. */
-  keyFreqs: number[];
-  /** Σ norm² over keyFreqs / Σ norm² over every k >= 1. */
-  keyFraction: number;
-  /** Gini coefficient of the norms of k >= 1: 0 = spread evenly, -> 1 = all in one frequency. */
-  gini: number;
-  /** Mean cross-entropy on the training set of the restricted / excluded logits (absent where the op has no additive Fourier circuit). */
-  restrictedLoss?: number;
-  excludedLoss?: number;
-  /** Wall time of computing these, ms (the logits' extra forward pass included). */
-  ms?: number;
-}
+import type { ProgressMeasures } from '../../store/metrics';
+
+export type { ProgressMeasures };
 
 /** Frequencies 0..floor(P/2) of the real Fourier basis over Z_P. */
 export function frequencyCount(P: number): number {

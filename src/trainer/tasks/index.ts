@@ -7,7 +7,7 @@ import { buildMixtureDataset } from './mixture';
 import { buildModularDataset } from './modular';
 import type { Dataset } from './types';
 
-export { componentPoolSizes, datasetSize } from './sizes';
+export { componentPoolSizes, datasetSize } from '../../config/taskSizes';
 export { plannedSplitSizes, splitDataset, splitForRun, splitSizes } from './split';
 
 export interface BuildDatasetOptions {

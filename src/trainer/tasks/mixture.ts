@@ -2,6 +2,7 @@
 // sequence is `a op_k b =`. Tokens: 0..P-1 numbers, P is `=`, P+1+k is component k's operator.
 import type { z } from 'zod';
 import type { MixtureTaskSchema } from '../../config/schema';
+import { componentNames } from '../../config/taskSizes';
 import { randomLabels } from './memorization';
 import { opLabeler, opPairs } from './ops';
 import { STREAM } from './streams';
@@ -9,10 +10,6 @@ import type { Dataset } from './types';
 
 export type MixtureTask = z.output<typeof MixtureTaskSchema>;
 
-/** Metric names: the given name, else the op (`random(op)` for random labels). */
-export function componentNames(task: MixtureTask): string[] {
-  return task.components.map((c) => c.name ?? (c.labels === 'random' ? `random(${c.op})` : c.op));
-}
 
 export function opToken(P: number, component: number): number {
   return P + 1 + component;

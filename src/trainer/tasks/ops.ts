@@ -1,12 +1,7 @@
 // The modular operations: label formulas, which (a, b) pairs each op uses, and the number theory
 // they need (a/b is a times the inverse of b, which exists for every b != 0 only when P is prime).
 import type { ModularOp } from '../../config/schema';
-
-export function isPrime(n: number): boolean {
-  if (n < 2) return false;
-  for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
-  return true;
-}
+import { isPrime } from '../../config/taskSizes';
 
 /** b^-1 mod p for prime p (Fermat: b^(p-2)). */
 export function modInverse(b: number, p: number): number {
@@ -22,11 +17,6 @@ export function modInverse(b: number, p: number): number {
 /** Whether op(a, b) is defined for b (a/b excludes b = 0). */
 export function opUsesPair(op: ModularOp, b: number): boolean {
   return op !== 'a/b' || b !== 0;
-}
-
-/** Number of (a, b) pairs an op uses at modulus p: P², or P(P-1) for a/b. */
-export function opPairCount(op: ModularOp, p: number): number {
-  return op === 'a/b' ? p * (p - 1) : p * p;
 }
 
 /** The (a, b) pairs of an op in row-major order (a slowest). */

@@ -5,8 +5,7 @@
 import type { ExperimentConfig } from '../../config/schema';
 import { planTrainSizes } from '../../config/trainSize';
 import { Rng } from '../../util/rng';
-import { componentNames } from './mixture';
-import { componentPoolSizes } from './sizes';
+import { componentNames, componentPoolSizes } from '../../config/taskSizes';
 import { STREAM } from './streams';
 import type { Dataset, Split } from './types';
 
