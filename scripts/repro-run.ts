@@ -15,7 +15,7 @@ import { createTrainer } from '../src/trainer/engine/index';
 import type { LockstepSpec, LockstepTrainer } from '../src/trainer/engine/types';
 import { projectDeps } from '../src/sweep/projectDeps';
 import { runSweep } from '../src/sweep/runner';
-import type { WorkerMessage } from '../src/sweep/worker/protocol';
+import type { SweepEvent } from '../src/sweep/events';
 import { readManifest } from '../src/store/reader';
 import { runDir } from '../src/store/layout';
 import { readSafetensors, writeSafetensors } from '../src/trainer/engine/safetensors';
@@ -54,7 +54,7 @@ async function snapshotting(spec: LockstepSpec): Promise<LockstepTrainer> {
 
 const t0 = Date.now();
 let done = 0;
-const send = (m: WorkerMessage): void => {
+const send = (m: SweepEvent): void => {
   if (m.type === 'started') {
     outDir = m.outDir;
     console.log(`${m.name}: ${m.runsTotal} runs (${m.runsDone} already done) -> ${m.outDir}`);

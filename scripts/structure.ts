@@ -16,7 +16,7 @@ const opt = (name: string, dflt: number): number => {
 
 /** The layer order of the brief: an import may point only to a lower (or the same) rank. */
 const RANK: Record<string, number> = {
-  util: 0, config: 1, store: 2, analysis: 3, trainer: 4, sweep: 5, distributed: 5, report: 5, cli: 6, extension: 6, webview: 6,
+  util: 0, config: 1, store: 2, analysis: 3, trainer: 4, sweep: 5, distributed: 5, report: 6, cli: 6, extension: 6, webview: 6,
 };
 
 function walk(dir: string, out: string[] = []): string[] {
