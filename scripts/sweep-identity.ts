@@ -5,8 +5,10 @@
 //   local   in this process (the local front-end, startLocalSweep, with the real engine)
 //   worker  through the forked worker process (dist/worker.js, as `grok sweep` and the extension run it)
 //   queue   `grok sweep --queue` on a throwaway redis-server with 2 `grok worker` processes
-// The three must agree with one another and, with --expect FILE, with hashes recorded earlier (the
-// refactor of issue 15 recorded scripts/sweep-identity.expected.json before it changed anything).
+// The three must agree with one another and, with --expect FILE, with hashes recorded earlier:
+// scripts/sweep-identity.expected.json holds those of main at 9cbc5f9, the tree the sweep-core
+// refactor (issue 15) was rebased on, run before that refactor (the first recording, at d6659af,
+// gave 349f6ba4...; the per-block tensor names of bc76837 changed the `norms` keys since).
 //   npm run build && node --import tsx scripts/sweep-identity.ts [--expect scripts/sweep-identity.expected.json] [--only local,worker,queue]
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
