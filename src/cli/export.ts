@@ -1,6 +1,7 @@
 // `grok export DIR --csv`: every eval of every run as CSV, one row per eval: run id, the run's
 // sweep params, step, then the metrics (norms and mixture components flattened to columns).
 import { writeFileSync } from 'node:fs';
+import { csvCell } from '../store/csv';
 import { parseArgs } from 'node:util';
 import { readManifest, readRunMetrics } from '../store/reader';
 import type { EvalRecord } from '../store/types';
@@ -51,10 +52,4 @@ export function sweepCsv(dir: string): string {
     lines.push([run.id, ...paramKeys.map((k) => run.params[k]), step, ...metricKeys.map((k) => metrics[k])].map(csvCell).join(','));
   }
   return lines.join('\n') + '\n';
-}
-
-function csvCell(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

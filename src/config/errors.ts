@@ -44,28 +44,6 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-/** Maps offsets of a text to 1-based line:column. */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      // \r\n counts once; a lone \r is a line break too (as in editors).
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
-    }
-  }
-
-  position(offset: number): { line: number; column: number } {
-    let lo = 0, hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid; else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-}
-
 /** A problem before it is located in the text: the JSON path it concerns and the message. */
 export interface ConfigProblem {
   path: PathSegment[];

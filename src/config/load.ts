@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 // The ESM build: esbuild bundles jsonc-parser's default UMD build with a broken dynamic require.
 import { createScanner, findNodeAtLocation, getLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
-import { ConfigLoadError, formatPath, LineIndex, type ConfigError, type ConfigProblem, type PathSegment } from './errors';
+import { LineIndex } from './lineIndex';
+import { ConfigLoadError, formatPath, type ConfigError, type ConfigProblem, type PathSegment } from './errors';
 import { problemsFromIssues } from './issues';
 import { PROTOTYPE_KEYS } from './paths';
 import { tryDecodeUtf8 } from '../util/utf8';
@@ -238,6 +239,6 @@ class Locator {
   }
 
   private at(offset: number, length: number, path: string, message: string): ConfigError {
-    return { file: this.file, ...this.lines.position(offset), offset, length, path, message };
+    return { file: this.file, ...this.lines.lineColumn(offset), offset, length, path, message };
   }
 }

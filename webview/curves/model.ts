@@ -3,6 +3,7 @@
 import type { AxisValue, Selection } from '../shared/protocolBase';
 import type { Band, CurvePoint, CurveRun } from './protocol';
 import { seedStats, type SeedStat, type XY } from '../../src/analysis/seedStats';
+import { csvCell } from '../../src/store/csv';
 
 /** circuit: restricted and excluded loss; sparsity: key fraction and Gini (the progress measures, modular tasks). */
 export type Metric = 'acc' | 'loss' | 'norm' | 'circuit' | 'sparsity';
@@ -151,11 +152,6 @@ export function legendGroups(series: Series[]): Array<{ group: string; color: nu
   for (const s of series) if (!seen.has(s.group)) seen.set(s.group, s.color);
   return [...seen].map(([group, color]) => ({ group, color }));
 }
-
-const csvCell = (v: unknown) => {
-  const s = v == null ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** Every point of the selected runs, one row per (run, step). */
 export function curvesCsv(runs: CurveRun[], points: Record<string, CurvePoint[]>, sel: Selection): string {

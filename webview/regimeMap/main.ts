@@ -20,6 +20,7 @@ import { onThemeChange, palette, REGIME_HELP, regimeColor, themeColors, withAlph
 import { canvasesToPng } from '../shared/exporting';
 import { lineChartSvg } from '../shared/svg';
 import { stackSvgs } from '../shared/svgStack';
+import { csvText } from '../../src/store/csv';
 
 Chart.register(ScatterController, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
 
@@ -323,9 +324,10 @@ $('exportPaper').addEventListener('click', () => {
 });
 $('exportCsv').addEventListener('click', () => {
   if (!map) return;
-  const rows = [[map.xAxis.path, map.yAxis.path, 'regime', ...REGIMES.map((r) => `n_${r}`), 'valAcc', 'valAccMin', 'valAccMax', 'trainAcc', 'runs', 'finished'].join(',')];
-  for (const c of map.cells) rows.push([map.xAxis.values[c.x], map.yAxis.values[c.y], c.regime ?? '', ...REGIMES.map((r) => c.counts[r] ?? 0), c.valAcc ?? '', c.valAccMin ?? '', c.valAccMax ?? '', c.trainAcc ?? '', c.runs, c.finished].join(','));
-  vscode.post({ type: 'export', format: 'csv', content: rows.join('\n') + '\n', suggestedName: `${map.name}-regime-map.csv` });
+  const rows: unknown[][] = [[map.xAxis.path, map.yAxis.path, 'regime', ...REGIMES.map((r) => `n_${r}`), 'valAcc', 'valAccMin', 'valAccMax', 'trainAcc', 'runs', 'finished']];
+  for (const c of map.cells) rows.push([map.xAxis.values[c.x], map.yAxis.values[c.y], c.regime, ...REGIMES.map((r) => c.counts[r] ?? 0), c.valAcc, c.valAccMin, c.valAccMax, c.trainAcc, c.runs, c.finished]);
+  // Quoted: an axis value or path may hold a comma.
+  vscode.post({ type: 'export', format: 'csv', content: csvText(rows), suggestedName: `${map.name}-regime-map.csv` });
 });
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {

@@ -1,13 +1,7 @@
 // CSV of a sweep's results (Export Results): one row per run, and one per critical-data-size group.
 // No vscode import.
+import { csvRow as row } from '../../store/csv';
 import type { RunSummary, Summary } from '../../store/types';
-
-export function csvCell(v: unknown): string {
-  const s = v == null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const row = (cells: unknown[]) => cells.map(csvCell).join(',');
 
 export function runsCsv(runs: RunSummary[]): string {
   const axes = [...new Set(runs.flatMap((r) => Object.keys(r.params)))];
