@@ -15,7 +15,7 @@
 // The confidence is a score in [0, 1] that grows with the evidence (how long a state has held, how
 // far through the budget the run is); it is not a calibrated probability: docs/progress.md gives how
 // often it was right on held-back sweeps.
-import type { EvalMetrics } from '../trainer/engine/types';
+import type { EvalMetrics } from '../store/metrics';
 import type { Regime } from '../store/types';
 import { ANALYSIS_DEFAULTS, floorAccOf } from './options';
 import { regimeOf, type RegimeOptions } from './regime';

@@ -1,7 +1,7 @@
 // How good the early forecast is on finished runs: the forecast made from each run's history cut at
 // a fraction of its budget is compared with the run's outcome over the whole history (its regime
 // and the step where val reaches ε), and forecast-driven early stop is replayed eval by eval.
-import type { EvalMetrics } from '../trainer/engine/types';
+import type { EvalMetrics } from '../store/metrics';
 import type { Regime } from '../store/types';
 import { forecastRun, type ForecastOptions, type RunForecast } from './forecast';
 import { regimeOf } from './regime';
