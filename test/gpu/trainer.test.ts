@@ -64,7 +64,9 @@ for (const [name, over] of [...KINDS, ...DEPTH_KINDS, ...ENCODER_KINDS]) {
     test(`20 AdamW steps match the CPU engine: ${name}, batch ${batchSize ?? 'full'}`, async (t) => {
       if (await skipWithoutGpu(t)) return;
       const s = threeRuns(over, batchSize);
-      const [gpu, cpu] = [await gpuTrainer(s), await createTrainer(s)];
+      // The WGSL kernels multiply then add, as the CPU's plain-SIMD build does; the relaxed-SIMD build's
+      // FMA rounds differently, and 20 AdamW steps amplify that past 1e-4 on some weights (encoder ln=pre).
+      const [gpu, cpu] = [await gpuTrainer(s), await createTrainer({ ...s, kernels: 'simd' })];
       try {
         await trainFor(gpu, 20);
         await trainFor(cpu, 20);
