@@ -6,10 +6,10 @@
 //   worker  through the forked worker process (dist/worker.js, as `grok sweep` and the extension run it)
 //   queue   `grok sweep --queue` on a throwaway redis-server with 2 `grok worker` processes
 // The three must agree with one another and, with --expect FILE, with hashes recorded earlier:
-// scripts/sweep-identity.expected.json holds those of main at 629c6cd without the sweep-core
-// refactor (issue 15), the tree it was last rebased on. Earlier recordings: d6659af 349f6ba4...,
-// 9cbc5f9 1d4e4d06... (other work changed the values in between: per-block tensor names, the
-// default init); the refactor matched each of them.
+// scripts/sweep-identity.expected.json holds those of main at 07f3e83 without the sweep-core
+// refactor (issue 15), the tree it was merged onto. Earlier recordings: d6659af 349f6ba4...,
+// 9cbc5f9 1d4e4d06..., 629c6cd f50d4ddd... (other work changed the values in between: per-block
+// tensor names, the default init, ...); the refactor matched each of them.
 //   npm run build && node --import tsx scripts/sweep-identity.ts [--expect scripts/sweep-identity.expected.json] [--only local,worker,queue]
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
