@@ -12,22 +12,30 @@ import type { CliCommand } from './main';
 export const validateCommand: CliCommand = {
   summary: 'check an experiment file and print its expanded sweep',
   usage: [
-    'Usage: grok validate FILE [--json]',
+    'Usage: grok validate FILE [--json] [--data-root DIR ...]',
     '',
     'Checks FILE (*.grok.json) and prints the number of runs, each sweep axis with its values, the',
     'dataset size and the train/validation sizes of each data-size setting. On errors, prints each',
     'as file:line:col: field: message and exits with 1.',
     '',
-    '  --json   print the result as JSON ({ ok, runs: [{ id, params }] } or { ok, errors })',
+    '  --json            print the result as JSON ({ ok, runs: [{ id, params }] } or { ok, errors })',
+    '  --data-root DIR   a folder outside the config\'s own that text data may be read from',
   ].join('\n'),
   run(args) {
-    const files = args.filter((a) => !a.startsWith('--'));
-    const unknown = args.filter((a) => a.startsWith('--') && a !== '--json');
+    const dataRoots: string[] = [];
+    const rest: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] === '--data-root' && i + 1 < args.length) dataRoots.push(args[++i]);
+      else if (args[i].startsWith('--data-root=')) dataRoots.push(args[i].slice('--data-root='.length));
+      else rest.push(args[i]);
+    }
+    const files = rest.filter((a) => !a.startsWith('--'));
+    const unknown = rest.filter((a) => a.startsWith('--') && a !== '--json');
     if (files.length !== 1 || unknown.length) {
       console.error(`grok validate: ${unknown.length ? `unknown option ${unknown[0]}` : 'expected one FILE'}\n\n${validateCommand.usage}`);
       return 2;
     }
-    const result = loadConfigFile(files[0]);
+    const result = loadConfigFile(files[0], { dataRoots });
     if (args.includes('--json')) {
       console.log(JSON.stringify(result.ok
         ? { ok: true, file: result.file, runs: result.runs.map((r) => ({ id: r.id, params: r.params })) }

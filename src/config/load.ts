@@ -21,6 +21,8 @@ export type LoadResult =
 export interface LoadOptions {
   /** Where relative paths (text data) resolve; file existence is not checked without it. */
   configDir?: string;
+  /** Folders besides configDir that data files may lie in (--data-root). */
+  dataRoots?: readonly string[];
 }
 
 /**
@@ -63,13 +65,13 @@ function check(text: string, file: string, opts: LoadOptions): LoadResult {
   if (values.length) return fail([...base, ...values]);
 
   const runs = expandSweep(config);
-  const perRun = runProblems(runs, sweepAxes(config), { configDir: opts.configDir });
+  const perRun = runProblems(runs, sweepAxes(config), { configDir: opts.configDir, dataRoots: opts.dataRoots });
   if (base.length || perRun.length) return fail([...base, ...perRun]);
   return { ok: true, file, config, runs };
 }
 
 /** Reads and validates an experiment file; a missing or unreadable file is an error too. */
-export function loadConfigFile(path: string): LoadResult {
+export function loadConfigFile(path: string, opts: { dataRoots?: readonly string[] } = {}): LoadResult {
   const fileError = (message: string): LoadResult => (
     { ok: false, file: path, errors: [{ file: path, line: 1, column: 1, offset: 0, length: 0, path: '', message }] });
   let bytes: Buffer;
@@ -79,7 +81,7 @@ export function loadConfigFile(path: string): LoadResult {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     return fileError(`cannot read the experiment file (${reason}; looked at ${resolve(path)})`);
   }
-  return loadConfigBytes(bytes, path, { configDir: dirname(resolve(path)) });
+  return loadConfigBytes(bytes, path, { configDir: dirname(resolve(path)), dataRoots: opts.dataRoots });
 }
 
 /** loadConfig for the bytes of a file: UTF-8 (a BOM is dropped); other bytes are an error naming the offset. */

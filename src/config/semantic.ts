@@ -1,7 +1,7 @@
 // Checks the schema cannot express: relations between fields (heads must divide dModel, a train
 // size must leave validation examples, a/b needs a prime modulus) and files a text task names.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { ConfigProblem, PathSegment } from './errors';
 import { formatPath } from './errors';
 import type { ExperimentConfig, TaskConfig } from './schema';
@@ -16,6 +16,8 @@ export interface SemanticProblem extends ConfigProblem {
 export interface CheckContext {
   /** Directory of the config file: text task paths are relative to it (unchecked when absent). */
   configDir?: string;
+  /** Folders besides the config's own that data files may come from (--data-root). */
+  dataRoots?: readonly string[];
 }
 
 /** Checks one run's resolved config (the base config, or a config with sweep values applied). */
@@ -123,11 +125,28 @@ function checkTextFiles(task: TaskConfig, ctx: CheckContext): SemanticProblem[] 
     [['task', 'path'], task.path], [['task', 'testPath'], task.testPath], [['task', 'tokenizer', 'vocabFile'], task.tokenizer.vocabFile],
   ];
   for (const [path, file] of files) {
-    if (file !== undefined && !existsSync(resolve(ctx.configDir, file))) {
+    if (file === undefined) continue;
+    if (!existsSync(resolve(ctx.configDir, file))) {
       problems.push({ path, message: `${JSON.stringify(file)} does not exist (looked for ${resolve(ctx.configDir, file)}); paths are relative to the config file` });
+      continue;
     }
+    const outside = outsideDataRoots(resolve(ctx.configDir, file), [ctx.configDir, ...(ctx.dataRoots ?? [])]);
+    if (outside) problems.push({ path, message: `${JSON.stringify(file)} is outside the config's folder${ctx.dataRoots?.length ? ' and the data roots' : ''} (it is ${outside}); a shared config may only read data inside them; allowed: a path inside ${ctx.configDir}, or add its folder with --data-root DIR` });
   }
   return problems;
+}
+
+/** The real path of `file` when it lies outside every root (symlinks resolved on both sides), else null. */
+function outsideDataRoots(file: string, roots: readonly string[]): string | null {
+  let real: string;
+  try { real = realpathSync(file); } catch { return null; }
+  for (const root of roots) {
+    let r: string;
+    try { r = realpathSync(root); } catch { continue; }
+    const rel = relative(r, real);
+    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) return null;
+  }
+  return real;
 }
 
 /** Checks of the base config that are not per run: exclusive size fields and the search block. */

@@ -1,7 +1,7 @@
 // Issue 16, the config checker as a hostile or unlucky user meets it: huge sweeps, prototype keys,
 // deep nesting and encodings each get a positioned error (or pass), never an exception.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -92,4 +92,28 @@ test('an unterminated comment is named as such, also when it opens the file', ()
 test('a syntax error is reported once (not with the echoes it causes)', () => {
   const r = loadConfig('{"name": "x", "task": {"kind":modular}}', 's.grok.json');
   assert.deepEqual(errorsOf(r), ['s.grok.json:1:31: task.kind: JSON syntax error: unexpected character']);
+});
+
+test('text data paths stay inside the config\'s folder or a data root; symlinks are resolved first', () => {
+  const root = mkdtempSync(join(tmpdir(), 'grok-harden-paths-'));
+  const project = join(root, 'project');
+  const outside = join(root, 'outside');
+  mkdirSync(join(project, 'data'), { recursive: true });
+  mkdirSync(outside);
+  writeFileSync(join(project, 'data', 'train.csv'), 'text,label\na,0\n');
+  writeFileSync(join(outside, 'secret.csv'), 'text,label\nsecret,1\n');
+  symlinkSync(join(outside, 'secret.csv'), join(project, 'data', 'link.csv'));
+  const config = (path: string) => JSON.stringify({ name: 't', task: { kind: 'text', format: 'csv', path }, model: { kind: 'encoder', dModel: 8, heads: 2 } });
+  const check = (path: string, dataRoots?: string[]) => {
+    const file = join(project, 't.grok.json');
+    writeFileSync(file, config(path));
+    return loadConfigFile(file, { dataRoots });
+  };
+  assert.equal(check('data/train.csv').ok, true);
+  for (const path of ['../outside/secret.csv', join(outside, 'secret.csv'), 'data/link.csv', '../../../../../../etc/passwd']) {
+    const r = check(path);
+    assert.equal(r.ok, false, path);
+    assert.match(errorsOf(r).join('\n'), /t\.grok\.json:1:\d+: task\.path: .* is outside the config's folder .*--data-root/, path);
+  }
+  assert.equal(check('../outside/secret.csv', [outside]).ok, true, 'an explicit data root allows it');
 });

@@ -59,11 +59,11 @@ export function decodeCheckpoint(dims: ModelDims, tensors: TensorSlot[], bytes: 
 
 /** Copies named tensors out of (or into) one of a model's blocks. */
 export function readBlock(f32: Float32Array, plan: ModelPlan, block: number): Map<string, Float32Array> {
-  return new Map(plan.tensors.map((t) => [t.name, f32.slice((block + t.offset) >> 2, ((block + t.offset) >> 2) + t.size)]));
+  return new Map(plan.tensors.map((t) => [t.name, f32.slice((block + t.offset) >>> 2, ((block + t.offset) >>> 2) + t.size)]));
 }
 
 export function writeBlock(f32: Float32Array, plan: ModelPlan, block: number, values: Map<string, Float32Array> | undefined): void {
-  f32.fill(0, block >> 2, (block >> 2) + plan.blockFloats);
+  f32.fill(0, block >>> 2, (block >>> 2) + plan.blockFloats);
   if (!values) return;
-  for (const t of plan.tensors) f32.set(values.get(t.name)!, (block + t.offset) >> 2);
+  for (const t of plan.tensors) f32.set(values.get(t.name)!, (block + t.offset) >>> 2);
 }

@@ -86,18 +86,18 @@ export async function createTrainer(spec: LockstepSpec): Promise<LockstepTrainer
 
 function writeData(views: { i32: Int32Array; u8: Uint8Array }, plan: EnginePlan, spec: LockstepSpec): void {
   const data = spec.dataset;
-  views.i32.set(data.inputs, plan.inputs >> 2);
-  views.i32.set(data.labels, plan.labels >> 2);
+  views.i32.set(data.inputs, plan.inputs >>> 2);
+  views.i32.set(data.labels, plan.labels >>> 2);
   views.u8.set(data.component, plan.component);
-  for (let e = 0; e < data.count; e++) views.i32[(plan.allIdx >> 2) + e] = e;
+  for (let e = 0; e < data.count; e++) views.i32[(plan.allIdx >>> 2) + e] = e;
   spec.runs.forEach((run, i) => {
     const m = plan.models[i];
     if (run.trainIdx.length === 0) throw new Error(`run ${i}: no training examples`);
     for (const ix of [run.trainIdx, run.valIdx]) {
       for (const e of ix) if (e < 0 || e >= data.count) throw new Error(`run ${i}: example index ${e} outside the dataset`);
     }
-    views.i32.set(run.trainIdx, m.trainIdx >> 2);
-    views.i32.set(run.valIdx, m.valIdx >> 2);
+    views.i32.set(run.trainIdx, m.trainIdx >>> 2);
+    views.i32.set(run.valIdx, m.valIdx >>> 2);
   });
 }
 

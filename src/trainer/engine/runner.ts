@@ -56,7 +56,7 @@ export class ModelRunner {
     const m = this.model;
     if (!this.schedule) return m.trainIdx + c * CHUNK_ROWS * 4;
     const pos = this.schedule.positions(step).subarray(c * CHUNK_ROWS, c * CHUNK_ROWS + n);
-    const train = m.trainIdx >> 2, out = (m.batchIdx >> 2) + c * CHUNK_ROWS;
+    const train = m.trainIdx >>> 2, out = (m.batchIdx >>> 2) + c * CHUNK_ROWS;
     for (let j = 0; j < n; j++) this.i32[out + j] = this.i32[train + pos[j]];
     return m.batchIdx + c * CHUNK_ROWS * 4;
   }
@@ -120,7 +120,7 @@ export class ModelRunner {
     for (let start = 0; start < this.plan.count; start += m.cap) {
       const n = Math.min(m.cap, this.plan.count - start);
       net.forward(this.plan.inputs, this.plan.allIdx + start * 4, n);
-      out.set(this.f32.subarray(net.logits >> 2, (net.logits >> 2) + n * C), start * C);
+      out.set(this.f32.subarray(net.logits >>> 2, (net.logits >>> 2) + n * C), start * C);
     }
     return out;
   }
@@ -133,8 +133,8 @@ export class ModelRunner {
       const n = Math.min(m.cap, count - start);
       this.forward(idx + start * 4, n, false);
       for (let j = 0; j < n; j++) {
-        const loss = this.f32[(out.loss >> 2) + j], correct = this.f32[(out.correct >> 2) + j];
-        const part = parts[this.u8[this.plan.component + this.i32[(idx >> 2) + start + j]]];
+        const loss = this.f32[(out.loss >>> 2) + j], correct = this.f32[(out.correct >>> 2) + j];
+        const part = parts[this.u8[this.plan.component + this.i32[(idx >>> 2) + start + j]]];
         total.loss += loss; total.correct += correct; total.count++;
         part.loss += loss; part.correct += correct; part.count++;
       }
