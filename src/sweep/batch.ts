@@ -68,6 +68,28 @@ function stopReason(slot: Slot, rec: EvalRecord): string | null {
   return slot.monitor.observe(rec) ?? (rec.step >= slot.maxSteps ? 'steps' : null);
 }
 
+/** Replays a run's kept evals through early stop: why it already ended, or null. */
+function replay(slot: Slot, records: EvalRecord[]): string | null {
+  for (const rec of records) {
+    slot.records.push(rec);
+    const reason = stopReason(slot, rec);
+    if (reason) return reason;
+  }
+  return null;
+}
+
+/** Evaluates every model; the due ones get their progress measures too. */
+async function evaluateDue(trainer: LockstepTrainer, due: Slot[], probe: ReturnType<typeof progressProbe>): Promise<EvalMetrics[]> {
+  const metrics = await trainer.evaluate();
+  if (probe) {
+    for (const s of due) {
+      const progress = await probe(trainer, s.index, s.trainIdx);
+      if (progress) metrics[s.index].progress = progress;
+    }
+  }
+  return metrics;
+}
+
 export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset: Dataset, resumeStep: number | null): Promise<void> {
   const { sink, ledger, meter, control, deps, emit } = ctx;
   const first = runs[0].config;
@@ -109,11 +131,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
       run, index: -1, records: ledger.resetHistory(run.id, []), monitor: new EarlyStopMonitor(run.config.training.earlyStop, { budget: run.config.training.steps, options: analysisOptionsOf(run.config) }),
       maxSteps: run.config.training.steps, wallBase: records.at(-1)?.wallMs ?? 0, active: true, trainIdx: new Int32Array(0),
     };
-    let reason: string | null = null;
-    for (const rec of records) {
-      slot.records.push(rec);
-      if ((reason = stopReason(slot, rec))) break;
-    }
+    const reason = replay(slot, records);
     if (reason) finish(slot, 'done', reason);
     else slots.push(slot);
   }
@@ -121,17 +139,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
   slots.forEach((s, i) => { s.index = i; });
 
   const probe = progressProbe(first, dataset);
-  /** Evaluates every model; the due ones get their progress measures too. */
-  const evaluate = async (due: Slot[]): Promise<EvalMetrics[]> => {
-    const metrics = await trainer!.evaluate();
-    if (probe) {
-      for (const s of due) {
-        const progress = await probe(trainer!, s.index, s.trainIdx);
-        if (progress) metrics[s.index].progress = progress;
-      }
-    }
-    return metrics;
-  };
+  const evaluate = (due: Slot[]): Promise<EvalMetrics[]> => evaluateDue(trainer!, due, probe);
 
   try {
     const splits = slots.map((s) => deps.split(dataset, s.run.config));
