@@ -32,6 +32,7 @@ execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/gen-schem
 // 2. Node bundles (cjs; `vscode` stays external for the extension host).
 const node = [
   ['src/extension/extension.ts', 'extension.js'],
+  ['src/extension/sweep/queueClientEntry.ts', 'queue-client.js'], // loaded by the extension only for a Redis queue
   ['src/sweep/worker/main.ts', 'worker.js'],
   ['src/trainer/engine/thread.ts', 'engine-thread.js'],
   ['src/trainer/engine/webgpu/thread.ts', 'gpu-thread.js'], // the GPU backend's device thread
@@ -47,6 +48,8 @@ const builds = [
   ...node.filter(([src]) => existsSync(join(root, src))).map(([src, out]) => ({
     ...common, entryPoints: [join(root, src)], outfile: join(dist, out),
     platform: 'node', format: 'cjs', mainFields: ['module', 'main'], external: ['vscode', 'webgpu'],
+    // The extension host's bundles are minified (they load on activation); the CLI and worker stay readable.
+    ...(['extension.js', 'queue-client.js'].includes(out) ? { minify: true } : {}),
   })),
   ...browser.map(([src, out]) => ({
     ...common, entryPoints: [join(root, src)], outfile: join(dist, out),

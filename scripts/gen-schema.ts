@@ -34,6 +34,21 @@ export function generateSchema(): string {
     };
   }
   sweep.properties = axes;
+  // Completion in an empty *.grok.json offers a whole experiment (values as tab stops).
+  schema.defaultSnippets = [{
+    label: 'Grok experiment',
+    description: 'A sweep of model size × data size × seeds on modular addition',
+    body: {
+      name: '${1:my-experiment}',
+      description: '${2}',
+      task: { kind: 'modular', op: '${3|a+b,a-b,a*b,a/b|}', modulus: '^${4:23}' },
+      model: { kind: '${5|mlp,transformer|}', dModel: '^${6:16}' },
+      optimizer: { kind: 'adamw', lr: '^${7:0.01}', weightDecay: '^${8:1.0}' },
+      training: { steps: '^${9:4000}', evalEvery: '^${10:40}' },
+      sweep: { 'model.dModel': ['^${11:8}', '^${12:32}'], 'training.trainSize': ['^${13:200}', '^${14:420}'], seed: ['^0', '^1'] },
+      analysis: { epsilon: '^${15:0.95}' },
+    },
+  }];
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 

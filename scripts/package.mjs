@@ -93,10 +93,10 @@ export function packageTargets({ targets = ALL_TARGETS, out = root, build = true
       cpSync(base, stage, { recursive: true });
       stageTarget(stage, target);
       const path = join(resolve(out), `grok-${target}.vsix`);
-      // vsce asks "continue? [y/N]" while the repo has no LICENSE or repository: answer yes.
-      execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license',
+      // No stdin: with LICENSE and repository in place vsce asks nothing, and a prompt would fail here.
+      execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links',
         ...(target === 'universal' ? [] : ['--target', target]), '-o', path],
-      { cwd: stage, stdio: ['pipe', 'ignore', 'inherit'], input: 'y\ny\ny\n', timeout: 300_000 });
+      { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
       const bytes = statSync(path).size;
       if (bytes > MARKETPLACE_LIMIT_BYTES) throw new Error(`package: ${path} is ${(bytes / 2 ** 20).toFixed(1)} MB, over the marketplace's 200 MB`);
       made.push({ target, path, bytes, seconds: (Date.now() - t0) / 1000 });

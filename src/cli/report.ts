@@ -2,7 +2,7 @@
 // sweep folder inside DIR): regime map, curves with seed bands, CDS tables, U-curves, emergence,
 // weight-norm phases. It needs no network: the chart code and the data are inlined.
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport } from '../report/data';
 import { loadReportBundle, renderReportHtml } from '../report/html';
@@ -12,15 +12,15 @@ import type { CliCommand } from './main';
 export const reportCommand: CliCommand = {
   summary: 'write a self-contained HTML report of a results folder',
   usage: [
-    'Usage: grok report DIR [--out FILE.html] [--title TEXT] [--json]',
+    'Usage: grok report DIR... [--out FILE.html] [--title TEXT] [--json]',
     '',
     'DIR is a results folder (.grok/<name>/, with manifest.json) or a folder of them (e.g. .grok/):',
-    'the report then has one section per sweep. It holds the regime map (model size × data size),',
+    'the report then has one section per sweep (several DIRs: all their sweeps, to compare). It holds the regime map (model size × data size),',
     'training curves with seed bands, critical-data-size tables, U-curves, emergence of mixture',
     'components and the weight-norm trajectory with its phases. Every number comes from the',
     'analysis module. The HTML file has everything inlined and opens offline in any browser.',
     '',
-    '  --out FILE   where to write it (default: DIR/report.html)',
+    '  --out FILE   where to write it (default: DIR/report.html; several DIRs: next to the first)',
     '  --title T    the page title',
     '  --json       print the report data as JSON instead of writing HTML',
   ].join('\n'),
@@ -33,12 +33,15 @@ export const reportCommand: CliCommand = {
       return 2;
     }
     const { values, positionals } = parsed;
-    if (positionals.length !== 1) {
-      console.error(`grok report: expected one DIR\n\n${reportCommand.usage}`);
+    if (positionals.length < 1) {
+      console.error(`grok report: expected a DIR\n\n${reportCommand.usage}`);
       return 2;
     }
-    const dir = resolve(positionals[0]);
-    const data = buildReport(dir, { title: values.title });
+    const dirs = positionals.map((p) => resolve(p));
+    const parts = dirs.map((d) => buildReport(d, { title: values.title }));
+    const data = { ...parts[0]!, sweeps: parts.flatMap((p) => p.sweeps) };
+    if (dirs.length > 1 && !values.title) data.title = `Grok report: ${data.sweeps.map((s) => s.name).join(' vs ')}`;
+    const dir = dirs.length === 1 ? dirs[0]! : dirname(dirs[0]!);
     if (values.json) {
       console.log(JSON.stringify(data, null, 2));
       return 0;

@@ -10,6 +10,9 @@ import { CurvesPanel } from './panels/curvesPanel';
 import { RegimeMapPanel } from './panels/regimeMapPanel';
 import { CURVES_VIEW_TYPE } from '../../webview/curves/protocol';
 import { REGIME_MAP_VIEW_TYPE } from '../../webview/regimeMap/protocol';
+import { RUNS_TABLE_VIEW_TYPE } from '../../webview/runsTable/protocol';
+import { RunsTablePanel } from './panels/runsTablePanel';
+import { RunsTreeProvider } from './views/runsTree';
 
 export const GROK_SELECTOR: vscode.DocumentSelector = [
   { language: 'jsonc', pattern: '**/*.grok.json' },
@@ -21,6 +24,7 @@ export class GrokContext implements vscode.Disposable {
   readonly controller: SweepController;
   lenses: GrokLensProvider | undefined;
   diagnostics: ConfigDiagnostics | undefined;
+  runs: RunsTreeProvider | undefined;
   private readonly feeds = new Map<string, ResultsFeed>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -43,6 +47,10 @@ export class GrokContext implements vscode.Disposable {
   activate(): void {
     this.lenses = new GrokLensProvider(this);
     this.diagnostics = new ConfigDiagnostics(this);
+    this.runs = new RunsTreeProvider(this);
+    const tree = vscode.window.createTreeView('grok.runs', { treeDataProvider: this.runs, canSelectMany: true, showCollapseAll: true });
+    this.push(this.runs, tree);
+    void this.runs.refresh();
     const watcher = vscode.workspace.createFileSystemWatcher('**/.grok/*/{summary,manifest}.json');
     const refresh = () => this.lenses?.refresh();
     this.push(
@@ -58,7 +66,10 @@ export class GrokContext implements vscode.Disposable {
       vscode.window.registerWebviewPanelSerializer(REGIME_MAP_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => RegimeMapPanel.revive(this, panel, state),
       }),
-      { dispose: () => { CurvesPanel.disposeAll(); RegimeMapPanel.disposeAll(); } },
+      vscode.window.registerWebviewPanelSerializer(RUNS_TABLE_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => RunsTablePanel.revive(this, panel, state),
+      }),
+      { dispose: () => { CurvesPanel.disposeAll(); RegimeMapPanel.disposeAll(); RunsTablePanel.disposeAll(); } },
     );
     this.log.info(`Grok activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: stored results only, no sweeps'})`);
   }

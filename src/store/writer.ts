@@ -1,6 +1,7 @@
 // Write side of the results store, used only by the sweep runner inside the worker process.
 import { existsSync, mkdirSync } from 'node:fs';
 import { writeJsonAtomic } from './atomic';
+import { ensureGrokGitignore } from './gitignore';
 import { latestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints';
 import { appendJsonl, readJsonl, truncateJsonl } from './jsonl';
 import { manifestPath, metricsPath, runDir, statusPath, summaryPath } from './layout';
@@ -18,6 +19,7 @@ export class SweepStore {
 
   writeManifest(manifest: Manifest): void {
     mkdirSync(this.dir, { recursive: true });
+    ensureGrokGitignore(this.dir);
     writeJsonAtomic(manifestPath(this.dir), manifest);
   }
 

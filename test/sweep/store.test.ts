@@ -42,3 +42,16 @@ test('checkpoints: only the latest is kept, written atomically', () => {
   assert.ok(!readdirSync(join(store.dir, 'runs', 'r')).some((f) => f.includes('.tmp')));
   assert.ok(!existsSync(join(store.dir, 'runs', 'r', 'ckpt-100.safetensors')));
 });
+
+test('the first manifest written in a .grok folder adds .grok/.gitignore (once; a user\'s own is kept)', () => {
+  const grok = join(tempDir(), '.grok');
+  const manifest = { name: 'a', configHash: 'h', config: {}, runs: [], createdAt: '' } as never;
+  new SweepStore(join(grok, 'a')).writeManifest(manifest);
+  assert.equal(readFileSync(join(grok, '.gitignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join(), '*');
+  writeFileSync(join(grok, '.gitignore'), 'mine\n');
+  new SweepStore(join(grok, 'b')).writeManifest(manifest);
+  assert.equal(readFileSync(join(grok, '.gitignore'), 'utf8'), 'mine\n', 'an existing .gitignore is left alone');
+  const elsewhere = tempDir();
+  new SweepStore(join(elsewhere, 'out')).writeManifest(manifest);
+  assert.ok(!existsSync(join(elsewhere, '.gitignore')), 'outside .grok/ (grok sweep --out) nothing is added');
+});

@@ -11,7 +11,7 @@ import {
 } from 'chart.js';
 import { isHostToCurves, type Band, type CurvePoint, type CurveRun, type CurvesState, type CurvesSweep, type CurvesToHost } from './protocol';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import { buildSeries, curvesCsv, hasProgress, isSeedAxis, legendGroups, short, type Metric, type Series, type ViewOptions } from './model';
+import { buildSeries, curvesCsv, hasProgress, legendGroups, short, type Metric, type Series, type ViewOptions } from './model';
 import { drawSpectrum } from './spectrum';
 import { spectrumGrid } from './spectrumModel';
 import { vscodeApi } from '../shared/vscode';
@@ -57,7 +57,7 @@ const charts = new Map<Metric, Chart<'line', Array<{ x: number; y: number }>>>()
 
 function persist(): void {
   if (!sweep) return;
-  const state: CurvesState = { resultsDir: sweep.resultsDir, ...opts };
+  const state: CurvesState = { resultsDir: sweep.resultsDir, ...(sweep.compare ? { compare: sweep.compare } : {}), ...opts };
   vscode.setState(state);
   vscode.post({ type: 'state', state });
 }
@@ -67,7 +67,7 @@ function buildControls(): void {
   box.replaceChildren();
   if (!sweep) return;
   for (const [axis, values] of Object.entries(sweep.axes)) {
-    if (isSeedAxis(axis) || values.length < 2) continue;
+    if (values.length < 2) continue;
     const wrap = document.createElement('div');
     wrap.className = 'control';
     const label = document.createElement('vscode-label');

@@ -38,6 +38,8 @@ export interface CurveRun {
 export interface CurvesSweep {
   name: string;
   resultsDir: string;
+  /** Several results folders compared in one panel (runs have a "sweep" axis). */
+  compare?: string[];
   axes: Record<string, AxisValue[]>;
   epsilon: number;
   /** Which device trains it (manifest.json's device: the adapter, or why the CPU), when known. */
@@ -49,6 +51,7 @@ export type Band = 'none' | 'minmax' | 'std';
 /** What the panel remembers across reloads (getState/setState, and the serializer). */
 export interface CurvesState {
   resultsDir: string;
+  compare?: string[];
   selection?: Selection;
   smoothing?: number;
   logX?: boolean;

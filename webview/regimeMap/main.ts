@@ -279,7 +279,7 @@ function setTableVisible(show: boolean): void {
   if (show) $('mapTable').querySelector<HTMLElement>('td[tabindex="0"]')?.focus();
 }
 $('toggleTable').addEventListener('click', () => setTableVisible($('tableView').hidden));
-$('toggleTable').addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); setTableVisible($('tableView').hidden); } });
+// (vscode-button turns Enter and Space into a click itself.)
 
 function render(): void {
   if (!map) return;
@@ -333,7 +333,7 @@ $('exportCsv').addEventListener('click', () => {
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (!isHostToMap(e.data)) return;
   map = e.data.map;
-  vscode.setState({ ...(vscode.getState() ?? {}), resultsDir: map.resultsDir, slice: map.slice });
+  vscode.setState({ ...(vscode.getState() ?? {}), resultsDir: map.resultsDir, slice: map.slice, ...(map.compare ? { compare: map.compare } : {}) });
   render();
 });
 

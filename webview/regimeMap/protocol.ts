@@ -55,10 +55,12 @@ export interface MapData {
   uCurves: UCurve[];
   /** Set when the sweep has no model-size × data-size grid to map. */
   problem?: string;
+  /** Several results folders compared (the "sweep" slice picks one). */
+  compare?: string[];
 }
 
 
-export interface RegimeMapState { resultsDir: string; slice?: Selection; table?: boolean }
+export interface RegimeMapState { resultsDir: string; compare?: string[]; slice?: Selection; table?: boolean }
 
 export type HostToMap = { type: 'update'; map: MapData };
 

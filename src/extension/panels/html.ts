@@ -109,3 +109,11 @@ ${PAPER_EXPORT}
   <section class="chart"><h3>Regime map <small>(x: model size, y: data size; click a cell for its curves)</small></h3><div class="canvas-box tall"><canvas id="heat"></canvas></div></section>
   <section class="chart"><h3>Validation accuracy vs model size <small>(U-curve)</small></h3><div class="canvas-box tall"><canvas id="ucurve"></canvas></div></section>
 </main>`;
+
+export const RUNS_TABLE_BODY = `
+<header class="toolbar">
+  <h3 id="title">Runs</h3>
+  <input id="filter" class="filter" type="search" placeholder="Filter: words match any column (grokking dModel=32 failed…)" aria-label="filter runs">
+</header>
+<div id="status" class="status" role="status">Waiting for results…</div>
+<table id="runs" class="runs-table" aria-label="Runs"></table>`;

@@ -1,5 +1,6 @@
 // The regime-map panel (host side): model size × data size from summary.json (src/analysis
-// regimeMapData), redrawn whenever the summary changes. One per results folder; restored after reload.
+// regimeMapData), redrawn whenever the summary changes. One per results folder, or per set of folders
+// to compare (a "sweep" selector switches between them); restored after reload.
 import * as vscode from 'vscode';
 import { isMapToHost, isRegimeMapState, REGIME_MAP_VIEW_TYPE, type HostToMap } from '../../../webview/regimeMap/protocol';
 import type { Selection } from '../../../webview/shared/protocolBase';
@@ -7,7 +8,7 @@ import { dataAxisOf } from '../../analysis';
 import { buildMapData } from '../model/mapModel';
 import { readManifest, readSummary } from '../results/store';
 import type { GrokContext } from '../context';
-import { CurvesPanel } from './curvesPanel';
+import { CurvesPanel, SWEEP_AXIS } from './curvesPanel';
 import { REGIME_MAP_BODY } from './html';
 import { saveExport, setHtml } from './base';
 
@@ -17,30 +18,44 @@ export class RegimeMapPanel {
   private slice: Selection = {};
   private timer: NodeJS.Timeout | undefined;
 
-  static show(ctx: GrokContext, resultsDir: string): RegimeMapPanel {
-    const existing = RegimeMapPanel.panels.get(resultsDir);
+  static show(ctx: GrokContext, dirs: string | string[]): RegimeMapPanel {
+    const list = typeof dirs === 'string' ? [dirs] : dirs;
+    const existing = RegimeMapPanel.panels.get(list.join('\n'));
     if (existing) { existing.panel.reveal(undefined, true); return existing; }
     const panel = vscode.window.createWebviewPanel(REGIME_MAP_VIEW_TYPE, 'Grok Regime Map', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
-    return new RegimeMapPanel(ctx, panel, resultsDir);
+    return new RegimeMapPanel(ctx, panel, list);
   }
 
   static revive(ctx: GrokContext, panel: vscode.WebviewPanel, state: unknown): void {
     if (!isRegimeMapState(state)) { panel.dispose(); return; }
-    const p = new RegimeMapPanel(ctx, panel, state.resultsDir);
+    const p = new RegimeMapPanel(ctx, panel, state.compare?.length ? state.compare : [state.resultsDir]);
     p.slice = state.slice ?? {};
   }
 
-  private constructor(private readonly ctx: GrokContext, readonly panel: vscode.WebviewPanel, readonly resultsDir: string) {
-    RegimeMapPanel.panels.set(resultsDir, this);
-    const name = readManifest(resultsDir)?.name ?? resultsDir.split(/[\\/]/).pop();
-    panel.title = `Regime map: ${name}`;
+  static disposeFor(dir: string): void {
+    for (const p of [...RegimeMapPanel.panels.values()]) if (p.dirs.includes(dir)) p.panel.dispose();
+  }
+
+  private readonly names: string[];
+
+  private constructor(private readonly ctx: GrokContext, readonly panel: vscode.WebviewPanel, readonly dirs: string[]) {
+    RegimeMapPanel.panels.set(dirs.join('\n'), this);
+    this.names = dirs.map((d) => readManifest(d)?.name ?? d.split(/[\\/]/).pop()!);
+    const title = `Regime map: ${this.names.join(' vs ')}`;
+    panel.title = title;
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icon.png');
-    setHtml(ctx, panel.webview, 'webview-regimeMap.js', `Regime map: ${name}`, REGIME_MAP_BODY);
+    setHtml(ctx, panel.webview, 'webview-regimeMap.js', title, REGIME_MAP_BODY);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       panel.onDidDispose(() => this.dispose()),
-      ctx.feed(resultsDir).subscribe((u) => { if (u.summaryChanged || u.manifestChanged) this.scheduleUpdate(); }),
+      ...dirs.map((d) => ctx.feed(d).subscribe((u) => { if (u.summaryChanged || u.manifestChanged) this.scheduleUpdate(); })),
     );
+  }
+
+  /** The folder shown now: the one the "sweep" selector names (the first by default). */
+  private get resultsDir(): string {
+    const i = this.names.indexOf(String(this.slice[SWEEP_AXIS] ?? ''));
+    return this.dirs[Math.max(0, i)]!;
   }
 
   private scheduleUpdate(): void {
@@ -58,6 +73,11 @@ export class RegimeMapPanel {
       runs: manifest?.runs ?? [], epsilon: config?.analysis?.epsilon ?? 0.95,
       ...(config ? { dataAxis: dataAxisOf(config) } : {}), slice: this.slice,
     });
+    if (this.dirs.length > 1) {
+      map.sliceAxes = { [SWEEP_AXIS]: this.names, ...map.sliceAxes };
+      map.slice = { [SWEEP_AXIS]: this.names[this.dirs.indexOf(this.resultsDir)]!, ...map.slice };
+      map.compare = this.dirs;
+    }
     this.ctx.log.debug(`regime map of ${this.resultsDir}: ${map.cells.length} cells in ${Date.now() - t0} ms`);
     const msg: HostToMap = { type: 'update', map };
     void this.panel.webview.postMessage(msg);
@@ -68,7 +88,7 @@ export class RegimeMapPanel {
     switch (m.type) {
       case 'ready': this.update(); break;
       case 'slice': this.slice = m.slice; this.update(); break;
-      case 'openCell': CurvesPanel.show(this.ctx, this.resultsDir, m.params); break;
+      case 'openCell': CurvesPanel.show(this.ctx, this.dirs, this.dirs.length > 1 ? { ...m.params, [SWEEP_AXIS]: this.names[this.dirs.indexOf(this.resultsDir)]! } : m.params); break;
       case 'export': await saveExport(this.ctx, this.resultsDir, m); break;
     }
   }
@@ -78,7 +98,7 @@ export class RegimeMapPanel {
   }
 
   dispose(): void {
-    RegimeMapPanel.panels.delete(this.resultsDir);
+    RegimeMapPanel.panels.delete(this.dirs.join('\n'));
     if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
   }

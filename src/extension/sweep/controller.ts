@@ -1,7 +1,8 @@
 // Runs sweeps through a SweepHandle (the forked worker's client, src/sweep/worker/client.ts, or the
-// queue coordinator): one at a time per config,
-// with a cancellable progress notification, the status-bar item, the worker's log in the output
-// channel, and errors that offer "Open Log" / "Go to Config".
+// queue coordinator): one at a time per config, with progress in the status bar and on the Grok view
+// (no notification covering the charts), context keys for running/paused configs (▶/■ swap,
+// inapplicable commands hidden), the worker's log in the output channel, and errors that offer
+// "Open Log" / "Go to Config".
 import * as vscode from 'vscode';
 import type { ProgressInfo, SweepHandle, SweepResult } from '../../sweep/events';
 import { startSweep } from '../../sweep/worker/client';
@@ -50,6 +51,11 @@ export class SweepController implements vscode.Disposable {
 
   isRunning(configUri: vscode.Uri): boolean {
     return this.active.has(configUri.toString());
+  }
+
+  /** Results folders being written by this window's sweeps. */
+  runningDirs(): string[] {
+    return [...this.active.values()].map((s) => s.resultsDir).filter((d): d is string => !!d);
   }
 
   /** Starts (or resumes: the runner continues a results folder of the same config) a sweep. */
@@ -120,7 +126,6 @@ export class SweepController implements vscode.Disposable {
     h.on('progress', (p: ProgressInfo) => {
       s.state = { status: p.paused ? 'paused' : 'running', done: p.runsDone, total: p.runsTotal, etaMs: p.etaSec == null ? null : p.etaSec * 1000 };
       this.render();
-      this.progressListener?.(s);
     });
     h.on('runFinished', (m) => {
       const r = m.run;
@@ -139,25 +144,9 @@ export class SweepController implements vscode.Disposable {
     void h.done.then((r: SweepResult) => this.finished(s, r));
   }
 
-  private progressListener: ((s: ActiveSweep) => void) | undefined;
-
+  /** A progress bar on the Grok view while the sweep runs; runs done / total are in the status bar. */
   private showProgress(s: ActiveSweep): void {
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Grok: ${s.name}`, cancellable: true },
-      (progress, token) => new Promise<void>((resolve) => {
-        let reported = 0;
-        token.onCancellationRequested(() => this.stop(s.configUri));
-        const prev = this.progressListener;
-        this.progressListener = (x) => {
-          prev?.(x);
-          if (x !== s || !x.state.total) return;
-          const pct = (100 * (x.state.done ?? 0)) / x.state.total;
-          progress.report({ increment: Math.max(0, pct - reported), message: progressText(x.state) });
-          reported = Math.max(reported, pct);
-        };
-        void s.handle.done.then(() => resolve());
-      }),
-    );
+    void vscode.window.withProgress({ location: { viewId: 'grok.runs' } }, () => s.handle.done.then(() => undefined));
   }
 
   private finished(s: ActiveSweep, r: SweepResult): void {
@@ -183,13 +172,28 @@ export class SweepController implements vscode.Disposable {
   }
 
   private render(): void {
+    this.updateContextKeys();
     const s = this.latest();
     if (!s) { this.status.hide(); return; }
     const icon = s.state.status === 'paused' ? '$(debug-pause)' : '$(sync~spin)';
     this.status.text = `${icon} Grok ${s.state.total ? progressText(s.state) : 'starting…'} · ${s.device.device}`;
-    this.status.tooltip = `Sweep ${s.name}: runs done / total and estimated time left, on ${s.device.description}. Click for the curves.`;
+    this.status.tooltip = `Sweep ${s.name}: runs done / total and estimated time left, on ${s.device.description}. Click for the curves; Grok: Stop Sweep stops it (runs are checkpointed).`;
     this.status.show();
   }
+
+  /** grok.running / grok.runningConfigs / grok.pausedConfigs: the menus' `when` clauses read them. */
+  private updateContextKeys(): void {
+    const all = [...this.active.values()];
+    const key = JSON.stringify(all.map((s) => [s.configUri.fsPath, s.state.status]));
+    if (key === this.lastContext) return;
+    this.lastContext = key;
+    void vscode.commands.executeCommand('setContext', 'grok.running', all.length > 0);
+    void vscode.commands.executeCommand('setContext', 'grok.runningConfigs', all.map((s) => s.configUri.fsPath));
+    void vscode.commands.executeCommand('setContext', 'grok.pausedConfigs', all.filter((s) => s.state.status === 'paused').map((s) => s.configUri.fsPath));
+    void vscode.commands.executeCommand('setContext', 'grok.anyPaused', all.some((s) => s.state.status === 'paused'));
+  }
+
+  private lastContext = '';
 
   dispose(): void {
     for (const s of this.active.values()) s.handle.cancel();
