@@ -1,6 +1,7 @@
 // The curves webview's message protocol, imported by both sides (host: src/extension/panels/curvesPanel.ts,
 // webview: webview/curves/main.ts). DOM-free.
 import { isExportRequest, isObject, isSelection, type AxisValue, type ExportRequest, type Selection } from '../shared/protocolBase';
+import type { ProgressMeasures } from '../../src/store/metrics';
 
 export const CURVES_VIEW_TYPE = 'grok.curves';
 
@@ -19,14 +20,7 @@ export interface CurvePoint {
 }
 
 /** The progress measures of one eval, as drawn (EvalRecord.progress without its cost). */
-export interface CurveProgress {
-  spectrum: number[];
-  keyFreqs: number[];
-  keyFraction: number;
-  gini: number;
-  restrictedLoss?: number;
-  excludedLoss?: number;
-}
+export type CurveProgress = Omit<ProgressMeasures, 'ms'>;
 
 export interface CurveRun {
   id: string;

@@ -3,6 +3,7 @@
 // No vscode import (unit-tested).
 import { basename } from 'node:path';
 import type { RunParams, RunSummary } from '../../store/types';
+import type { TableRow } from '../../../webview/runsTable/protocol';
 import { listRuns, readManifest } from '../results/store';
 
 export type SweepState = 'running' | 'done' | 'unfinished' | 'failed' | 'empty';
@@ -93,23 +94,8 @@ export function sweepDescription(s: SweepOverview): string {
   return `${s.state === 'running' ? 'running · ' : ''}${bits.join(' · ')}`;
 }
 
-/** One row of the runs table: every swept axis and every outcome. */
-export interface RunRow {
-  sweep: string;
-  dir: string;
-  id: string;
-  params: RunParams;
-  status: string;
-  regime: string | null;
-  valAcc: number | null;
-  trainAcc: number | null;
-  valLoss: number | null;
-  trainLoss: number | null;
-  trainFitStep: number | null;
-  valFitStep: number | null;
-  lastStep: number;
-  stopReason: string | null;
-}
+/** One row of the runs table: the table webview's own row type, shared by both sides. */
+export type RunRow = TableRow;
 
 export function runRows(s: SweepOverview): RunRow[] {
   return s.runs.map((r) => ({
