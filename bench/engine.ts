@@ -28,7 +28,9 @@ function additionData(P: number): Promise<Dataset> {
 }
 
 function specOf(name: string, data: Dataset, threads: number): LockstepSpec {
-  const [, d, m] = /^d(\d+)-m(\d+)$/.exec(name)!.map(Number);
+  const match = /^d(\d+)-m(\d+)$/.exec(name);
+  if (!match) throw new Error(`bench case '${name}' is not d<dModel>-m<models>`);
+  const d = Number(match[1]), m = Number(match[2]);
   const model: ModelConfig = { kind: 'transformer', dModel: d, heads: 4, layers: 1, activation: 'relu', layerNorm: 'none', initStd: 'pytorch', pooling: 'mean' };
   const runs = Array.from({ length: m }, (_, seed) => {
     const order = new Rng(seed, 1).shuffle(Int32Array.from({ length: data.count }, (_, i) => i));
@@ -70,9 +72,11 @@ function profile(steps: number, prepared: Awaited<ReturnType<typeof prepareEngin
       const t0 = cpuMs();
       const r = (fn as (...a: number[]) => unknown)(...args);
       const spent = cpuMs() - t0;
-      ms[inUpdate && name === 'add' ? 'optimizer' : group] += spent;
+      const into = inUpdate && name === 'add' ? 'optimizer' : group;
+      ms[into] = (ms[into] ?? 0) + spent;
       if (MATMULS.has(name)) products[name] = (products[name] ?? 0) + spent;
-      if (MATMULS.has(name)) flop += 2 * args[3] * args[4] * args[5];
+      // matmul*(a, b, out, m, k, n): every call passes all six.
+      if (MATMULS.has(name)) flop += 2 * args[3]! * args[4]! * args[5]!;
       return r;
     };
   }
@@ -124,7 +128,7 @@ function clockReadMs(): number {
   return (cpuMs() - t0) / n;
 }
 
-const load = (): number => Number(loadavg()[0].toFixed(2));
+const load = (): number => Number(loadavg()[0]!.toFixed(2)); // loadavg() is always [1, 5, 15 min]
 
 async function benchCase(name: string, data: Dataset, steps: number, warmup: number, threads: number, profileSteps: number): Promise<Record<string, unknown>> {
   const spec = specOf(name, data, threads);
@@ -142,12 +146,12 @@ async function benchCase(name: string, data: Dataset, steps: number, warmup: num
   const cpu = process.cpuUsage(cpu0);
   await trainer.dispose();
   times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
+  const median = times[Math.floor(times.length / 2)] ?? NaN;
   const cpuMsPerStep = (cpu.user + cpu.system) / 1000 / steps;
   const prof = profile(profileSteps, await prepareEngine({ ...spec, runs: spec.runs.slice(0, 1) }, 1));
   return {
     engine: 'grok-wasm', case: name, dModel: spec.model.dModel, models: m, n: N_TRAIN, threads, steps,
-    msPerStep: Number(median.toFixed(2)), minMs: Number(times[0].toFixed(2)),
+    msPerStep: Number(median.toFixed(2)), minMs: Number((times[0] ?? NaN).toFixed(2)),
     cpuMsPerStep: Number(cpuMsPerStep.toFixed(2)), load: [load0, load()],
     ...prof,
   };

@@ -13,7 +13,9 @@ const W = 900, H = 440, L = 70, R = 820, T = 50, B = 380;
 
 function svg(evals: Eval[], title: string): string {
   const points = evals.filter((e) => e.step > 0);
-  const lo = Math.log10(points[0].step), hi = Math.log10(points[points.length - 1].step);
+  const first = points[0], last = points.at(-1);
+  if (!first || !last) throw new Error(`${title}: no evaluation after step 0 to draw`);
+  const lo = Math.log10(first.step), hi = Math.log10(last.step);
   const x = (step: number): number => L + ((Math.log10(step) - lo) / (hi - lo)) * (R - L);
   const y = (acc: number): number => B - acc * (B - T);
   const normTop = Math.ceil(Math.max(...points.map((e) => e.weightNorm)) / 20) * 20;

@@ -33,6 +33,7 @@ function main(): void {
     const config = configs.get(run.id)!;
     const memorize = status.params['task.components.1.trainSize'];
     const size = status.params['model.dMlp'] ?? status.params['model.dModel'];
+    if (memorize === undefined || size === undefined) throw new Error(`${statusPath}: params lack task.components.1.trainSize or model.dMlp/model.dModel (the sweep axes this table needs)`);
     const key = JSON.stringify([config.model.layers, size, memorize]);
     const prev = cells.get(key);
     // Best over seeds, as the paper reports.

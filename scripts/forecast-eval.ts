@@ -10,7 +10,11 @@ import { readManifest, readRunMetrics, listRuns } from '../src/store/reader';
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) { console.error('usage: tsx scripts/forecast-eval.ts DIR [DIR...]'); process.exit(2); }
 const f0 = (x: number | null) => (x === null ? '-' : String(Math.round(x)));
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN; };
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b), mid = s.length >> 1;
+  if (s.length === 0) return NaN;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
 
 for (const dir of dirs) {
   const manifest = readManifest(dir);
@@ -24,8 +28,8 @@ for (const dir of dirs) {
   const wrong: string[] = [];
   for (const run of runs) {
     const history = readRunMetrics(dir, run.id);
-    const checks = [0.25, 0.5].map((fr) => checkForecast(history, budget, fr, opts));
-    checks.forEach((c) => all[String(c.fraction)].push(c));
+    const checks = [checkForecast(history, budget, 0.25, opts), checkForecast(history, budget, 0.5, opts)] as const;
+    checks.forEach((c) => (all[String(c.fraction)] ??= []).push(c));
     const stop = replayForecastStop(history, budget, 0.8, 0.25, opts);
     budgetSum += history.at(-1)!.step;
     if (stop.stopStep !== null) { fired++; saved += stop.stepsSaved; if (stop.regimeAfterStop !== stop.trueRegime) changed++; }

@@ -17,6 +17,7 @@ export function generateSchema(): string {
   schema.$id = 'https://grok-lab.dev/schemas/grok.schema.json';
   schema.title = 'Grok experiment (*.grok.json)';
   const sweep = (schema.properties as Record<string, Json>).sweep;
+  if (!sweep) throw new Error('ConfigSchema has no sweep property');
   // One entry per field path; a path of several task kinds (task.kind) allows any of their values.
   const variants = new Map<string, { items: Json[]; description?: unknown }>();
   for (const { path, schema: field } of sweepableFields()) {

@@ -58,7 +58,9 @@ const NEUTRAL: ((r: Rng) => string)[] = [
 ];
 
 function pick<T>(r: Rng, xs: readonly T[]): T {
-  return xs[r.int(xs.length)];
+  const x = xs[r.int(xs.length)];
+  if (x === undefined) throw new Error('pick: empty list');
+  return x;
 }
 
 /** One opinion of polarity `p` (+1 positive, -1 negative), possibly stated through a negation. */
@@ -93,15 +95,16 @@ function opinion(r: Rng, p: 1 | -1, negation: number): string {
 function review(r: Rng, id: number, label: 0 | 1, o: CorpusOptions): Review {
   const p = label === 1 ? 1 : -1;
   const target = o.minWords + r.int(o.maxWords - o.minWords + 1);
-  const sentences = [pick(r, OPENERS) + opinion(r, p, o.negation)];
-  let words = countWords(sentences[0]);
+  const opening = pick(r, OPENERS) + opinion(r, p, o.negation);
+  const sentences = [opening];
+  let words = countWords(opening);
   for (let tries = 0; words < target && tries < 50; tries++) {
     const s = r.uniform() < 0.55 ? opinion(r, p, o.negation) : pick(r, NEUTRAL)(r);
     const n = countWords(s);
     if (words + n > o.maxWords) continue;
     sentences.push(s); words += n;
   }
-  const text = sentences.map((s) => `${s[0].toUpperCase()}${s.slice(1)}.`).join(' ').replace(/\bi\b/g, 'I');
+  const text = sentences.map((s) => `${s.charAt(0).toUpperCase()}${s.slice(1)}.`).join(' ').replace(/\bi\b/g, 'I');
   const rating = label === 1 ? 7 + r.int(4) : 1 + r.int(4);
   return { id, label, rating, text };
 }
@@ -155,7 +158,7 @@ function main(argv: string[]): void {
   const opts: Partial<CorpusOptions> = {};
   let out = resolve(__dirname, '../examples/data/sentiment-sample');
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+    const a = argv[i]!; // i < argv.length
     if (a === '--train' || a === '--test' || a === '--seed') opts[a.slice(2) as 'train' | 'test' | 'seed'] = Number(argv[++i]);
     else if (!a.startsWith('--')) out = resolve(a);
     else throw new Error(`gen-sentiment-corpus: unknown option ${a}`);

@@ -134,7 +134,11 @@ async function runEngine(c: Case, steps: number, dir: string): Promise<{ spec: L
   ]));
   const curves: Curves[] = runs.map(() => ({ trainLoss: [], valLoss: [] }));
   const record = async () => {
-    (await trainer.evaluate()).forEach((m, i) => { curves[i].trainLoss.push(m.trainLoss); curves[i].valLoss.push(m.valLoss); });
+    (await trainer.evaluate()).forEach((m, i) => {
+      const curve = curves[i];
+      if (!curve) throw new Error(`evaluate returned model ${i} of a sweep of ${curves.length}`);
+      curve.trainLoss.push(m.trainLoss); curve.valLoss.push(m.valLoss);
+    });
   };
   const step0 = c.resumeAt ?? 0;
   for (let s = 0; s < step0; s++) await trainer.trainStep();
@@ -168,15 +172,17 @@ function splitFile(dir: string, tag: string, i: number, run: ModelRunSpec): stri
 }
 
 function maxRel(a: number[], b: number[]): number {
+  if (a.length !== b.length) return Infinity; // curves of different lengths never match
   let m = 0;
-  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]) / Math.abs(b[k]));
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k]! - b[k]!) / Math.abs(b[k]!));
   return m;
 }
 
 function table(ours: number[], torch: number[], step0: number): string {
   const rows = ['  step        ours            torch           rel diff'];
   for (let k = 0; k < ours.length; k++) {
-    rows.push(`  ${String(step0 + k).padStart(4)}  ${ours[k].toFixed(9).padStart(14)}  ${torch[k].toFixed(9).padStart(14)}  ${(Math.abs(ours[k] - torch[k]) / Math.abs(torch[k])).toExponential(2)}`);
+    const o = ours[k]!, t = torch[k] ?? NaN; // torch may have fewer points: NaN shows the gap
+    rows.push(`  ${String(step0 + k).padStart(4)}  ${o.toFixed(9).padStart(14)}  ${t.toFixed(9).padStart(14)}  ${(Math.abs(o - t) / Math.abs(t)).toExponential(2)}`);
   }
   return rows.join('\n');
 }
@@ -224,6 +230,7 @@ async function main(): Promise<void> {
   for (const { c, res } of engine) {
     res.curves.forEach((ours, i) => {
       const t32 = results[j++], t64 = results[j++];
+      if (!t32 || !t64) throw new Error(`parity.py returned ${results.length} results; expected 2 (f32, f64) per model`);
       const train = maxRel(ours.trainLoss, t32.trainLoss), val = maxRel(ours.valLoss, t32.valLoss);
       const floor = Math.max(maxRel(t32.trainLoss, t64.trainLoss), maxRel(t32.valLoss, t64.valLoss));
       const bar = c.floor ? Math.max(TOL, 3 * floor) : TOL;

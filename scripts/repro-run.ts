@@ -37,8 +37,9 @@ async function snapshotting(spec: LockstepSpec): Promise<LockstepTrainer> {
   const trainer = await createTrainer(spec);
   if (!snapshotEvery) return trainer;
   const ids = readManifest(outDir!).runs.map((r) => r.id);
-  if (ids.length !== 1 || spec.runs.length !== 1) throw new Error('--snapshots needs a sweep of exactly one run');
-  const dir = join(runDir(outDir!, ids[0]), 'snapshots');
+  const [id] = ids;
+  if (ids.length !== 1 || id === undefined || spec.runs.length !== 1) throw new Error('--snapshots needs a sweep of exactly one run');
+  const dir = join(runDir(outDir!, id), 'snapshots');
   mkdirSync(dir, { recursive: true });
   const evaluate = trainer.evaluate.bind(trainer);
   trainer.evaluate = async () => {

@@ -13,11 +13,12 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { prefix: { type: 'string' }, only: { type: 'string' }, width: { type: 'string' }, scale: { type: 'string' } },
 });
-if (positionals.length !== 2) {
+const [fileArg, outArg] = positionals;
+if (positionals.length !== 2 || fileArg === undefined || outArg === undefined) {
   console.error('usage: tsx scripts/repro-shots.ts REPORT.html OUTDIR [--prefix NAME] [--only regime,curves,cds,ushape,emergence,weights] [--width PX]');
   process.exit(2);
 }
-const [file, outDir] = positionals.map((p) => resolve(p));
+const file = resolve(fileArg), outDir = resolve(outArg);
 mkdirSync(outDir, { recursive: true });
 const only = values.only ? values.only.split(',') : null;
 
