@@ -37,7 +37,7 @@ export function embeddingSpectrum(embedding: ArrayLike<number>, P: number, d: nu
     for (const v of fourierVectors(P, k)) {
       for (let j = 0; j < d; j++) {
         let dot = 0;
-        for (let a = 0; a < P; a++) dot += v[a] * embedding[a * d + j];
+        for (let a = 0; a < P; a++) dot += v[a]! * embedding[a * d + j]!;
         energy += dot * dot;
       }
     }
@@ -81,9 +81,10 @@ export function restrictedExcludedLosses(t: LogitTable, P: number, keys: number[
   const { logits, answers, count } = t;
   const sums = new Float64Array(P * P), perAnswer = new Float64Array(P), mean = new Float64Array(P);
   for (let e = 0; e < count; e++) {
-    const r = answers[e];
-    perAnswer[r]++;
-    for (let c = 0; c < P; c++) { sums[r * P + c] += logits[e * P + c]; mean[c] += logits[e * P + c] / count; }
+    // Loop indices are in range by the table's shape ([count, P], answers in [0, P)).
+    const r = answers[e]!;
+    perAnswer[r]!++;
+    for (let c = 0; c < P; c++) { sums[r * P + c]! += logits[e * P + c]!; mean[c]! += logits[e * P + c]! / count; }
   }
   // key[r * P + c]: the logit's component in the key directions, as a function of the answer r.
   const key = new Float64Array(P * P);
@@ -92,27 +93,27 @@ export function restrictedExcludedLosses(t: LogitTable, P: number, keys: number[
     for (const f of [Math.cos, Math.sin]) {
       const u = Float64Array.from({ length: P }, (_, r) => f(w * r));
       let uu = 0;
-      for (let r = 0; r < P; r++) uu += perAnswer[r] * u[r] * u[r];
+      for (let r = 0; r < P; r++) uu += perAnswer[r]! * u[r]! * u[r]!;
       if (uu < 1e-9 * count) continue; // sin at k = 0 or k = P/2: no such direction
       for (let c = 0; c < P; c++) {
         let dot = 0;
-        for (let r = 0; r < P; r++) dot += u[r] * sums[r * P + c];
+        for (let r = 0; r < P; r++) dot += u[r]! * sums[r * P + c]!;
         const coef = dot / uu;
-        for (let r = 0; r < P; r++) key[r * P + c] += coef * u[r];
+        for (let r = 0; r < P; r++) key[r * P + c]! += coef * u[r]!;
       }
     }
   }
   let restricted = 0, excluded = 0;
   const rowR = new Float64Array(P), rowE = new Float64Array(P);
   for (let i = 0; i < trainIdx.length; i++) {
-    const e = trainIdx[i], r = answers[e];
+    const e = trainIdx[i]!, r = answers[e]!;
     for (let c = 0; c < P; c++) {
-      const k = key[r * P + c];
-      rowR[c] = mean[c] + k;
-      rowE[c] = logits[e * P + c] - k;
+      const k = key[r * P + c]!;
+      rowR[c] = mean[c]! + k;
+      rowE[c] = logits[e * P + c]! - k;
     }
-    restricted += crossEntropy(rowR, t.labels[e]);
-    excluded += crossEntropy(rowE, t.labels[e]);
+    restricted += crossEntropy(rowR, t.labels[e]!);
+    excluded += crossEntropy(rowE, t.labels[e]!);
   }
   return { restrictedLoss: restricted / trainIdx.length, excludedLoss: excluded / trainIdx.length };
 }
@@ -122,7 +123,7 @@ function crossEntropy(row: Float64Array, label: number): number {
   for (const v of row) max = Math.max(max, v);
   let s = 0;
   for (const v of row) s += Math.exp(v - max);
-  return max + Math.log(s) - row[label];
+  return max + Math.log(s) - row[label]!;
 }
 
 export interface ProgressInput {
@@ -139,7 +140,7 @@ export interface ProgressInput {
 export function progressMeasures(x: ProgressInput): ProgressMeasures {
   const spectrum = embeddingSpectrum(x.embedding, x.P, x.d);
   const keyFreqs = keyFrequencies(spectrum, x.keyCount);
-  const energy = (ks: number[]) => ks.reduce((s, k) => s + spectrum[k] ** 2, 0);
+  const energy = (ks: number[]) => ks.reduce((s, k) => s + spectrum[k]! ** 2, 0); // ks index the spectrum
   const all = energy(spectrum.map((_, k) => k).slice(1));
   const out: ProgressMeasures = { spectrum, keyFreqs, keyFraction: all > 0 ? energy(keyFreqs) / all : 0, gini: gini(spectrum.slice(1)) };
   if (x.logits && x.trainIdx && x.trainIdx.length > 0) Object.assign(out, restrictedExcludedLosses(x.logits, x.P, keyFreqs, x.trainIdx));

@@ -22,8 +22,10 @@ export function progressProbe(config: ExperimentConfig, dataset: Dataset): Progr
     const embed = readSafetensors(trainer.saveCheckpoint(model)).tensors.find((t) => t.name === 'embed.tok');
     if (!embed) return undefined; // every model of ours has one; a test double may not
     const logits = additive && trainer.logits ? await trainer.logits(model) : undefined;
+    const d = embed.shape[1];
+    if (embed.shape.length !== 2 || d === undefined) throw new Error(`progress measures: embed.tok has shape [${embed.shape.join(', ')}], expected [vocab, d]`);
     const measures = progressMeasures({
-      P, embedding: embed.data, d: embed.shape[1], keyCount: opts.keyFrequencies, trainIdx,
+      P, embedding: embed.data, d, keyCount: opts.keyFrequencies, trainIdx,
       logits: logits && { logits, answers: dataset.labels, labels: dataset.labels, count: dataset.count },
     });
     measures.ms = Math.round((performance.now() - start) * 10) / 10;

@@ -33,7 +33,7 @@ export function buildMixtureDataset(task: MixtureTask, seed: number): Dataset {
   parts.forEach(({ pairs, labels: partLabels }, k) => {
     pairs.forEach(([a, b], j) => {
       inputs.set([a, opToken(P, k), b, P], 4 * i);
-      labels[i] = partLabels[j];
+      labels[i] = partLabels[j]!; // one label per pair, built together above
       component[i] = k;
       i++;
     });

@@ -39,7 +39,7 @@ export function opLabeler(op: ModularOp, p: number): (a: number, b: number) => n
     case 'a/b': {
       if (!isPrime(p)) throw new Error(`op "a/b" needs a prime modulus (b must have an inverse); got ${p}`);
       const inverse = Array.from({ length: p }, (_, b) => (b === 0 ? 0 : modInverse(b, p)));
-      return (a, b) => mod(a * inverse[b]);
+      return (a, b) => mod(a * inverse[b]!); // operands are residues in [0, p)
     }
     case '(a+b)^2': return (a, b) => mod((a + b) * (a + b));
     case 'a^2+b^2': return (a, b) => mod(a * a + b * b);

@@ -22,7 +22,12 @@ export function splitPools(dataset: Dataset): Int32Array[] {
   const reserved = new Uint8Array(dataset.count);
   for (const i of dataset.fixedValidation ?? []) reserved[i] = 1;
   const pools: number[][] = dataset.componentNames.map(() => []);
-  for (let i = 0; i < dataset.count; i++) if (!reserved[i]) pools[dataset.component[i]].push(i);
+  for (let i = 0; i < dataset.count; i++) {
+    if (reserved[i]) continue;
+    const pool = pools[dataset.component[i] ?? -1];
+    if (!pool) throw new Error(`split: example ${i} has component ${dataset.component[i]}, but the dataset names ${pools.length}`);
+    pool.push(i);
+  }
   return pools.map((p) => Int32Array.from(p));
 }
 
@@ -37,7 +42,7 @@ export function splitDataset(dataset: Dataset, opts: SplitOptions): Split {
   pools.forEach((pool, k) => {
     const n = opts.trainSizes[k];
     const needVal = fixed ? 0 : 1;
-    if (!Number.isInteger(n) || n < 1 || n > pool.length - needVal) {
+    if (n === undefined || !Number.isInteger(n) || n < 1 || n > pool.length - needVal) {
       throw new Error(`split: train size ${n} does not fit a pool of ${pool.length} examples`
         + (needVal ? ' with at least 1 left for validation' : ''));
     }
@@ -105,8 +110,13 @@ export function plannedSplitSizes(config: Pick<ExperimentConfig, 'task' | 'train
   const names = config.task.kind === 'mixture' ? componentNames(config.task) : [config.task.op];
   const { valSize } = config.training;
   const components = planTrainSizes(config, pools).map(({ size }, k) => {
-    const rest = pools[k] - size;
-    return { name: names[k], train: size, val: valSize === undefined ? rest : Math.min(valSize, rest) };
+    const pool = pools[k];
+    const name = names[k];
+    if (pool === undefined || name === undefined) {
+      throw new Error(`split: component ${k} has no pool or no name (${pools.length} pools, ${names.length} names)`);
+    }
+    const rest = pool - size;
+    return { name, train: size, val: valSize === undefined ? rest : Math.min(valSize, rest) };
   });
   return {
     train: components.reduce((s, c) => s + c.train, 0),

@@ -38,18 +38,19 @@ export function buildTextData(splits: TextSplits, tok: Tokenizer, cfg: Tokenizer
     let labels = s.labels;
     const before = ids.length;
     if (cfg.overflow === 'drop') {
-      const keep = ids.map((x, i) => (x.length < cfg.maxLength ? i : -1)).filter((i) => i >= 0);
-      ids = keep.map((i) => ids[i]);
-      labels = keep.map((i) => labels[i]);
+      const fits = ids.map((x) => x.length < cfg.maxLength);
+      ids = ids.filter((_, i) => fits[i]);
+      labels = labels.filter((_, i) => fits[i]);
     }
     return { ids, labels, dropped: before - ids.length };
   };
   const train = encodeSplit(splits.train);
   const test = splits.test ? encodeSplit(splits.test) : { ids: [], labels: [], dropped: 0 };
   if (valSize !== undefined && test.ids.length > valSize) {
-    const keep = sampleSorted(test.ids.length, valSize);
-    test.ids = keep.map((i) => test.ids[i]);
-    test.labels = keep.map((i) => test.labels[i]);
+    // The sample is sorted, so filtering by it keeps the rows in the same order as picking them.
+    const keep = new Set(sampleSorted(test.ids.length, valSize));
+    test.ids = test.ids.filter((_, i) => keep.has(i));
+    test.labels = test.labels.filter((_, i) => keep.has(i));
   }
   const { inputs, lengths, truncated } = encodeFixed([...train.ids, ...test.ids], tok, cfg.maxLength);
   return {

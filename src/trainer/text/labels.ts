@@ -43,7 +43,7 @@ export function buildLabelMap(values: Iterable<string>): LabelMap {
   const distinct = [...new Set([...values].map(normalizeLabel))];
   const lower = distinct.map((v) => v.toLowerCase());
   if (lower.every((v) => NEGATIVE.has(v) || POSITIVE.has(v))) {
-    const index = new Map(distinct.map((v, i) => [v, POSITIVE.has(lower[i]) ? 1 : 0]));
+    const index = new Map(distinct.map((v) => [v, POSITIVE.has(v.toLowerCase()) ? 1 : 0]));
     return { classes: ['negative', 'positive'], index, origin: TRAINING };
   }
   const numeric = distinct.every((v) => v !== '' && Number.isFinite(Number(v)));

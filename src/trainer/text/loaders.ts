@@ -69,10 +69,13 @@ function fromRaw(sources: TextSources, read: ReadFile, layout: Layout, fixed?: L
     if (raw.texts.length === 0) throw new Error(`${f.path}: no examples; expected ${layout.expected}.`);
     return raw;
   };
-  const rawTrain = rawOf(sources.train[0]);
+  const [trainFile] = sources.train;
+  const [testFile] = sources.test;
+  if (trainFile === undefined) throw new Error(`${sources.root}: no training file; expected ${layout.expected}.`);
+  const rawTrain = rawOf(trainFile);
   const map = fixed ?? buildLabelMap(rawTrain.labels);
   const train = encodeLabels(rawTrain, map);
-  const test = sources.test.length > 0 ? encodeLabels(rawOf(sources.test[0]), map) : undefined;
+  const test = testFile !== undefined ? encodeLabels(rawOf(testFile), map) : undefined;
   return { train, test, classes: map.classes };
 }
 
@@ -84,10 +87,11 @@ const yelpLayout: Layout = {
   parse(text, file) {
     const raw = emptyRaw(file);
     for (const r of parseCsv(text, file)) {
-      if (r.fields.length !== 2) {
+      const [label, body] = r.fields;
+      if (r.fields.length !== 2 || label === undefined || body === undefined) {
         throw new Error(`${file}:${r.line}: expected 2 columns "label","text" (Yelp polarity, no header), found ${r.fields.length}.`);
       }
-      push(raw, r.fields[1].replace(/\\n/g, '\n'), r.fields[0], r.line);
+      push(raw, body.replace(/\\n/g, '\n'), label, r.line);
     }
     return raw;
   },
@@ -116,7 +120,7 @@ function csvLayout(textField: string, labelField: string): Layout {
         if (r.fields.length !== names.length) {
           throw new Error(`${file}:${r.line}: expected ${names.length} columns like the header (${names.join(',')}), found ${r.fields.length}.`);
         }
-        push(raw, r.fields[t], r.fields[l], r.line, labelField);
+        push(raw, r.fields[t]!, r.fields[l]!, r.line, labelField); // t, l < names.length = fields.length
       }
       return raw;
     },
@@ -131,8 +135,8 @@ function jsonlLayout(textField: string, labelField: string): Layout {
     parse(text, file) {
       const raw = emptyRaw(file);
       const lines = text.split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i].trim();
+      for (const [i, lineText] of lines.entries()) {
+        const line = lineText.trim();
         if (line === '') continue;
         const where = `${file}:${i + 1}`;
         let row: unknown;

@@ -171,7 +171,7 @@ export function encodeFixed(tokenized: number[][], tok: Tokenizer, maxLength: nu
     if (ids.length + 1 > maxLength) truncated++;
     const row = r * maxLength;
     inputs[row] = tok.clsId;
-    for (let k = 1; k < n; k++) inputs[row + k] = ids[k - 1];
+    for (let k = 1; k < n; k++) inputs[row + k] = ids[k - 1]!; // k - 1 < n - 1 <= ids.length
     lengths[r] = n;
   });
   return { inputs, lengths, truncated };
