@@ -1,6 +1,8 @@
 // The report as one self-contained HTML file: tables and text rendered here, charts drawn in the
 // browser by the inlined dist/webview-report.js bundle (chart.js included) from the embedded JSON.
-// A Content-Security-Policy allows no network access at all: everything is in the file.
+// A Content-Security-Policy allows no network access at all: everything is in the file. The one
+// script it runs is allowed by its SHA-256 hash, so no other inline script (an injected one) runs.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { formatCds } from '../analysis/format';
 import { distAsset } from '../util/assets';
@@ -18,6 +20,11 @@ export function scriptJson(value: unknown): string {
 /** A script bundle made safe to inline: no closing tag inside it, no source-map link. */
 export function inlineScript(js: string): string {
   return js.replace(/\n\/\/# sourceMappingURL=.*$/m, '').replace(/<\/(script)/gi, '<\\/$1');
+}
+
+/** The CSP source that allows exactly this inline script's text. */
+export function scriptHashSource(script: string): string {
+  return `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
 }
 
 export function loadReportBundle(): string {
@@ -218,11 +225,14 @@ export function renderReportHtml(data: ReportData, bundle: string): string {
   const toc = data.sweeps.length > 1
     ? `<nav><ul>${data.sweeps.map((s, i) => `<li><a href="#sweep-${i}">${esc(s.name)}</a> (${s.runsTotal} runs)</li>`).join('')}</ul></nav>`
     : '';
+  const script = inlineScript(bundle);
+  // Styles stay 'unsafe-inline' (the charts' boxes size themselves with style attributes); styles run no code.
+  const csp = `default-src 'none'; script-src ${scriptHashSource(script)}; style-src 'unsafe-inline'; img-src data: blob:`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(data.title)}</title>
 <style>${CSS}</style>
@@ -233,7 +243,7 @@ export function renderReportHtml(data: ReportData, bundle: string): string {
 ${toc}
 ${data.sweeps.map(sweepSection).join('\n')}
 <script type="application/json" id="${REPORT_DATA_ID}">${scriptJson(data)}</script>
-<script>${inlineScript(bundle)}</script>
+<script>${script}</script>
 </body>
 </html>
 `;

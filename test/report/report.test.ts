@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,6 +171,28 @@ test('embedded JSON and the inlined bundle cannot close their <script> element',
   const html = renderReportHtml(data, '');
   assert.equal(html.split('</script>').length - 1, 2, 'only the data and the bundle elements close');
   assert.ok(html.includes('&#60;/script&#62;'));
+});
+
+test('the report\'s CSP allows only its own inline scripts, by hash: no \'unsafe-inline\' for scripts', () => {
+  const data = buildReport(join(FIXTURE, 'weights'), { now: new Date(0) });
+  const bundle = 'document.body.dataset.charts = "0";\n//# sourceMappingURL=webview-report.js.map';
+  const html = renderReportHtml(data, bundle);
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+  assert.ok(csp, 'a CSP meta element');
+  const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  assert.deepEqual(directives.get('default-src'), ["'none'"]);
+  const scriptSrc = directives.get('script-src') ?? [];
+  assert.ok(!scriptSrc.includes("'unsafe-inline'") && !scriptSrc.includes("'unsafe-eval'"), `script-src ${scriptSrc.join(' ')}`);
+  // Every script the browser would run is listed by the SHA-256 of its exact text; the data block is not a script.
+  const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+  const executable = scripts.filter(([, attrs]) => !/type="application\/json"/.test(attrs));
+  assert.equal(executable.length, 1, 'one inline script: the bundle');
+  assert.equal(scripts.length - executable.length, 1, 'one JSON data block');
+  for (const [, , body] of executable) {
+    const hash = `'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`;
+    assert.ok(scriptSrc.includes(hash), `${hash} in script-src ${scriptSrc.join(' ')}`);
+  }
+  assert.ok(!/\son[a-z]+=/i.test(html.replace(/<script[\s\S]*?<\/script>/g, '')), 'no inline event handlers (a hash does not cover them)');
 });
 
 test('grok report: usage errors and a folder without results', () => {
