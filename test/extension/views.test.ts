@@ -4,10 +4,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { aggregate, buildSeries, curvesCsv, smooth, type ViewOptions } from '../../webview/curves/model';
 import type { CurvePoint, CurveRun } from '../../webview/curves/protocol';
 import { cellAlpha, valueToIndex } from '../../webview/regimeMap/geometry';
 import { heatmapSvg } from '../../webview/regimeMap/svg';
+import { lineChartSvg } from '../../webview/shared/svg';
+import { stackSvgs } from '../../webview/shared/svgStack';
 import { REGIMES, type RegimeName } from '../../webview/regimeMap/protocol';
 import { buildMapData } from '../../src/extension/model/mapModel';
 import { readManifest, readSummary } from '../../src/extension/results/store';
@@ -84,4 +87,45 @@ describe('regime map', () => {
     assert.equal(cells.length, 9);
     assert.match(svg, /<path d="M[^"]+L[^"]+L[^"]+"[^>]*><title>D_crit \(ε=0\.95\)<\/title>/, 'D_crit through the 3 model sizes');
   });
+
+  test('the SVG export escapes a hostile sweep name, axis names and values: it parses as XML with no markup of theirs', () => {
+    const dir = join(__dirname, '../fixtures/results/modadd-grid');
+    const hostile = '<script>alert(1)</script>"&\'\u0001]]>';
+    const map = buildMapData({ name: hostile, resultsDir: dir, summary: readSummary(dir), runs: readManifest(dir)!.runs, epsilon: 0.95 });
+    map.xAxis = { ...map.xAxis, path: `x"<b onload="alert(2)">&amp;` };
+    map.yAxis = { ...map.yAxis, path: `y</text><script>alert(3)</script>`, values: map.yAxis.values.map((v, i) => (i === 0 ? '<g/>&"\'' : v) as never) };
+    const colors = Object.fromEntries(REGIMES.map((r) => [r, '"/><script>alert(4)</script>'])) as Record<RegimeName, string>;
+    const heat = heatmapSvg(map, colors, '#333"<', '#fff');
+    const lines = lineChartSvg({ title: hostile, xLabel: map.xAxis.path, yLabel: 'val', logX: true, series: [{ label: hostile, color: '#f00', points: [{ x: 1, y: 0.5 }, { x: 10, y: 0.6 }] }] });
+    for (const svg of [heat, stackSvgs([{ svg: heat, width: 560, height: 460 }, { svg: lines, width: 560, height: 460 }], 'horizontal')]) {
+      const parsed = parseXml(svg);
+      assert.equal(parsed.error, undefined, `not well-formed XML: ${parsed.error}\n${svg.slice(0, 400)}`);
+      assert.deepEqual(parsed.elements.filter((e) => !['svg', 'rect', 'text', 'title', 'path', 'g', 'line'].includes(e)), [], 'only the SVG elements the export draws');
+      assert.deepEqual(parsed.attributes.filter((a) => /^on/i.test(a)), [], 'no event-handler attributes');
+      // The hostile strings are there as text, minus the character XML cannot hold.
+      assert.ok(parsed.text.includes('<script>alert(1)</script>"&\']]>'), 'the name, as text');
+      assert.ok(parsed.text.includes('y</text><script>alert(3)</script>'), 'the y axis name, as text');
+      assert.ok(parsed.text.includes('<g/>&"\''), 'the axis value, as text');
+    }
+  });
 });
+
+/** Parses XML with Python's standard library (a strict, well-formedness-checking parser). */
+function parseXml(xml: string): { error?: string; elements: string[]; attributes: string[]; text: string } {
+  const script = [
+    'import sys, json, xml.dom.minidom as m',
+    'try: doc = m.parseString(sys.stdin.buffer.read())',
+    'except Exception as e: print(json.dumps({"error": str(e), "elements": [], "attributes": [], "text": ""})); sys.exit(0)',
+    'els = doc.getElementsByTagName("*")',
+    'text = []',
+    'def walk(n):',
+    '  for c in n.childNodes:',
+    '    if c.nodeType == c.TEXT_NODE: text.append(c.data)',
+    '    walk(c)',
+    'walk(doc)',
+    'print(json.dumps({"elements": sorted({e.tagName for e in els}), "attributes": sorted({a for e in els for a in e.attributes.keys()}), "text": "\\n".join(text)}))',
+  ].join('\n');
+  const r = spawnSync('/usr/bin/python3', ['-c', script], { input: xml, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as { error?: string; elements: string[]; attributes: string[]; text: string };
+}

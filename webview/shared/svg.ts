@@ -26,7 +26,14 @@ export interface SvgChart {
   yMax?: number;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/**
+ * Text or a double-quoted attribute value in an SVG document: markup characters escaped, and the
+ * control characters XML 1.0 cannot hold at all (not even escaped) dropped. Names and axis values
+ * come from user files: they must not add markup to an exported figure.
+ */
+export const escapeXml = (s: unknown): string => String(s).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+  .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const esc = escapeXml;
 const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Math.round(v * 1000) / 1000));
 
 export function lineChartSvg(c: SvgChart): string {
