@@ -5,18 +5,24 @@
 // resolves with no $schema line), (5) a run from the CodeLens (live curves, status bar, ▶ → ■),
 // (6) the Grok view listing runs with regimes, (7) its context action opening one run's curves,
 // (8) log-y and zoom on the loss chart, (9) two sweeps compared, (10) the regime map's table by
-// keyboard; then the same folder untrusted (restricted mode): stored results show, nothing starts a
-// sweep. Screenshots of every step go to test-results/e2e/ (CI artifacts). Skips only without
+// keyboard; (11) the GPU inside VS Code: with grok.device = gpu in the user settings and the software
+// adapter allowed (GROK_WEBGPU_ALLOW_SOFTWARE=1 in code-server's environment, this test's switch for
+// Mesa llvmpipe), a sweep started from the CodeLens trains on WebGPU through the installed package's
+// own dawn.node: the status bar and the curves panel name the adapter, and the final metrics equal a
+// CPU run of the same config within the GPU parity tolerance; then the same folder untrusted
+// (restricted mode): stored results show, nothing starts a sweep. Steps 1-10 run without that switch,
+// so `auto` finds no (hardware) adapter and says why once in the Grok log. Screenshots of every step go to test-results/e2e/ (CI artifacts). Skips only without
 // code-server or Chromium, and fails instead where it must run (CI=1 or GROK_E2E_REQUIRED=1).
 // Recipe: ../shared/notes/vscode-e2e.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import type { DeviceRecord } from '../../src/store/types';
 
 const root = resolve(__dirname, '../..');
 const codeServer = join(root, '.e2e/code-server/node_modules/.bin/code-server');
@@ -165,7 +171,7 @@ async function webviewWith(page: Page, key: string, value: string): Promise<Fram
   return null;
 }
 
-test('a researcher\'s first hour in code-server: empty folder → walkthrough → New Experiment → completion → run from the lens → Grok view → run curves → log-y/zoom → compare → map table by keyboard; restricted mode', { skip, timeout: 600_000 }, async () => {
+test('a researcher\'s first hour in code-server: empty folder → walkthrough → New Experiment → completion → run from the lens → Grok view → run curves → log-y/zoom → compare → map table by keyboard; a GPU sweep on the package\'s Dawn; restricted mode', { skip, timeout: 900_000 }, async () => {
   if (missing) assert.fail(`the end-to-end test must run here (CI or GROK_E2E_REQUIRED=1): ${missing}`);
   const t0 = Date.now();
   const step = (msg: string) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
@@ -184,7 +190,9 @@ test('a researcher\'s first hour in code-server: empty folder → walkthrough �
     'grok.threads': 2,
   };
   writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(settings));
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share') };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share') };
+  // Steps 1-10: the software adapter does not count as a GPU (auto trains on the CPU, saying why); step 11 allows it.
+  delete env.GROK_WEBGPU_ALLOW_SOFTWARE;
 
   // 1. The platform package for this machine (with Dawn) and the universal one (without), as users get them.
   const packages = process.env.GROK_E2E_PACKAGES ?? join(tmp, 'packages');
@@ -215,10 +223,11 @@ test('a researcher\'s first hour in code-server: empty folder → walkthrough �
   let context: BrowserContext | undefined;
   let current: Page | undefined;
   const errors: string[] = [];
-  const launch = async (trusted: boolean) => {
+  /** code-server on `folder` (trusted, or with workspace trust on), with `extraEnv`, and a browser on it. */
+  const launch = async (trusted: boolean, folder = ws, extraEnv: NodeJS.ProcessEnv = {}) => {
     const port = await freePort();
     server = spawn(codeServer, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      ...(trusted ? ['--disable-workspace-trust'] : []), '--user-data-dir', userData, '--extensions-dir', exts, ws], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      ...(trusted ? ['--disable-workspace-trust'] : []), '--user-data-dir', userData, '--extensions-dir', exts, folder], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let log = '';
     server.stdout?.on('data', (d: Buffer) => { log += d.toString(); });
     server.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
@@ -245,6 +254,13 @@ test('a researcher\'s first hour in code-server: empty folder → walkthrough �
     await input.fill(text);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 20_000 });
     await page.keyboard.press('Enter');
+  };
+  /** The Grok output channel's log files so far (the extension host writes them under the user-data folder). */
+  const grokLogs = (): string[] => {
+    const logs: string[] = [];
+    const walk = (d: string) => { for (const f of readdirSync(d, { withFileTypes: true })) { const p = join(d, f.name); if (f.isDirectory()) walk(p); else if (/Grok\.log$/.test(f.name)) logs.push(p); } };
+    try { walk(join(userData, 'logs')); } catch { /* none */ }
+    return logs;
   };
   const showGrokView = async (page: Page) => {
     const icon = page.locator('.activitybar .action-label[aria-label^="Grok"]').first();
@@ -432,8 +448,84 @@ test('a researcher\'s first hour in code-server: empty folder → walkthrough �
     assert.deepEqual(ours, [], 'no CSP violation or script error in the webviews');
     assert.ok(readFileSync(join(ws, '.grok/.gitignore'), 'utf8').includes('*'), '.grok/.gitignore written on first use');
 
-    // The same folder, untrusted (restricted mode): stored results and lenses show; nothing starts a sweep.
     await shutdown();
+    // On this machine Dawn finds only a software adapter, which steps 1-10 did not allow: `auto`
+    // trained both sweeps on the CPU and said why once each, in the Grok log (the sweep's started line).
+    const firstLog = grokLogs().map((l) => readFileSync(l, 'utf8')).join('\n');
+    const why = firstLog.split('\n').filter((l) => /no GPU adapter \(tried: /.test(l));
+    step(`Grok log, why the CPU: ${JSON.stringify(why.map((l) => l.replace(/^.*?(sweep \S+):.* on /, '$1: on ')))}`);
+    assert.equal(why.length, 2, 'auto says why it trains on the CPU once per sweep (2 sweeps)');
+    assert.ok(why.every((l) => /sweep e2e-tiny(-2)?: new in .* on CPU \(no GPU adapter \(tried: .*only a software adapter \(.*llvmpipe.*\), not used\)\)/.test(l)), why.join('\n'));
+
+    // 11. The GPU inside VS Code. grok.device = gpu is in the user settings before code-server
+    // starts, and GROK_WEBGPU_ALLOW_SOFTWARE=1 in its environment lets Mesa llvmpipe count as a GPU.
+    // A folder of its own, with e2e-gpu.grok.json there from the start (no editors restored).
+    const wsGpu = join(tmp, 'ws-gpu');
+    mkdirSync(wsGpu);
+    writeFileSync(join(wsGpu, 'e2e-gpu.grok.json'), readFileSync(join(root, 'examples/e2e-gpu.grok.json')));
+    writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...settings, 'grok.device': 'gpu' }));
+    const installed = readdirSync(exts).find((d) => d.startsWith('grok-lab.grok-'));
+    const ownDawn = installed ? join(exts, installed, 'dawn/dist/linux-x64/dawn.node') : '';
+    assert.ok(installed && existsSync(ownDawn), `the installed extension has its own Dawn (${installed})`);
+    const gp = await launch(true, wsGpu, { GROK_WEBGPU_ALLOW_SOFTWARE: '1' });
+    const gpage = gp.page;
+    await gpage.goto(`http://127.0.0.1:${gp.port}/?folder=${encodeURIComponent(wsGpu)}`, { timeout: 180_000 });
+    await gpage.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
+    await gpage.keyboard.press('F1');
+    await pickQuick(gpage, 'e2e-gpu.grok.json');
+    const gpuLens = gpage.locator('.codelens-decoration a', { hasText: 'Run sweep' }).first();
+    await gpuLens.waitFor({ timeout: 60_000 });
+    await gpuLens.click();
+    step('clicked ▶ Run sweep on e2e-gpu.grok.json (grok.device = gpu)');
+    // The forked worker (the installed dist/worker.js, on the extension host's Node) maps the
+    // package's own dawn.node: found in /proc while it trains.
+    const worker = await until('the sweep worker mapping the package\'s dawn.node', async () => {
+      for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+        try {
+          const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          if (!cmd.some((a) => a.startsWith(join(exts, installed!)) && a.endsWith('dist/worker.js'))) continue;
+          const dawns = [...new Set(readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n').filter((l) => l.endsWith('dawn.node')).map((l) => l.slice(l.indexOf('/'))))];
+          if (dawns.length) return { pid, node: readlinkSync(`/proc/${pid}/exe`), dawns };
+        } catch { /* gone */ }
+      }
+      return null;
+    }, 120_000, 100);
+    step(`worker pid ${worker.pid} on ${worker.node} maps ${worker.dawns.join(', ')}`);
+    assert.deepEqual(worker.dawns, [ownDawn], 'the worker loads dawn.node from the extension\'s own folder, and no other');
+    const onGpu = await until('the status bar to name the GPU adapter', async () => { const t = await statusText(gpage); return /· gpu \(llvmpipe/.test(t) ? t : null; }, 120_000, 100);
+    step(`status bar: ${JSON.stringify(onGpu)}`);
+    await shot(gpage, '11-gpu-sweep-running');
+    const gpuCurves = await until('the curves panel to name the GPU', async () => {
+      const f = await webviewFrame(gpage, '#chart-acc');
+      return f && /^GPU: .*llvmpipe/.test(await bodyData(f, 'device')) ? f : null;
+    }, 60_000, 300);
+    const gpuDir = join(wsGpu, '.grok/e2e-gpu');
+    const summaryOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { status?: string; runs: Array<{ id: string }> };
+    await until('the GPU sweep to finish', async () => existsSync(join(gpuDir, 'summary.json')) && summaryOf(gpuDir).status === 'done', 300_000, 500);
+    await until('the curves panel to show every eval', async () => Number(await bodyData(gpuCurves, 'points')) === 2 * (40 / 10 + 1), 30_000, 300);
+    step(`curves panel: ${await gpuCurves.$eval('#status', (e) => e.textContent ?? '')}`);
+    await shot(gpage, '11b-gpu-sweep-done');
+    const gpuDevice = JSON.parse(readFileSync(join(gpuDir, 'manifest.json'), 'utf8')).device as DeviceRecord;
+    assert.deepEqual([gpuDevice.pref, gpuDevice.chosen], ['gpu', 'gpu']);
+    assert.match(gpuDevice.description, /^GPU: .*llvmpipe.*\(WebGPU\/Dawn, a software adapter/);
+    // The same config on the CPU engine, by the installed package's CLI on this Node.
+    const cpuDir = join(tmp, 'e2e-gpu-cpu');
+    execFileSync(process.execPath, [join(exts, installed!, 'dist/cli.js'), 'sweep', join(wsGpu, 'e2e-gpu.grok.json'), '--device', 'cpu', '--threads', '2', '--out', cpuDir], { env, stdio: 'pipe', timeout: 120_000 });
+    const last = (dir: string, id: string) => JSON.parse(readFileSync(join(dir, 'runs', id, 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1)!) as Record<string, number>;
+    const ids = summaryOf(gpuDir).runs.map((r) => r.id);
+    assert.equal(ids.length, 2);
+    for (const id of ids) {
+      const g = last(gpuDir, id), c = last(cpuDir, id);
+      step(`run ${id} at step ${g.step}: GPU train/val loss ${g.trainLoss}/${g.valLoss}, CPU ${c.trainLoss}/${c.valLoss}`);
+      assert.equal(g.step, 40);
+      assert.equal(c.step, 40);
+      // The GPU parity tolerance (docs/gpu.md): losses within 1e-4 relative; accuracies at most one example apart.
+      for (const k of ['trainLoss', 'valLoss']) assert.ok(Math.abs(g[k]! - c[k]!) <= 1e-4 * Math.abs(c[k]!), `${id} ${k}: GPU ${g[k]} vs CPU ${c[k]}`);
+      for (const k of ['trainAcc', 'valAcc']) assert.ok(Math.abs(g[k]! - c[k]!) <= 1 / 300 + 1e-12, `${id} ${k}: GPU ${g[k]} vs CPU ${c[k]}`);
+    }
+    await shutdown();
+
+    // The same folder, untrusted (restricted mode): stored results and lenses show; nothing starts a sweep.
     writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...settings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }));
     const second = await launch(false);
     const rp = second.page;
@@ -455,16 +547,13 @@ test('a researcher\'s first hour in code-server: empty folder → walkthrough �
     await rp.keyboard.press('Escape');
     assert.equal(offered, 0, 'Start Sweep is not offered in an untrusted workspace');
     assert.equal(stopOffered, 0, 'Stop Sweep is not offered while nothing runs');
-    await shot(rp, '11-untrusted');
+    await shot(rp, '12-untrusted');
     step('done');
   } catch (e) {
     // What the screen showed when it failed (a CI artifact like the others).
     await current?.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
     // The Grok output channel (the extension host writes it under the user-data folder).
-    const logs: string[] = [];
-    const walk = (d: string) => { for (const f of readdirSync(d, { withFileTypes: true })) { const p = join(d, f.name); if (f.isDirectory()) walk(p); else if (/Grok\.log$/.test(f.name)) logs.push(p); } };
-    try { walk(join(userData, 'logs')); } catch { /* none */ }
-    for (const l of logs) console.log(`[e2e] ${l}:\n${readFileSync(l, 'utf8').split('\n').slice(-40).join('\n')}`);
+    for (const l of grokLogs()) console.log(`[e2e] ${l}:\n${readFileSync(l, 'utf8').split('\n').slice(-40).join('\n')}`);
     console.log(`[e2e] console errors:\n  ${errors.slice(-20).join('\n  ')}`);
     throw e;
   } finally {

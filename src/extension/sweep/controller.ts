@@ -9,7 +9,7 @@ import { startSweep } from '../../sweep/worker/client';
 import type { SweepState } from '../lenses/lensModel';
 import { formatDuration, progressText } from '../lenses/lensModel';
 import type { GrokContext } from '../context';
-import { deviceFromEvent, deviceFromSetting, type DeviceInfo, type DeviceSetting } from './device';
+import { deviceFromEvent, deviceFromSetting, statusDevice, type DeviceInfo, type DeviceSetting } from './device';
 
 export interface ActiveSweep {
   configUri: vscode.Uri;
@@ -176,7 +176,7 @@ export class SweepController implements vscode.Disposable {
     const s = this.latest();
     if (!s) { this.status.hide(); return; }
     const icon = s.state.status === 'paused' ? '$(debug-pause)' : '$(sync~spin)';
-    this.status.text = `${icon} Grok ${s.state.total ? progressText(s.state) : 'starting…'} · ${s.device.device}`;
+    this.status.text = `${icon} Grok ${s.state.total ? progressText(s.state) : 'starting…'} · ${statusDevice(s.device)}`;
     this.status.tooltip = `Sweep ${s.name}: runs done / total and estimated time left, on ${s.device.description}. Click for the curves; Grok: Stop Sweep stops it (runs are checkpointed).`;
     this.status.show();
   }
