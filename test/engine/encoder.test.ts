@@ -23,6 +23,7 @@ async function logitsOf(data: Dataset, pooling: 'cls' | 'mean', weights?: Map<st
     [run(data, data.count, 1)]);
   const { plan, memory, module, f32 } = await prepareEngine(s);
   const m = plan.models[0];
+  assert.ok(m, 'the plan has the one model');
   if (weights) {
     const mine = readBlock(f32, m, m.params);
     for (const [name, t] of mine) t.set(weights.get(name)!.subarray(0, t.length));
@@ -30,8 +31,9 @@ async function logitsOf(data: Dataset, pooling: 'cls' | 'mean', weights?: Map<st
   }
   const runner = new ModelRunner(instantiateKernels(module, memory), plan, 0);
   runner.forward(m.trainIdx, m.trainCount, false);
-  const logits = f32.slice(m.buffers.logits >> 2, (m.buffers.logits >> 2) + data.count * data.numClasses);
-  const order = s.runs[0].trainIdx;
+  const logitsAt = m.buffers.logits, order = s.runs[0]?.trainIdx;
+  assert.ok(logitsAt !== undefined && order, 'a logits buffer and the run');
+  const logits = f32.slice(logitsAt >> 2, (logitsAt >> 2) + data.count * data.numClasses);
   const byExample = new Float32Array(logits.length);
   order.forEach((e, j) => byExample.set(logits.subarray(j * data.numClasses, (j + 1) * data.numClasses), e * data.numClasses));
   return { logits: byExample, params: readBlock(f32, m, m.params) };
@@ -45,7 +47,8 @@ for (const pooling of ['cls', 'mean'] as const) {
     const a = await logitsOf(long, pooling);
     const b = await logitsOf(short, pooling, a.params);
     assert.ok(a.logits.some((v) => Math.abs(v) > 1e-2), 'logits are not trivial');
-    for (let i = 0; i < a.logits.length; i++) assert.ok(Math.abs(a.logits[i] - b.logits[i]) <= 1e-5, `logit ${i}: ${a.logits[i]} vs ${b.logits[i]}`);
+    assert.equal(a.logits.length, b.logits.length);
+    for (let i = 0; i < a.logits.length; i++) assert.ok(Math.abs(a.logits[i]! - b.logits[i]!) <= 1e-5, `logit ${i}: ${a.logits[i]} vs ${b.logits[i]}`);
   });
 }
 
@@ -100,6 +103,7 @@ test('encoder: learns a padded sequence task (train accuracy rises well above ch
   for (let k = 0; k < 150; k++) await t.trainStep();
   const [after] = await t.evaluate();
   await t.dispose();
+  assert.ok(before && after, 'one model evaluated');
   assert.ok(after.trainLoss < 0.5 * before.trainLoss, `train loss ${before.trainLoss} -> ${after.trainLoss}`);
   assert.ok(after.trainAcc > 0.9 && after.valAcc > 0.8, `train ${after.trainAcc}, val ${after.valAcc}`);
 });

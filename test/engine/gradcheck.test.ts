@@ -23,10 +23,11 @@ async function check(model: ModelConfig, data: Dataset = additionDataset(P)): Pr
   const S = data.seqLen;
   const { plan, memory, module, f32 } = await prepareEngine(s);
   const m = plan.models[0];
+  assert.ok(m, 'the plan has the one model');
   // Move away from the init (LayerNorm g = 1, b = 0) so every parameter matters.
   const rng = new Rng(11);
   const params = readBlock(f32, m, m.params);
-  for (const t of params.values()) for (let i = 0; i < t.length; i++) t[i] += 0.3 * rng.normal();
+  for (const t of params.values()) for (let i = 0; i < t.length; i++) t[i]! += 0.3 * rng.normal();
   writeBlock(f32, m, m.params, params);
 
   const runner = new ModelRunner(instantiateKernels(module, memory), plan, 0);
@@ -34,19 +35,22 @@ async function check(model: ModelConfig, data: Dataset = additionDataset(P)): Pr
   const grads = readBlock(f32, m, m.grads);
   const dims = modelDims(model, data);
   const ref: RefParams = Object.fromEntries([...params].map(([k, v]) => [k, Float64Array.from(v)]));
-  const examples = s.runs[0].trainIdx;
+  const examples = s.runs[0]?.trainIdx;
+  assert.ok(examples && examples.length === EXAMPLES, `${EXAMPLES} training examples`);
+  const logitsAt = m.buffers.logits;
+  assert.ok(logitsAt !== undefined, 'a logits buffer');
 
   // Forward: f32 logits and loss against the f64 reference.
   runner.forward(m.trainIdx, m.trainCount, false);
   let loss = 0;
   for (let j = 0; j < EXAMPLES; j++) {
-    const e = examples[j];
+    const e = examples[j]!;
     const want = referenceLogits(dims, ref, data.inputs.subarray(e * S, e * S + S));
     for (let c = 0; c < dims.C; c++) {
-      const got = f32[(m.buffers.logits >> 2) + j * dims.C + c];
-      assert.ok(Math.abs(got - want[c]) <= 1e-4 * (1 + Math.abs(want[c])), `logit ${j},${c}: ${got} vs ${want[c]}`);
+      const got = f32[(logitsAt >> 2) + j * dims.C + c]!, wanted = want[c]!; // c < C, the reference's logit count
+      assert.ok(Math.abs(got - wanted) <= 1e-4 * (1 + Math.abs(wanted)), `logit ${j},${c}: ${got} vs ${wanted}`);
     }
-    loss += f32[(m.loss >> 2) + j];
+    loss += f32[(m.loss >> 2) + j]!;
   }
   const refLoss = referenceLoss(dims, ref, data.inputs, data.labels, examples);
   assert.ok(Math.abs(loss / EXAMPLES - refLoss) <= 1e-5 * (1 + refLoss), `loss ${loss / EXAMPLES} vs ${refLoss}`);
@@ -54,14 +58,16 @@ async function check(model: ModelConfig, data: Dataset = additionDataset(P)): Pr
   // Backward: every entry of every tensor.
   const h = 1e-5;
   for (const [name, p] of Object.entries(ref)) {
-    const g = grads.get(name)!;
+    const g = grads.get(name);
+    assert.ok(g && g.length === p.length, `a gradient of ${name}'s size`);
     for (let i = 0; i < p.length; i++) {
-      const keep = p[i];
+      const keep = p[i]!;
       p[i] = keep + h; const up = referenceLoss(dims, ref, data.inputs, data.labels, examples);
       p[i] = keep - h; const down = referenceLoss(dims, ref, data.inputs, data.labels, examples);
       p[i] = keep;
       const numeric = (up - down) / (2 * h);
-      assert.ok(Math.abs(g[i] - numeric) <= 2e-5 + 2e-3 * Math.abs(numeric), `${name}[${i}]: analytic ${g[i]} vs numeric ${numeric}`);
+      const analytic = g[i]!;
+      assert.ok(Math.abs(analytic - numeric) <= 2e-5 + 2e-3 * Math.abs(numeric), `${name}[${i}]: analytic ${analytic} vs numeric ${numeric}`);
     }
   }
 }

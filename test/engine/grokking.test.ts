@@ -16,6 +16,7 @@ test('a small model memorizes first and generalizes much later (grokking)', asyn
   for (let step = EVAL_EVERY; step <= MAX_STEPS && !grokAt; step += EVAL_EVERY) {
     for (let s = 0; s < EVAL_EVERY; s++) await trainer.trainStep();
     const [m] = await trainer.evaluate();
+    assert.ok(m, 'one model evaluated');
     if (!fitAt && m.trainAcc >= 0.99) { fitAt = step; fitValAcc = m.valAcc; }
     if (m.valAcc >= 0.99) grokAt = step;
   }

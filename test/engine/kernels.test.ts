@@ -18,8 +18,8 @@ function fill(f32: Float32Array, at: number, n: number, rng: Rng): Float64Array 
 
 function close(f32: Float32Array, at: number, want: Float64Array, what: string): void {
   for (let i = 0; i < want.length; i++) {
-    const got = f32[(at >> 2) + i];
-    assert.ok(Math.abs(got - want[i]) <= 1e-4 * (1 + Math.abs(want[i])), `${what}[${i}]: ${got} vs ${want[i]}`);
+    const got = f32[(at >> 2) + i]!, wanted = want[i]!;
+    assert.ok(Math.abs(got - wanted) <= 1e-4 * (1 + Math.abs(wanted)), `${what}[${i}]: ${got} vs ${wanted}`);
   }
 }
 
@@ -36,8 +36,8 @@ for (const build of ['relaxed-simd', 'simd'] as const) test(`${build}: matmul, m
       let a = fill(f32, A, m * kk, rng), b = fill(f32, B, kk * n, rng), c = fill(f32, C, m * n, rng);
       let want = Float64Array.from({ length: m * n }, (_, x) => {
         const i = Math.floor(x / n), j = x % n;
-        let s = acc ? c[x] : 0;
-        for (let p = 0; p < kk; p++) s += a[i * kk + p] * b[p * n + j];
+        let s = acc ? c[x]! : 0;
+        for (let p = 0; p < kk; p++) s += a[i * kk + p]! * b[p * n + j]!;
         return s;
       });
       f32.copyWithin(C2 >> 2, C >> 2, (C >> 2) + m * n);
@@ -50,8 +50,8 @@ for (const build of ['relaxed-simd', 'simd'] as const) test(`${build}: matmul, m
       a = fill(f32, A, m * kk, rng); b = fill(f32, B, m * n, rng); c = fill(f32, C, kk * n, rng);
       want = Float64Array.from({ length: kk * n }, (_, x) => {
         const i = Math.floor(x / n), j = x % n;
-        let s = acc ? c[x] : 0;
-        for (let r = 0; r < m; r++) s += a[r * kk + i] * b[r * n + j];
+        let s = acc ? c[x]! : 0;
+        for (let r = 0; r < m; r++) s += a[r * kk + i]! * b[r * n + j]!;
         return s;
       });
       k.matmulTN(A, B, C, m, kk, n, acc);
@@ -60,8 +60,8 @@ for (const build of ['relaxed-simd', 'simd'] as const) test(`${build}: matmul, m
       a = fill(f32, A, m * n, rng); b = fill(f32, B, kk * n, rng); c = fill(f32, C, m * kk, rng);
       want = Float64Array.from({ length: m * kk }, (_, x) => {
         const i = Math.floor(x / kk), j = x % kk;
-        let s = acc ? c[x] : 0;
-        for (let p = 0; p < n; p++) s += a[i * n + p] * b[j * n + p];
+        let s = acc ? c[x]! : 0;
+        for (let p = 0; p < n; p++) s += a[i * n + p]! * b[j * n + p]!;
         return s;
       });
       k.matmulNT(A, B, C, m, n, kk, acc, T);
@@ -78,11 +78,11 @@ test('AdamW kernel follows the PyTorch update', async () => {
   f32.set(v0, T >> 2);
   const t = 3;
   k.adamw(A, B, C, T, n, lr, wd, b1, b2, eps, t);
-  for (let i = 0; i < n; i++) {
-    const m = b1 * m0[i] + (1 - b1) * g[i], v = b2 * v0[i] + (1 - b2) * g[i] ** 2;
-    const want = p[i] * (1 - lr * wd) - lr * (m / (1 - b1 ** t)) / (Math.sqrt(v / (1 - b2 ** t)) + eps);
-    assert.ok(Math.abs(f32[(A >> 2) + i] - want) < 1e-6, `p[${i}]`);
-    assert.ok(Math.abs(f32[(C >> 2) + i] - m) < 1e-6 && Math.abs(f32[(T >> 2) + i] - v) < 1e-6, `state[${i}]`);
+  for (let i = 0; i < n; i++) { // every array here has n entries
+    const m = b1 * m0[i]! + (1 - b1) * g[i]!, v = b2 * v0[i]! + (1 - b2) * g[i]! ** 2;
+    const want = p[i]! * (1 - lr * wd) - lr * (m / (1 - b1 ** t)) / (Math.sqrt(v / (1 - b2 ** t)) + eps);
+    assert.ok(Math.abs(f32[(A >> 2) + i]! - want) < 1e-6, `p[${i}]`);
+    assert.ok(Math.abs(f32[(C >> 2) + i]! - m) < 1e-6 && Math.abs(f32[(T >> 2) + i]! - v) < 1e-6, `state[${i}]`);
   }
 });
 
@@ -98,7 +98,7 @@ test('softmax cross-entropy: gradients are the softmax minus one-hot, with proba
   logits.forEach((row, i) => {
     const mx = Math.max(...row), z = row.reduce((s, v) => s + Math.exp(v - mx), 0);
     row.forEach((v, j) => {
-      const p = Math.exp(v - mx) / z, got = f32[(A >> 2) + i * c + j];
+      const p = Math.exp(v - mx) / z, got = f32[(A >> 2) + i * c + j]!;
       const want = (p < 2 ** -64 ? 0 : p) * scale - (j === [1, 0][i] ? scale : 0);
       assert.ok(Math.abs(got - want) <= 1e-6 * scale, `dlogits[${i},${j}]: ${got} vs ${want}`);
       assert.ok(got === 0 || Math.abs(got) >= 2 ** -126, `dlogits[${i},${j}] = ${got} is subnormal`);

@@ -3,6 +3,7 @@
 // early stop of a device that is already slower; ties; every measuring trainer disposed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { chooseDevice, measureDevices, type DeviceCandidate, type DeviceTiming } from '../../src/trainer/engine/measure';
 import type { EvalMetrics, LockstepTrainer } from '../../src/trainer/engine/types';
 
@@ -56,6 +57,7 @@ test('a fast GPU beats a slow CPU, and a slow GPU loses to a fast CPU; both timi
     assert.equal(m.chosen, expected, `cpu ${cpuMs} ms, gpu ${gpuMs} ms`);
     assert.equal(m.description, expected === 'gpu' ? gpu.description : cpu.description);
     const [tc, tg] = m.timings;
+    assert.ok(tc && tg, 'both devices timed');
     assert.deepEqual([tc.device, tc.msPerStep, tc.cpuMsPerStep, tc.models], ['cpu', cpuMs, cpuMs, 4]);
     assert.equal(tg.device, 'gpu');
     assert.equal(tg.msPerStep, gpuMs, 'a queued device is timed to the end of its work (flushed)');
@@ -72,7 +74,7 @@ test('a device that is already more than twice as slow stops measuring early', a
   const gpu = fakeDevice(clock, 'gpu', 50, { queued: true });
   const m = await measureDevices([cpu, gpu], { steps: 5, warmup: 1, now: clock.now, cpuNow: clock.cpuNow });
   assert.equal(cpu.log.steps, 6, 'the first device: 1 warm-up + 5 timed steps');
-  assert.equal(m.timings[1].steps, 1, 'the slow one: one timed step already took 10x the other\'s whole measurement');
+  assert.equal(at(m.timings, 1).steps, 1, 'the slow one: one timed step already took 10x the other\'s whole measurement');
   assert.equal(gpu.log.steps, 2);
   assert.equal(m.chosen, 'cpu');
 });
@@ -81,14 +83,14 @@ test('a device that cannot start or fails mid-step is recorded with its error, a
   const clock = new Clock();
   const noAdapter = await measureDevices([fakeDevice(clock, 'cpu', 5), fakeDevice(clock, 'gpu', 1, { failCreate: 'GPU out of memory' })], { now: clock.now, cpuNow: clock.cpuNow });
   assert.equal(noAdapter.chosen, 'cpu');
-  assert.equal(noAdapter.timings[1].error, 'GPU out of memory');
-  assert.equal(noAdapter.timings[1].msPerStep, null);
+  assert.equal(at(noAdapter.timings, 1).error, 'GPU out of memory');
+  assert.equal(at(noAdapter.timings, 1).msPerStep, null);
   assert.match(noAdapter.reason, /gpu failed \(GPU out of memory\)/);
 
   const lost = fakeDevice(clock, 'gpu', 1, { failAtStep: 3 });
   const m = await measureDevices([fakeDevice(clock, 'cpu', 5), lost], { now: clock.now, cpuNow: clock.cpuNow });
   assert.equal(m.chosen, 'cpu');
-  assert.match(m.timings[1].error ?? '', /device lost/);
+  assert.match(at(m.timings, 1).error ?? '', /device lost/);
   assert.ok(lost.log.disposed, 'a trainer that failed is disposed too');
 });
 

@@ -1,6 +1,7 @@
 // safetensors encoding: round trip, byte layout, and files laid out the way other writers do it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { readSafetensors, writeSafetensors } from '../../src/trainer/engine/safetensors';
 
 test('writes the documented layout and reads it back exactly', () => {
@@ -16,8 +17,9 @@ test('writes the documented layout and reads it back exactly', () => {
   const back = readSafetensors(bytes);
   assert.deepEqual(back.metadata, { step: '12' });
   assert.deepEqual(back.tensors.map((t) => [t.name, t.shape]), [['w', [2, 4]], ['b', [1]]]);
-  assert.deepEqual([...back.tensors[0].data], [...a]);
-  assert.ok(Object.is(back.tensors[0].data[5], -0));
+  const w = at(back.tensors, 0);
+  assert.deepEqual([...w.data], [...a]);
+  assert.ok(Object.is(w.data[5], -0));
 });
 
 test('reads tensors stored out of header order, and rejects other dtypes', () => {

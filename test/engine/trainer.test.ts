@@ -2,6 +2,7 @@
 // exact checkpoint resume, early-stop freezing, mixture metrics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { createTrainer, initialCheckpoint, readSafetensors, trainerFromCheckpoint, writeSafetensors } from '../../src/trainer/engine/index';
 import type { EvalMetrics, LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
 import { additionDataset, mixtureDataset, modelConfig, run, spec } from './helpers';
@@ -51,9 +52,11 @@ test('the relaxed-SIMD (FMA) and plain-SIMD builds train the same models to floa
     metrics.push(await t.evaluate());
     await t.dispose();
   }
-  metrics[0].forEach((m, i) => {
+  const [relaxed, simd] = metrics;
+  assert.ok(relaxed && simd, 'both kernel builds evaluated');
+  relaxed.forEach((m, i) => {
     for (const key of ['trainLoss', 'valLoss', 'weightNorm'] as const) {
-      const a = m[key], b = metrics[1][i][key];
+      const a = m[key], b = at(simd, i)[key];
       assert.ok(Math.abs(a - b) <= 1e-4 * Math.abs(b), `model ${i} ${key}: ${a} (relaxed) vs ${b} (simd)`);
     }
   });
@@ -80,17 +83,18 @@ test('models train independently and lower their training loss', async () => {
   const after = await t.evaluate();
   assert.equal(t.step, 40);
   for (let i = 0; i < 3; i++) {
-    assert.equal(after[i].step, 40);
-    assert.ok(after[i].trainLoss < before[i].trainLoss - 0.1, `model ${i}: ${before[i].trainLoss} -> ${after[i].trainLoss}`);
-    assert.ok(after[i].weightNorm > 0 && Number.isFinite(after[i].valLoss));
-    const sumSq = Object.values(after[i].norms).reduce((a, n) => a + n * n, 0);
-    assert.ok(Math.abs(Math.sqrt(sumSq) - after[i].weightNorm) < 1e-9);
+    const was = at(before, i), now = at(after, i);
+    assert.equal(now.step, 40);
+    assert.ok(now.trainLoss < was.trainLoss - 0.1, `model ${i}: ${was.trainLoss} -> ${now.trainLoss}`);
+    assert.ok(now.weightNorm > 0 && Number.isFinite(now.valLoss));
+    const sumSq = Object.values(now.norms).reduce((a, n) => a + n * n, 0);
+    assert.ok(Math.abs(Math.sqrt(sumSq) - now.weightNorm) < 1e-9);
   }
-  assert.notEqual(after[0].trainLoss, after[2].trainLoss);
+  assert.notEqual(at(after, 0).trainLoss, at(after, 2).trainLoss);
   // A lone model of the batch gets the same result as in company.
-  const alone = await createTrainer(spec(data, modelConfig({ layerNorm: 'pre', activation: 'gelu' }), [threeRuns().runs[2]]));
+  const alone = await createTrainer(spec(data, modelConfig({ layerNorm: 'pre', activation: 'gelu' }), [at(threeRuns().runs, 2)]));
   await trainFor(alone, 40);
-  assert.equal((await alone.evaluate())[0].trainLoss, after[2].trainLoss);
+  assert.equal(at(await alone.evaluate(), 0).trainLoss, at(after, 2).trainLoss);
   await Promise.all([t.dispose(), alone.dispose()]);
 });
 
@@ -181,24 +185,26 @@ test('mixture datasets report metrics per component', async () => {
   const t = await createTrainer(spec(mix, modelConfig({ kind: 'mlp' }), [run(mix, 40, 1)]));
   await trainFor(t, 5);
   const [e] = await t.evaluate();
-  assert.deepEqual(Object.keys(e.components!), ['a+b', 'a-b']);
+  assert.ok(e?.components, 'metrics per component');
+  assert.deepEqual(Object.keys(e.components), ['a+b', 'a-b']);
   const trainIdx = run(mix, 40, 1).trainIdx;
   const plusCount = [...trainIdx].filter((i) => mix.component[i] === 0).length;
-  const c = e.components!;
-  const weighted = (c['a+b'].train.acc * plusCount + c['a-b'].train.acc * (40 - plusCount)) / 40;
+  const plus = e.components['a+b'], minus = e.components['a-b'];
+  assert.ok(plus && minus);
+  const weighted = (plus.train.acc * plusCount + minus.train.acc * (40 - plusCount)) / 40;
   assert.ok(Math.abs(weighted - e.trainAcc) < 1e-12);
-  assert.ok(Math.abs((c['a+b'].val.loss * (49 - plusCount) + c['a-b'].val.loss * (49 - 40 + plusCount)) / 58 - e.valLoss) < 1e-6);
+  assert.ok(Math.abs((plus.val.loss * (49 - plusCount) + minus.val.loss * (49 - 40 + plusCount)) / 58 - e.valLoss) < 1e-6);
   await t.dispose();
   const single = await createTrainer(spec(data, modelConfig(), [run(data, 40, 1)]));
-  assert.equal((await single.evaluate())[0].components, undefined);
+  assert.equal(at(await single.evaluate(), 0).components, undefined);
   await single.dispose();
 });
 
 test('an MLP takes any width (it has no heads); a transformer needs heads that divide dModel', async () => {
   const t = await createTrainer(spec(data, modelConfig({ kind: 'mlp', dModel: 6, heads: 4 }), [run(data, 60, 1)]));
-  const before = (await t.evaluate())[0].trainLoss;
+  const before = at(await t.evaluate(), 0).trainLoss;
   await trainFor(t, 20);
-  assert.ok((await t.evaluate())[0].trainLoss < before, 'the 6-wide MLP trains');
+  assert.ok(at(await t.evaluate(), 0).trainLoss < before, 'the 6-wide MLP trains');
   await t.dispose();
   await assert.rejects(createTrainer(spec(data, modelConfig({ dModel: 6, heads: 4 }), [run(data, 60, 1)])), /heads \(4\) must divide dModel \(6\)/);
 });

@@ -48,9 +48,10 @@ export function assertClose(got: ArrayLike<number>, want: ArrayLike<number>, wha
   assert.equal(got.length, want.length, `${what}: length`);
   let err = 0, scale = 0;
   for (let i = 0; i < want.length; i++) {
-    assert.ok(Number.isFinite(got[i]), `${what}[${i}] = ${got[i]}`);
-    err = Math.max(err, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
+    const g = got[i]!, w = want[i]!; // i < both lengths, checked equal above
+    assert.ok(Number.isFinite(g), `${what}[${i}] = ${g}`);
+    err = Math.max(err, Math.abs(g - w));
+    scale = Math.max(scale, Math.abs(w));
   }
   scale = Math.max(scale, floor);
   assert.ok(err <= TOL * scale, `${what}: max error ${err.toExponential(2)} > ${TOL} × ${scale.toExponential(2)}`);
@@ -91,6 +92,6 @@ export const ENCODER_KINDS: [string, Partial<ModelConfig>][] = ([
 /** assertClose's floor for the tensors of one gradient block: 1e-3 × its largest value. */
 export function noiseFloor(tensors: Iterable<ArrayLike<number>>): number {
   let m = 0;
-  for (const t of tensors) for (let i = 0; i < t.length; i++) m = Math.max(m, Math.abs(t[i]));
+  for (const t of tensors) for (let i = 0; i < t.length; i++) m = Math.max(m, Math.abs(t[i]!));
   return 1e-3 * m;
 }

@@ -6,6 +6,7 @@
 // 3 heads of 4) reach the edges of the 32×32 tiles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { prepareEngine } from '../../src/trainer/engine/index';
 import { readBlock } from '../../src/trainer/engine/checkpoint';
 import { ModelRunner } from '../../src/trainer/engine/runner';
@@ -31,9 +32,11 @@ for (const [name, over] of [...KINDS, ...DEPTH_KINDS, ...PARITY_DEPTH_KINDS, ...
       const kernels = instantiateKernels(cpu.module, cpu.memory);
       for (const i of [0, 1]) {
         const m = cpu.plan.models[i], g = host.plan.models[i];
+        assert.ok(m && g, `model ${i} planned on both devices`);
         new ModelRunner(kernels, cpu.plan, i).gradients(m.trainIdx, m.trainCount);
         const want = readBlock(cpu.f32, m, m.grads);
         const [grads, loss] = await host.readFloats([{ ptr: g.grads, count: host.plan.blockFloats }, { ptr: g.loss, count: g.trainCount }]);
+        assert.ok(grads && loss, 'both buffers read');
         const meanLoss = loss.reduce((a, b) => a + b, 0) / g.trainCount;
         const cpuMean = cpu.f32.subarray(m.loss >> 2, (m.loss >> 2) + m.trainCount).reduce((a, b) => a + b, 0) / m.trainCount;
         assert.ok(Math.abs(meanLoss - cpuMean) <= TOL * Math.abs(cpuMean), `model ${i} loss ${meanLoss} vs ${cpuMean}`);
@@ -48,7 +51,7 @@ for (const [name, over] of [...KINDS, ...DEPTH_KINDS, ...PARITY_DEPTH_KINDS, ...
 }
 
 test('split-K weight gradients and column sums (400-row batch) match the CPU engine', async (t) => {
-  for (const over of [KINDS[3][1], KINDS[7][1]]) {
+  for (const over of [at(KINDS, 3)[1], at(KINDS, 7)[1]]) {
     const adapter = await adapterOrSkip(t);
     if (!adapter) return;
     const data = additionDataset(23);
@@ -60,9 +63,11 @@ test('split-K weight gradients and column sums (400-row batch) match the CPU eng
       const kernels = instantiateKernels(cpu.module, cpu.memory);
       for (const i of [0, 1]) {
         const m = cpu.plan.models[i], g = host.plan.models[i];
+        assert.ok(m && g, `model ${i} planned on both devices`);
         new ModelRunner(kernels, cpu.plan, i).gradients(m.trainIdx, m.trainCount);
         const want = readBlock(cpu.f32, m, m.grads);
         const [grads] = await host.readFloats([{ ptr: g.grads, count: host.plan.blockFloats }]);
+        assert.ok(grads, 'the gradient buffer read');
         for (const slot of host.plan.tensors) {
           assertClose(grads.subarray(slot.offset / 4, slot.offset / 4 + slot.size), want.get(slot.name)!, `${over.kind} model ${i} d${slot.name}`);
         }

@@ -3,6 +3,7 @@
 // largest buffer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { GpuMachine } from '../../src/trainer/engine/webgpu/gpu';
 import { GpuHost } from '../../src/trainer/engine/webgpu/host';
 import { createDeviceTrainer, isGpuTrainer, selectDevice } from '../../src/trainer/engine/webgpu/index';
@@ -48,7 +49,7 @@ test('createDeviceTrainer: auto without a GPU trains on the CPU; gpu without one
   const gpu = await createDeviceTrainer(s, 'gpu', { attempts: [testAttempt()], allowSoftware: true });
   assert.equal(isGpuTrainer(gpu), true);
   await gpu.trainStep();
-  assert.equal((await gpu.evaluate())[0].step, 1);
+  assert.equal(at(await gpu.evaluate(), 0).step, 1);
   await gpu.dispose();
 });
 

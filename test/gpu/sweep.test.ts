@@ -4,6 +4,7 @@
 // (auto, in the same sweep) or with a second invocation on the CPU or the GPU (--device gpu).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { join } from 'node:path';
 import { createTrainer } from '../../src/trainer/engine/index';
 import type { LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
@@ -100,7 +101,7 @@ test('--device: cpu never loads Dawn; auto without an adapter trains on the CPU;
 
   const gpu = await sweep({ configPath: writeConfig(CONFIG), device: 'gpu' }, tracedDevice(trace, { attempts: [] }));
   assert.equal(gpu.status, 'failed');
-  assert.match(gpu.errors[0], /^--device gpu: no GPU adapter \(tried: \).*--device cpu/);
+  assert.match(gpu.errors[0] ?? '', /^--device gpu: no GPU adapter \(tried: \).*--device cpu/);
   assert.deepEqual(gpu.messages.at(-1), { type: 'done', status: 'failed', outDir: null, error: gpu.errors[0] });
 });
 
@@ -191,7 +192,7 @@ test('the memory budget decides how many models share a GPU batch; the adapter\'
     shapes.push(trace.trainers.map((x) => x.models));
   }
   assert.equal(new Set(asked).size, 1, 'one plan size for every run');
-  assert.ok(asked[0] < estimateModelBytes(modelConfig(CONFIG.model as never), additionDataset(11)), `${asked[0]} B`);
+  assert.ok(at(asked, 0) < estimateModelBytes(modelConfig(CONFIG.model as never), additionDataset(11)), `${asked[0]} B`);
   assert.deepEqual(shapes, [[4], [1, 1, 1, 1], [2, 2]]);
 });
 
@@ -201,7 +202,7 @@ test('auto: a lost device is reported with its cause, and the batch resumes from
   const outDir = join(tempDir(), 'auto');
   const r = await sweep({ configPath: writeConfig(CONFIG), outDir, device: 'auto' }, tracedDevice(trace, softwareUnmeasured, loseAfter(15)));
   assert.equal(r.status, 'done', r.errors.join('\n'));
-  assert.match(r.errors[0], /GPU device lost \(destroyed\)/);
+  assert.match(r.errors[0] ?? '', /GPU device lost \(destroyed\)/);
   assert.ok(r.logs.some((l) => /^the GPU failed \(GPU device lost \(destroyed\).*\); resuming the unfinished runs from their checkpoints on the CPU$/.test(l)), r.logs.join('\n'));
   // One GPU batch of all 4 runs (lost at step 16), then the CPU from the checkpoints of step 10.
   assert.deepEqual(trace.trainers, [{ gpu: true, models: 4 }, { gpu: false, models: 4 }]);
@@ -218,7 +219,7 @@ test('--device gpu: a lost device fails the runs with its cause; they resume fro
     const trace: Trace = { trainers: [], loads: [] };
     const lost = await sweep({ configPath, outDir, device: 'gpu' }, tracedDevice(trace, software, loseAfter(25)));
     assert.equal(lost.status, 'failed');
-    assert.match(lost.errors[0], /GPU device lost \(destroyed\)/);
+    assert.match(lost.errors[0] ?? '', /GPU device lost \(destroyed\)/);
     assert.ok(lost.logs.some((l) => l.includes('grok resume') && l.includes('--device cpu')), lost.logs.join('\n'));
     const failed = readSummary(outDir)!.runs;
     assert.ok(failed.every((x) => x.status === 'failed' && /GPU device lost/.test(x.error ?? '')), JSON.stringify(failed));

@@ -4,6 +4,7 @@
 // a lone model equal to the same model in company, mixture metrics, split evaluation chunks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { createTrainer, readSafetensors } from '../../src/trainer/engine/index';
 import type { EvalMetrics, LockstepSpec, LockstepTrainer } from '../../src/trainer/engine/types';
 import { createGpuTrainer, type GpuTrainer } from '../../src/trainer/engine/webgpu/trainer';
@@ -46,7 +47,8 @@ function closeMetrics(got: EvalMetrics, want: EvalMetrics, what: string): void {
   assert.ok(Math.abs(got.trainAcc - want.trainAcc) <= 0.02 && Math.abs(got.valAcc - want.valAcc) <= 0.02, `${what} accuracy`);
   for (const [name, n] of Object.entries(want.norms)) {
     if (NOISE_DRIVEN.test(name)) continue;
-    assert.ok(Math.abs(got.norms[name] - n) <= 1e-4 * n + 1e-7, `${what} norm ${name}`);
+    const g = got.norms[name];
+    assert.ok(g !== undefined && Math.abs(g - n) <= 1e-4 * n + 1e-7, `${what} norm ${name}: ${g} vs ${n}`);
   }
 }
 
@@ -72,14 +74,15 @@ for (const [name, over] of [...KINDS, ...DEPTH_KINDS, ...ENCODER_KINDS]) {
         await trainFor(cpu, 20);
         const [g, c] = [await gpu.evaluate(), await cpu.evaluate()];
         for (let i = 0; i < 3; i++) {
-          closeMetrics(g[i], c[i], `model ${i}`);
+          closeMetrics(at(g, i), at(c, i), `model ${i}`);
           const got = readSafetensors(gpu.saveCheckpoint(i)), want = readSafetensors(cpu.saveCheckpoint(i));
           assert.equal(got.metadata.step, '20');
           const wanted = new Map(want.tensors.map((x) => [x.name, x.data]));
           for (const x of got.tensors) {
-            const w = wanted.get(x.name)!;
+            const w = wanted.get(x.name);
+            assert.ok(w && w.length === x.data.length, `the CPU has ${x.name} of the same size`);
             if (NOISE_DRIVEN.test(x.name)) {
-              for (let k = 0; k < w.length; k++) assert.ok(Math.abs(x.data[k] - w[k]) <= 20 * 3e-3, `model ${i} ${x.name}[${k}]: ${x.data[k]} vs ${w[k]}`);
+              for (let k = 0; k < w.length; k++) assert.ok(Math.abs(x.data[k]! - w[k]!) <= 20 * 3e-3, `model ${i} ${x.name}[${k}]: ${x.data[k]} vs ${w[k]}`);
               continue;
             }
             assertClose(x.data, w, `model ${i} ${x.name}`);
@@ -100,7 +103,7 @@ async function fingerprint(t: LockstepTrainer): Promise<string> {
 
 test('GPU: save at step k, load into a fresh trainer, train on: bitwise the same', async (t) => {
   if (await skipWithoutGpu(t)) return;
-  const s = threeRuns(KINDS[3][1], 16);
+  const s = threeRuns(at(KINDS, 3)[1], 16);
   const straight = await gpuTrainer(s);
   await trainFor(straight, 7);
   const saved = [0, 1, 2].map((i) => straight.saveCheckpoint(i));
@@ -115,7 +118,7 @@ test('GPU: save at step k, load into a fresh trainer, train on: bitwise the same
 
 test('GPU: a deactivated model stops; a lone model matches the same model in company', async (t) => {
   if (await skipWithoutGpu(t)) return;
-  const s = threeRuns(KINDS[1][1], null);
+  const s = threeRuns(at(KINDS, 1)[1], null);
   const all = await gpuTrainer(s);
   await trainFor(all, 3);
   const frozen = all.saveCheckpoint(1);
@@ -124,9 +127,9 @@ test('GPU: a deactivated model stops; a lone model matches the same model in com
   assert.equal(Buffer.from(all.saveCheckpoint(1)).toString('base64'), Buffer.from(frozen).toString('base64'));
   const metrics = await all.evaluate();
   assert.deepEqual(metrics.map((m) => m.step), [8, 3, 8]);
-  const alone = await gpuTrainer({ ...s, runs: [s.runs[2]] });
+  const alone = await gpuTrainer({ ...s, runs: [at(s.runs, 2)] });
   await trainFor(alone, 8);
-  assert.equal((await alone.evaluate())[0].trainLoss, metrics[2].trainLoss);
+  assert.equal(at(await alone.evaluate(), 0).trainLoss, at(metrics, 2).trainLoss);
   assert.equal(Buffer.from(alone.saveCheckpoint(0)).toString('base64'), Buffer.from(all.saveCheckpoint(2)).toString('base64'));
   await Promise.all([all.dispose(), alone.dispose()]);
 });
@@ -143,10 +146,12 @@ test('GPU: mixture metrics per component and evaluation in several chunks match 
     await trainFor(cpu, 3);
     const [g, c] = [await gpu.evaluate(), await cpu.evaluate()];
     for (let i = 0; i < 2; i++) {
-      closeMetrics(g[i], c[i], `model ${i}`);
+      const gi = at(g, i), ci = at(c, i);
+      closeMetrics(gi, ci, `model ${i}`);
       for (const comp of ['a+b', 'a-b']) {
         for (const split of ['train', 'val'] as const) {
-          const x = g[i].components![comp][split], y = c[i].components![comp][split];
+          const x = gi.components?.[comp]?.[split], y = ci.components?.[comp]?.[split];
+          assert.ok(x && y, `model ${i} has ${comp} ${split} metrics on both devices`);
           assert.ok(Math.abs(x.loss - y.loss) <= 1e-4 * y.loss && Math.abs(x.acc - y.acc) <= 0.01, `model ${i} ${comp} ${split}`);
         }
       }

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { at } from '../assertions';
 import { test } from 'node:test';
 import { MODULAR_OPS, TaskSchema, type ModularOp, type TaskConfig } from '../../src/config/schema';
 import { buildDataset, datasetDependsOnSeed, datasetSize } from '../../src/trainer/tasks/index';
@@ -6,7 +7,12 @@ import type { Dataset } from '../../src/trainer/tasks/types';
 
 const task = (t: object): TaskConfig => TaskSchema.parse(t);
 const build = (t: object, seed = 0) => buildDataset(task(t), { configDir: '.', seed });
-const row = (d: Dataset, i: number) => Array.from(d.inputs.subarray(i * d.seqLen, (i + 1) * d.seqLen));
+/** Example i's tokens: [a, b, =] or [a, op, b, =]; fails the test on a shorter row. */
+function row(d: Dataset, i: number): [number, number, number, ...number[]] {
+  const [x, y, z, ...rest] = d.inputs.subarray(i * d.seqLen, (i + 1) * d.seqLen);
+  assert.ok(x !== undefined && y !== undefined && z !== undefined, `example ${i} has at least 3 tokens`);
+  return [x, y, z, ...rest];
+}
 
 // Direct formulas, written independently of src/trainer/tasks/ops.ts.
 const FORMULAS: Record<ModularOp, (a: number, b: number, P: number) => number> = {
@@ -35,7 +41,7 @@ for (const op of MODULAR_OPS) {
         assert.equal(eq, P);
         assert.ok(a >= 0 && a < P && b >= 0 && b < P);
         seen.add(`${a},${b}`);
-        const c = d.labels[i];
+        const c = d.labels[i]!; // i < count
         if (op === 'a/b') {
           assert.notEqual(b, 0);
           assert.equal((c * b) % P, a, `${a}/${b} = ${c} mod ${P}`);
@@ -57,8 +63,8 @@ test('a large prime stays exact (no float overflow in a^3 + ab at P = 1021)', as
   const d = await build({ kind: 'modular', op: 'a^3+ab', modulus: 1021 });
   const P = 1021n;
   for (const i of [0, 1, 12345, d.count - 1]) {
-    const [a, b] = row(d, i).map(BigInt);
-    assert.equal(BigInt(d.labels[i]), (a ** 3n + a * b) % P);
+    const [x, y] = row(d, i), a = BigInt(x), b = BigInt(y);
+    assert.equal(BigInt(at(d.labels, i)), (a ** 3n + a * b) % P);
   }
 });
 
@@ -88,7 +94,7 @@ test('memorization symmetric: (a, b) and (b, a) share a label; not so without it
   const P = 17;
   const labelOf = (d: Dataset) => {
     const m = new Map<string, number>();
-    for (let i = 0; i < d.count; i++) m.set(row(d, i).slice(0, 2).join(','), d.labels[i]);
+    for (let i = 0; i < d.count; i++) m.set(row(d, i).slice(0, 2).join(','), d.labels[i]!); // i < count
     return m;
   };
   const sym = labelOf(await build({ kind: 'memorization', op: 'a*b', modulus: P, symmetric: true }, 3));
@@ -115,13 +121,13 @@ test('mixture: operator token per component, component ids, per-component labels
   let randomMatchesOp = 0;
   for (let i = 0; i < d.count; i++) {
     const [a, op, b, eq] = row(d, i);
-    const k = d.component[i];
-    perComponent[k]++;
+    const k = d.component[i]!, label = d.labels[i]!; // i < count
+    perComponent[k] = at(perComponent, k) + 1;
     assert.equal(op, P + 1 + k);
     assert.equal(eq, P);
-    if (k === 0) assert.equal(d.labels[i], (a + b) % P);
-    if (k === 1) assert.equal((d.labels[i] * b) % P, a);
-    if (k === 2 && d.labels[i] === (a * b) % P) randomMatchesOp++;
+    if (k === 0) assert.equal(label, (a + b) % P);
+    if (k === 1) assert.equal((label * b) % P, a);
+    if (k === 2 && label === (a * b) % P) randomMatchesOp++;
   }
   assert.deepEqual(perComponent, [49, 42, 49]);
   assert.ok(randomMatchesOp < 20, `${randomMatchesOp} random labels equal a*b`);

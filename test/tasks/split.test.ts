@@ -12,7 +12,7 @@ function assertPartition(split: Split, count: number, covers: boolean) {
   for (const i of split.train) { assert.equal(seen[i], 0); seen[i] = 1; }
   for (const i of split.val) { assert.equal(seen[i], 0, `index ${i} in train and val`); seen[i] = 2; }
   if (covers) assert.ok(seen.every((s) => s !== 0), 'train ∪ val is the pool');
-  for (const idx of [split.train, split.val]) for (let j = 1; j < idx.length; j++) assert.ok(idx[j - 1] < idx[j]);
+  for (const idx of [split.train, split.val]) for (let j = 1; j < idx.length; j++) assert.ok(idx[j - 1]! < idx[j]!); // 1 <= j < length
 }
 
 test('train and validation are disjoint, sorted and cover the pool; sizes as asked', async () => {

@@ -28,7 +28,8 @@ test('the shipped sample as a Dataset: train rows, then test rows as fixed valid
   assert.equal(ds.labels.slice(0, 3000).reduce((s, l) => s + l, 0), 1500);
   for (let r = 0; r < ds.count; r++) {
     const row = ds.inputs.subarray(r * ds.seqLen, (r + 1) * ds.seqLen);
-    const n = ds.lengths![r];
+    const n = ds.lengths?.[r];
+    assert.ok(n !== undefined, `row ${r} has a length`);
     assert.equal(row[0], 2, 'every row starts with [CLS]');
     assert.ok(n > 8 && row.subarray(1, n).every((t) => t > 2 && t < ds.vocabSize), `row ${r}: real tokens`);
     assert.ok(row.subarray(n).every((t) => t === 0), `row ${r}: padding`);
