@@ -8,8 +8,12 @@ import type { EnginePlan } from './layout';
 import { ModelRunner, type EvalSums } from './runner';
 import { instantiateKernels } from './wasm';
 
-/** Work on one model's 1-based step: gradients of some chunks in a lane, and/or the update. */
-export interface TrainJob { model: number; step: number; chunks: number[] | 'all'; lane: number; update: boolean }
+/**
+ * Work on one model's 1-based step: gradients of some chunks in a lane, then the update. A step
+ * split over `lanes` > 1 jobs (on different threads, at once) is updated by whichever of them
+ * finishes its chunks last.
+ */
+export interface TrainJob { model: number; step: number; chunks: number[] | 'all'; lane: number; lanes: number }
 
 export interface Executor {
   readonly threads: number;
@@ -43,12 +47,8 @@ export class Runners {
   train(jobs: TrainJob[]): void {
     for (const j of jobs) {
       const r = this.get(j.model);
-      if (j.chunks !== 'all' || !j.update) {
-        r.gradChunks(j.step, j.chunks === 'all' ? Array.from({ length: r.chunks }, (_, c) => c) : j.chunks, j.lane);
-        if (j.update) r.update(j.step);
-      } else {
-        r.train(j.step);
-      }
+      if (j.lanes > 1) r.trainShare(j.step, j.chunks === 'all' ? Array.from({ length: r.chunks }, (_, c) => c) : j.chunks, j.lane, j.lanes);
+      else r.train(j.step);
     }
   }
 

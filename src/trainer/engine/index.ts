@@ -119,27 +119,21 @@ class Trainer implements LockstepTrainer {
   async trainStep(): Promise<void> {
     const active = this.steps.map((_, i) => i).filter((i) => this.active[i]);
     const T = this.executor.threads;
-    const perThread = (): TrainJob[][] => Array.from({ length: T }, () => []);
     const split = active.filter((i) => this.plan.models[i].lanes.length > 1);
     const whole = active.filter((i) => this.plan.models[i].lanes.length === 1);
-    // One pass with every thread busy: whole models dealt round-robin (each with its update), and the
-    // chunks of models with several lanes, chunk c in lane c mod L on thread c mod L. Then the latter's
-    // updates (each sums its chunk gradients in chunk order, so the split never changes a result).
-    const jobs = perThread();
-    whole.forEach((i, k) => jobs[k % T].push({ model: i, step: this.steps[i] + 1, chunks: 'all', lane: 0, update: true }));
+    // One pass with every thread busy: whole models dealt round-robin, and the chunks of models with
+    // several lanes, chunk c in lane c mod L on thread c mod L; the lane that finishes last takes the
+    // update, which sums the chunk gradients in chunk order, so the split never changes a result.
+    const jobs: TrainJob[][] = Array.from({ length: T }, () => []);
+    whole.forEach((i, k) => jobs[k % T].push({ model: i, step: this.steps[i] + 1, chunks: 'all', lane: 0, lanes: 1 }));
     for (const i of split) {
       const L = this.plan.models[i].lanes.length, chunks = this.plan.models[i].chunkGrads.length, step = this.steps[i] + 1;
       for (let l = 0; l < L; l++) {
         const mine = Array.from({ length: chunks }, (_, c) => c).filter((c) => c % L === l);
-        jobs[l].push({ model: i, step, chunks: mine, lane: l, update: false });
+        jobs[l].push({ model: i, step, chunks: mine, lane: l, lanes: L });
       }
     }
     await this.executor.train(jobs);
-    if (split.length) {
-      const updates = perThread();
-      split.forEach((i, k) => updates[k % T].push({ model: i, step: this.steps[i] + 1, chunks: [], lane: 0, update: true }));
-      await this.executor.train(updates);
-    }
     for (const i of active) this.steps[i]++;
   }
 

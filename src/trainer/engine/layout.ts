@@ -47,6 +47,8 @@ export interface ModelPlan {
   trainIdx: Ptr; trainCount: number; valIdx: Ptr; valCount: number;
   /** Minibatch indices (i32), written each step; unused for full batch. */
   batchIdx: Ptr; batchSize: number | null;
+  /** Lanes done with the current step's chunks (i32, atomic): the last one takes the update. */
+  lanesDone: Ptr;
   run: { seed: number; lr: number; weightDecay: number; warmupSteps: number };
 }
 
@@ -120,6 +122,7 @@ export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[],
       tensors, blockFloats, params, grads, adamM, adamV, chunkGrads, cap, lanes, ...lanes[0],
       trainIdx: arena.alloc(trainCount), trainCount, valIdx: arena.alloc(valCount), valCount,
       batchIdx: arena.alloc(batchSize === null ? 0 : rows), batchSize: batchSize === null || batchSize >= trainCount ? null : batchSize,
+      lanesDone: arena.alloc(1),
       run: { seed: run.seed, lr: run.lr, weightDecay: run.weightDecay, warmupSteps: run.warmupSteps },
     };
   });

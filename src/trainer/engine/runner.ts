@@ -84,6 +84,19 @@ export class ModelRunner {
     this.update(t);
   }
 
+  /**
+   * This lane's share of step t, which `lanes` lanes run at once on different threads: its chunks,
+   * then, in the lane that finishes last, the update. The atomic count orders the other lanes'
+   * chunk gradients before the sum (the counter is reset before the next step's jobs are sent).
+   */
+  trainShare(t: number, chunks: number[], lane: number, lanes: number): void {
+    this.gradChunks(t, chunks, lane);
+    const done = this.model.lanesDone >>> 2;
+    if (Atomics.add(this.i32, done, 1) !== lanes - 1) return;
+    Atomics.store(this.i32, done, 0);
+    this.update(t);
+  }
+
   /** Gradient of scale · (loss sum over n examples at idx) into chunk block c. */
   private chunkGradient(idx: number, n: number, scale: number, c: number, lane: number): void {
     const m = this.model;

@@ -7,9 +7,11 @@
 // thread runs it. madd is a fused multiply-add in the relaxed-SIMD build (vmath.ts).
 // Packing: the reused operand B is copied into panels of 8 columns (k×8, contiguous), so the
 // micro-kernel streams it sequentially instead of touching k cache lines per tile. matmul packs
-// when given room for it; matmulNT always does (its transpose writes the panels directly).
+// when given room for it; matmulNT always does (its transpose writes the panels directly). One
+// micro-kernel (`product`) serves B in place and B packed: only B's two strides differ.
 // The A operand is broadcast with v128.load32_splat (a broadcast load, no shuffle on the FP pipes).
-// Tiles of 6×8 (12 accumulators) spill registers in V8 (one of the 16 xmm is its scratch): 40% slower.
+// Tiles of 6×8 (12 accumulators) spill registers in V8 (one of the 16 xmm is its scratch): 40% slower;
+// 5×8 (10 accumulators) and a 4×8 tile with its reduction unrolled twice were 1.7–2× slower too.
 import { madd } from './vmath';
 
 @inline function rowPtr(base: usize, row: usize, stride: usize): usize {
@@ -30,10 +32,12 @@ import { madd } from './vmath';
 }
 
 /**
- * Columns j0 ≤ j < j1 of C[m,·] (+)= A[m,k] · B[k,·], B read in place (row stride ldb floats,
- * column j at b + 4(j − j0)), C's row stride ldc, A's k.
+ * Columns j0 ≤ j < j1 of C[m,ldc] (+)= A[m,k] · B[k, j0..j1). B is addressed by two strides: its
+ * column j (relative to j0) starts at b + j·colBytes, and each next row p is rowBytes further on.
+ * B in place (row stride ldb): colBytes 4, rowBytes 4·ldb. B packed into panels of 8 columns
+ * (panel t = k×8 floats, contiguous): colBytes 4k, rowBytes 32 (then j1 − j0 is a multiple of 8).
  */
-function productCols(a: usize, b: usize, ldb: usize, c: usize, ldc: usize, m: usize, k: usize, j0: usize, j1: usize, acc: bool): void {
+function product(a: usize, b: usize, colBytes: usize, rowBytes: usize, c: usize, ldc: usize, m: usize, k: usize, j0: usize, j1: usize, acc: bool): void {
   const width = j1 - j0;
   let i: usize = 0;
   for (; i + 4 <= m; i += 4) {
@@ -43,7 +47,7 @@ function productCols(a: usize, b: usize, ldb: usize, c: usize, ldc: usize, m: us
     for (; j + 8 <= width; j += 8) {
       let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
       let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-      let bp = b + (j << 2);
+      let bp = b + j * colBytes;
       for (let q: usize = 0; q < (k << 2); q += 4) {
         const b0 = v128.load(bp), b1 = v128.load(bp, 16);
         let x = v128.load32_splat(a0 + q);
@@ -54,7 +58,7 @@ function productCols(a: usize, b: usize, ldb: usize, c: usize, ldc: usize, m: us
         s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
         x = v128.load32_splat(a3 + q);
         s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
-        bp += ldb << 2;
+        bp += rowBytes;
       }
       const o = j << 2;
       put4(c0 + o, s00, acc); put4(c0 + o + 16, s01, acc);
@@ -64,26 +68,26 @@ function productCols(a: usize, b: usize, ldb: usize, c: usize, ldc: usize, m: us
     }
     for (; j + 4 <= width; j += 4) {
       let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      let bp = b + (j << 2);
+      let bp = b + j * colBytes;
       for (let q: usize = 0; q < (k << 2); q += 4) {
         const b0 = v128.load(bp);
         s0 = madd(v128.load32_splat(a0 + q), b0, s0);
         s1 = madd(v128.load32_splat(a1 + q), b0, s1);
         s2 = madd(v128.load32_splat(a2 + q), b0, s2);
         s3 = madd(v128.load32_splat(a3 + q), b0, s3);
-        bp += ldb << 2;
+        bp += rowBytes;
       }
       const o = j << 2;
       put4(c0 + o, s0, acc); put4(c1 + o, s1, acc); put4(c2 + o, s2, acc); put4(c3 + o, s3, acc);
     }
     for (; j < width; j++) {
       let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
-      let bp = b + (j << 2);
+      let bp = b + j * colBytes;
       for (let q: usize = 0; q < (k << 2); q += 4) {
         const bv = load<f32>(bp);
         s0 = madd1(load<f32>(a0 + q), bv, s0); s1 = madd1(load<f32>(a1 + q), bv, s1);
         s2 = madd1(load<f32>(a2 + q), bv, s2); s3 = madd1(load<f32>(a3 + q), bv, s3);
-        bp += ldb << 2;
+        bp += rowBytes;
       }
       const o = j << 2;
       put1(c0 + o, s0, acc); put1(c1 + o, s1, acc); put1(c2 + o, s2, acc); put1(c3 + o, s3, acc);
@@ -94,80 +98,32 @@ function productCols(a: usize, b: usize, ldb: usize, c: usize, ldc: usize, m: us
     let j: usize = 0;
     for (; j + 8 <= width; j += 8) {
       let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-      let bp = b + (j << 2);
+      let bp = b + j * colBytes;
       for (let q: usize = 0; q < (k << 2); q += 4) {
         const x = v128.load32_splat(a0 + q);
         s0 = madd(x, v128.load(bp), s0);
         s1 = madd(x, v128.load(bp, 16), s1);
-        bp += ldb << 2;
+        bp += rowBytes;
       }
       put4(c0 + (j << 2), s0, acc); put4(c0 + (j << 2) + 16, s1, acc);
     }
     for (; j + 4 <= width; j += 4) {
       let s0 = f32x4.splat(0);
-      let bp = b + (j << 2);
+      let bp = b + j * colBytes;
       for (let q: usize = 0; q < (k << 2); q += 4) {
         s0 = madd(v128.load32_splat(a0 + q), v128.load(bp), s0);
-        bp += ldb << 2;
+        bp += rowBytes;
       }
       put4(c0 + (j << 2), s0, acc);
     }
     for (; j < width; j++) {
       let s0: f32 = 0;
-      let bp = b + (j << 2);
+      let bp = b + j * colBytes;
       for (let q: usize = 0; q < (k << 2); q += 4) {
         s0 = madd1(load<f32>(a0 + q), load<f32>(bp), s0);
-        bp += ldb << 2;
+        bp += rowBytes;
       }
       put1(c0 + (j << 2), s0, acc);
-    }
-  }
-}
-
-/**
- * Columns 0 ≤ j < 8·panels of C[m,ldc] (+)= A[m,k] · B, B given as packed panels: panel t holds
- * B[p, 8t..8t+7] for p = 0..k−1, contiguous (k·8 floats). The same chains as productCols.
- */
-function productPanels(a: usize, panels: usize, c: usize, ldc: usize, m: usize, k: usize, count: usize, acc: bool): void {
-  let i: usize = 0;
-  for (; i + 4 <= m; i += 4) {
-    const a0 = rowPtr(a, i, k), a1 = a0 + (k << 2), a2 = a1 + (k << 2), a3 = a2 + (k << 2);
-    const c0 = rowPtr(c, i, ldc), c1 = c0 + (ldc << 2), c2 = c1 + (ldc << 2), c3 = c2 + (ldc << 2);
-    for (let t: usize = 0; t < count; t++) {
-      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-      let bp = panels + ((t * k) << 5);
-      for (let q: usize = 0; q < (k << 2); q += 4) {
-        const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-        let x = v128.load32_splat(a0 + q);
-        s00 = madd(x, b0, s00); s01 = madd(x, b1, s01);
-        x = v128.load32_splat(a1 + q);
-        s10 = madd(x, b0, s10); s11 = madd(x, b1, s11);
-        x = v128.load32_splat(a2 + q);
-        s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
-        x = v128.load32_splat(a3 + q);
-        s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
-        bp += 32;
-      }
-      const o = t << 5;
-      put4(c0 + o, s00, acc); put4(c0 + o + 16, s01, acc);
-      put4(c1 + o, s10, acc); put4(c1 + o + 16, s11, acc);
-      put4(c2 + o, s20, acc); put4(c2 + o + 16, s21, acc);
-      put4(c3 + o, s30, acc); put4(c3 + o + 16, s31, acc);
-    }
-  }
-  for (; i < m; i++) {
-    const a0 = rowPtr(a, i, k), c0 = rowPtr(c, i, ldc);
-    for (let t: usize = 0; t < count; t++) {
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-      let bp = panels + ((t * k) << 5);
-      for (let q: usize = 0; q < (k << 2); q += 4) {
-        const x = v128.load32_splat(a0 + q);
-        s0 = madd(x, v128.load(bp), s0);
-        s1 = madd(x, v128.load(bp, 16), s1);
-        bp += 32;
-      }
-      put4(c0 + (t << 5), s0, acc); put4(c0 + (t << 5) + 16, s1, acc);
     }
   }
 }
@@ -189,9 +145,9 @@ export function matmul(a: usize, b: usize, c: usize, m: usize, k: usize, n: usiz
         src += n << 2; dst += 32;
       }
     }
-    productPanels(a, pack, c, n, m, k, n8 >> 3, acc);
+    product(a, pack, k << 2, 32, c, n, m, k, 0, n8, acc);
   }
-  if (n8 < n) productCols(a, b + (n8 << 2), n, c, n, m, k, n8, n, acc);
+  if (n8 < n) product(a, b + (n8 << 2), 4, n << 2, c, n, m, k, n8, n, acc);
 }
 
 /**
@@ -214,8 +170,8 @@ export function matmulNT(a: usize, b: usize, c: usize, m: usize, n: usize, k: us
   for (let p: usize = 0; p < n; p++) {
     for (let u: usize = 0; u < rest; u++) store<f32>(tail + ((p * rest + u) << 2), load<f32>(rowPtr(b, k8 + u, n) + (p << 2)));
   }
-  if (k8 > 0) productPanels(a, scratch, c, k, m, n, k8 >> 3, acc);
-  if (rest > 0) productCols(a, tail, rest, c, k, m, n, k8, k, acc);
+  if (k8 > 0) product(a, scratch, n << 2, 32, c, k, m, n, 0, k8, acc);
+  if (rest > 0) product(a, tail, 4, rest << 2, c, k, m, n, k8, k, acc);
 }
 
 /** Rows of a block of Aᵀ·B: the weight-gradient product walks the batch this many rows at a time. */
