@@ -1,13 +1,17 @@
 // Critical data size (Zhu et al. 2024): the smallest training size whose expected converged
 // validation accuracy is ≥ ε. Per group of runs (same params but data size and seed):
-//   bracket [below, above]: the grid sizes the data puts the crossing between (always reported);
+//   bracket [below, above]: the largest grid size whose seeds are decisively below ε and the smallest
+//          decisively at or above it (beyond bracketZ standard errors of a seed spread pooled over
+//          the group, floored at bracketSdFloor); ambiguous sizes widen it, and an end with no
+//          decisive size is open (null). Always reported; it holds the truth in every one of the
+//          calibration test's simulated sweeps;
 //   value: the crossing of a monotone (isotonic) fit of converged accuracy against size over every
 //          run, interpolated in log size between the two grid sizes around it;
 //   low, high: a `bootstrapConfidence` interval that resamples the runs of each size AND places the
 //          crossing anywhere inside its grid cell (uniform in log size), so a coarse grid gives a
 //          wide interval: it is never narrower than the grid and the seeds support;
 //   stepsPeak: Zhu et al.'s operational estimate, the size where the steps to reach ε peak;
-//   budgetLimited: a run at a bracket size was still moving when its budget ran out (outcome.ts).
+//   budgetLimited: a run at a bracket size or between them was still moving when its budget ran out.
 import type { CriticalDataSize, RunParams } from '../store/types';
 import { Rng } from '../util/rng';
 import { sharedParams } from './groups';
@@ -28,6 +32,7 @@ export interface DataRun {
 }
 
 export type BootstrapOptions = Pick<AnalysisOptions, 'bootstrapResamples' | 'bootstrapConfidence' | 'bootstrapSeed'>;
+export type BracketOptions = Pick<AnalysisOptions, 'bracketZ' | 'bracketSdFloor'>;
 
 /** Runs per grid size, sizes ascending. */
 function runsBySize(runs: readonly DataRun[]): { sizes: number[]; at: DataRun[][] } {
@@ -55,17 +60,39 @@ export function isotonic(ys: readonly number[], weights: readonly number[]): num
   return blocks.flatMap((b) => Array<number>(b.n).fill(b.y));
 }
 
+/** What the seeds of one grid size say about its expected accuracy against ε. */
+export type SizeVerdict = 'below' | 'above' | 'ambiguous';
+
 /**
- * The bracket from the mean per size: [the largest size below the first size that reaches ε,
- * the smallest size above the last size that does not]. On monotone means these are the two
- * neighbouring grid sizes; a dip back below ε widens it over the dip. null: off the grid.
+ * Each size's verdict: 'below' when its mean is below ε by more than `bracketZ` standard errors,
+ * 'above' when it is at or above ε by more than that, else 'ambiguous'. The standard error is s/√k
+ * with s the seed spread pooled over the whole group, at least `bracketSdFloor`: two seeds that
+ * happen to agree say little about a third, and a size's own spread from two seeds is too noisy to
+ * trust. Exported for tests.
  */
-export function bracketOf(sizes: readonly number[], means: readonly number[], eps: number): [number | null, number | null] {
-  const first = means.findIndex((m) => m >= eps);
-  let last = -1;
-  for (let i = 0; i < means.length; i++) if (means[i] < eps) last = i;
-  return [first > 0 ? sizes[first - 1] : first === 0 ? null : sizes[sizes.length - 1] ?? null,
-    first < 0 ? null : last + 1 < sizes.length ? sizes[last + 1] : null];
+export function sizeVerdicts(accs: readonly number[][], eps: number, opts: BracketOptions): SizeVerdict[] {
+  const s = Math.max(pooledSd(accs), opts.bracketSdFloor);
+  return accs.map((a) => {
+    const m = a.reduce((t, v) => t + v, 0) / a.length;
+    const margin = (opts.bracketZ * s) / Math.sqrt(a.length);
+    return m + margin < eps ? 'below' : m - margin >= eps ? 'above' : 'ambiguous';
+  });
+}
+
+/**
+ * The bracket [below, above] from the verdicts, using that the expected accuracy rises with data
+ * size: below = the largest 'below' size that lies under every 'above' size, above = the smallest
+ * 'above' size that lies over every 'below' size (sizes that contradict each other widen it). null
+ * at an end: open there (no size decisively on that side). Ambiguous sizes never bound it.
+ */
+export function bracketOf(sizes: readonly number[], verdicts: readonly SizeVerdict[]): [number | null, number | null] {
+  const belowAt = sizes.filter((_, i) => verdicts[i] === 'below');
+  const aboveAt = sizes.filter((_, i) => verdicts[i] === 'above');
+  const firstAbove = aboveAt.length ? aboveAt[0] : Infinity;
+  const lastBelow = belowAt.length ? belowAt[belowAt.length - 1] : -Infinity;
+  const below = belowAt.filter((s) => s < firstAbove);
+  const above = aboveAt.filter((s) => s > lastBelow);
+  return [below.length ? below[below.length - 1] : null, above.length ? above[0] : null];
 }
 
 /**
@@ -110,24 +137,36 @@ function fitOf(accs: readonly number[][]): { means: number[]; fit: number[] } {
 }
 
 /**
- * The interval: each resample draws every size's runs with replacement, refits, finds the crossing
- * cell and draws the crossing uniformly (in log size) inside it. Crossings below the grid are −∞,
- * not reached +∞; a bound in an infinite tail is null (unbounded).
+ * The interval: each resample draws the group's seeds with replacement (a seed's runs at every size
+ * go together: one init shared across sizes makes them alike, which resampling each size on its
+ * own would hide), refits, finds the crossing cell and draws the crossing uniformly (in log size)
+ * inside it. A size none of the drawn seeds has is resampled on its own. Crossings below the grid
+ * are −∞, not reached +∞; a bound in an infinite tail is null (unbounded).
  */
-function interval(sizes: number[], accs: number[][], eps: number, opts: BootstrapOptions): [number, number] {
+function interval(sizes: number[], at: DataRun[][], eps: number, opts: BootstrapOptions): [number, number] {
   const rng = new Rng(opts.bootstrapSeed, 0xcd5);
+  const accs = at.map((a) => a.map((r) => r.valAcc));
   const jitter = pooledSd(accs);
   const means = fitOf(accs).means;
+  const seeds = [...new Set(at.flat().map((r) => r.seed))];
+  // bySeed[i]: the runs of size i keyed by seed.
+  const bySeed = at.map((a) => {
+    const m = new Map<number | string, number[]>();
+    for (const r of a) { const v = m.get(r.seed); if (v) v.push(r.valAcc); else m.set(r.seed, [r.valAcc]); }
+    return m;
+  });
   const values: number[] = [];
   for (let b = 0; b < opts.bootstrapResamples; b++) {
+    const drawn = seeds.map(() => seeds[rng.int(seeds.length)]);
     // A smoothed bootstrap: the resampled mean plus N(0, s²/k), s the within-size SD pooled over the
     // group, so that two seeds that happen to agree do not make a size certain; s is capped by the
     // largest SD an accuracy with that mean can have, √(m(1 − m)), so sizes at 0 or 1 stay there.
     const resampled = accs.map((a, i) => {
-      let sum = 0;
-      for (let k = 0; k < a.length; k++) sum += a[rng.int(a.length)];
+      let sum = 0, k = 0;
+      for (const seed of drawn) for (const v of bySeed[i].get(seed) ?? []) { sum += v; k++; }
+      if (k === 0) for (; k < a.length; k++) sum += a[rng.int(a.length)];
       const sd = Math.min(jitter, Math.sqrt(Math.max(0, means[i] * (1 - means[i]))));
-      return [sum / a.length + (sd * rng.normal()) / Math.sqrt(a.length)];
+      return [sum / k + (sd * rng.normal()) / Math.sqrt(a.length)];
     });
     const i = crossingCell(fitOf(resampled).fit, eps);
     const u = rng.uniform();
@@ -164,24 +203,27 @@ export function stepsPeak(sizes: readonly number[], at: readonly DataRun[][]): n
 export function criticalDataSize(
   runs: readonly DataRun[],
   eps: number,
-  options: Partial<BootstrapOptions & { group: RunParams }> = {},
+  options: Partial<BootstrapOptions & BracketOptions & { group: RunParams }> = {},
 ): CriticalDataSize {
   const opts = { ...ANALYSIS_DEFAULTS, ...options };
   const { sizes, at } = runsBySize(runs);
   const accs = at.map((a) => a.map((r) => r.valAcc));
-  const { means, fit } = fitOf(accs);
+  const { fit } = fitOf(accs);
   const cell = crossingCell(fit, eps);
   const kind = sizes.length === 0 || cell === sizes.length ? 'not-reached' : cell === 0 ? 'below-grid' : 'interpolated';
   const value = kind === 'not-reached' ? null : kind === 'below-grid' ? sizes[0] : interpolate(sizes, fit, cell, eps);
-  const [rawLow, rawHigh] = runs.length > 0 ? interval(sizes, accs, eps, opts) : [Infinity, Infinity];
+  const [rawLow, rawHigh] = runs.length > 0 ? interval(sizes, at, eps, opts) : [Infinity, Infinity];
   // The interval always holds the point estimate (it may sit near a cell edge the draws rarely reach).
   const low = value === null ? rawLow : Math.min(rawLow, value);
   const high = value === null ? rawHigh : Math.max(rawHigh, value);
-  const bracket = widenToInterval(bracketOf(sizes, means, eps), sizes, low, high);
+  const bracket = widenToInterval(bracketOf(sizes, sizeVerdicts(accs, eps, opts)), sizes, low, high);
   // An infinite bound is open (null) on its own side; on the other it is the grid's end: when every
   // resample is below the grid, the interval is "≤ the smallest size", and so on.
   const bound = (v: number, open: number): number | null => (v === open ? null : Number.isFinite(v) ? v : v < 0 ? sizes[0] : sizes[sizes.length - 1]);
-  const decisive = at.filter((_, i) => sizes[i] === bracket[0] || sizes[i] === bracket[1]).flat();
+  // The runs that decide the bracket: at its ends and at every unresolved size between them (an open
+  // end takes in the grid's end), so a still-moving run there flags the CDS as budget-limited.
+  const [below, above] = bracket;
+  const decisive = at.filter((_, i) => (below === null || sizes[i] >= below) && (above === null || sizes[i] <= above)).flat();
   return {
     group: options.group ?? sharedParams(runs),
     epsilon: eps,

@@ -2,6 +2,7 @@
 // report: the bracket first (what the grid says), then the estimate and its interval, e.g.
 //   CDS 200–420 · ≈ 330 (90% CI 230–415)
 //   CDS 200–420 · ≈ 330 (90% CI 230–415) · budget-limited
+//   CDS ≥ 200 · ≈ 330 (90% CI 230–415)   (no size decisively at or above ε: open above)
 //   CDS ≤ 200 (below the grid)      CDS > 420 (not reached)
 import type { CriticalDataSize } from '../store/types';
 import { ANALYSIS_DEFAULTS } from './options';
@@ -21,14 +22,23 @@ export function formatInterval(c: Pick<CriticalDataSize, 'low' | 'high' | 'confi
   return '';
 }
 
+/** The bracket alone: "CDS 200–420", "CDS ≥ 200" (open above), "CDS ≤ 420" (open below), "CDS not resolved". */
+export function formatBracket(bracket: CriticalDataSize['bracket']): string {
+  const [below, above] = bracket ?? [null, null];
+  return below !== null && above !== null ? `CDS ${formatSize(below)}–${formatSize(above)}`
+    : below !== null ? `CDS ≥ ${formatSize(below)}` : above !== null ? `CDS ≤ ${formatSize(above)}` : 'CDS not resolved';
+}
+
 /** The critical data size in one line (without ε and seeds, which callers add where they fit). */
 export function formatCds(c: CriticalDataSize): string {
   const limited = c.budgetLimited ? ' · budget-limited' : '';
   const [below, above] = c.bracket ?? [null, null];
   const ci = formatInterval(c);
-  if (c.kind === 'not-reached') return `${below !== null ? `CDS > ${formatSize(below)}` : 'CDS'} (not reached${ci ? `; ${ci}` : ''})${limited}`;
-  if (c.kind === 'below-grid') return `CDS ≤ ${formatSize(c.value)} (below the grid)${limited}`;
-  const bracket = below !== null && above !== null ? `CDS ${formatSize(below)}–${formatSize(above)}`
-    : below !== null ? `CDS ≥ ${formatSize(below)}` : above !== null ? `CDS ≤ ${formatSize(above)}` : 'CDS';
-  return `${bracket} · ≈ ${formatSize(c.value)}${ci ? ` (${ci})` : ''}${limited}`;
+  if (c.kind === 'not-reached') return `${below !== null ? `CDS > ${formatSize(below)}` : 'CDS not resolved'} (not reached${ci ? `; ${ci}` : ''})${limited}`;
+  if (c.kind === 'below-grid') {
+    // The fit reaches ε at the smallest size; the bracket says how sure the seeds make that.
+    return !c.bracket || (below === null && above === c.value) ? `CDS ≤ ${formatSize(c.value)} (below the grid)${limited}`
+      : `${formatBracket(c.bracket)} · fit ≤ ${formatSize(c.value)} (below the grid)${limited}`;
+  }
+  return `${formatBracket(c.bracket)} · ≈ ${formatSize(c.value)}${ci ? ` (${ci})` : ''}${limited}`;
 }

@@ -34,6 +34,11 @@ export interface AnalysisOptions {
   bootstrapResamples: number;
   /** Two-sided coverage of the bootstrap interval (0.9: the 5th to 95th percentile). */
   bootstrapConfidence: number;
+  /** The CDS bracket calls a grid size below (or at or above) ε only when its mean is beyond ε by
+   *  more than bracketZ standard errors (cds.ts: sizeVerdicts) ... */
+  bracketZ: number;
+  /** ... with the seed spread pooled over the group, and at least this (accuracy points). */
+  bracketSdFloor: number;
   /** Seed of the bootstrap resampling, so intervals are the same on every run. */
   bootstrapSeed: number;
   /** Smallest dip (accuracy points below both the peak and the recovery) that counts as a U-shape. */
@@ -59,6 +64,8 @@ export const ANALYSIS_DEFAULTS: Readonly<AnalysisOptions> = Object.freeze({
   bootstrapResamples: 1000,
   bootstrapConfidence: 0.9,
   bootstrapSeed: 0,
+  bracketZ: 3,
+  bracketSdFloor: 0.03,
   uShapeMinDip: 0.1,
   emergenceLowFraction: 0.1,
   emergenceHighFraction: 0.9,
@@ -84,6 +91,8 @@ export const AnalysisOptionsSchema = z.object({
   bootstrapResamples: z.number().int().min(1),
   bootstrapConfidence: fraction,
   bootstrapSeed: z.number().int(),
+  bracketZ: z.number().min(0),
+  bracketSdFloor: z.number().min(0).lt(1),
   uShapeMinDip: z.number().gt(0).lte(1),
   emergenceLowFraction: fraction,
   emergenceHighFraction: fraction,

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { criticalDataSize, isotonic, type DataRun } from '../../src/analysis/cds';
+import { bracketOf, criticalDataSize, isotonic, sizeVerdicts, type DataRun } from '../../src/analysis/cds';
+import { ANALYSIS_DEFAULTS } from '../../src/analysis/options';
 import { groupRuns } from '../../src/analysis/groups';
 import { memorizationCapacity } from '../../src/analysis/memorization';
 import { Rng } from '../../src/util/rng';
@@ -28,57 +29,73 @@ const logLerp = (a: number, b: number, t: number) => Math.exp(Math.log(a) + t * 
 
 describe('criticalDataSize', () => {
   test('monotone data: bracket, a point estimate in log size, an interval that spans the grid cell', () => {
-    const c = criticalDataSize(runs({ 1000: [0.1, 0.1], 2000: [0.5, 0.5], 3000: [0.9, 0.9], 4000: [1, 1] }), 0.95);
+    const four = (v: number) => [v, v, v, v];
+    const c = criticalDataSize(runs({ 1000: four(0.1), 2000: four(0.5), 3000: four(0.9), 4000: four(1) }), 0.95);
     assert.equal(c.kind, 'interpolated');
+    // Four seeds in agreement: 3000 is below ε and 4000 at or above it by more than 3 standard errors.
     assert.deepEqual(c.bracket, [3000, 4000]);
     assert.ok(Math.abs(c.value! - logLerp(3000, 4000, 0.5)) < 1e-9);
     // The seeds agree, but the grid says only "between 3000 and 4000": the 90% interval covers
     // 90% of that cell (in log size), not a point.
     assert.ok(c.low! >= 3000 && c.high! <= 4000 && c.low! < logLerp(3000, 4000, 0.1) && c.high! > logLerp(3000, 4000, 0.9), `${c.low}–${c.high}`);
-    assert.deepEqual([c.seeds, c.epsilon, c.confidence, c.budgetLimited], [2, 0.95, 0.9, false]);
+    assert.deepEqual([c.seeds, c.epsilon, c.confidence, c.budgetLimited], [4, 0.95, 0.9, false]);
     assert.deepEqual(c.group, GROUP); // the params every run shares
   });
 
   test('a two-size grid: the interval is never narrower than the data supports (the issue\'s 409–409)', () => {
     const c = criticalDataSize(runs({ 200: [0.2, 0.3], 420: [1, 1] }), 0.95);
-    assert.deepEqual(c.bracket, [200, 420]);
     assert.ok(c.high! - c.low! > 0.8 * (420 - 200), `${c.low}–${c.high}`);
+    // Two seeds at 1.0 do not show that the EXPECTED accuracy at 420 is ≥ 0.95: within 3 standard
+    // errors (spread floored at 0.03) of ε, so the bracket stays open above; four seeds close it.
+    assert.deepEqual(c.bracket, [200, null]);
+    assert.deepEqual(criticalDataSize(runs({ 200: [0.25, 0.25, 0.25, 0.25], 420: [1, 1, 1, 1] }), 0.95).bracket, [200, 420]);
   });
 
   test('the isotonic fit over every seed decides, not any one seed', () => {
     // At 2000 one seed reaches ε but the mean (0.75) does not.
     const c = criticalDataSize(runs({ 1000: [0, 0], 2000: [1, 0.5], 3000: [1, 1] }), 0.95);
-    // Two seeds that disagree this much leave 1000–2000 possible too: the bracket widens to the interval.
-    assert.deepEqual(c.bracket, [1000, 3000]);
+    // Two seeds that disagree this much leave the crossing anywhere above 1000.
+    assert.deepEqual(c.bracket, [1000, null]);
     assert.ok(Math.abs(c.value! - logLerp(2000, 3000, 0.2 / 0.25)) < 1e-9);
   });
 
   test('non-monotone data: the bracket widens over the dip; the monotone fit pools it', () => {
-    const c = criticalDataSize(runs({ 1000: [0.2], 2000: [0.97], 3000: [0.6], 4000: [0.99] }), 0.95);
+    const four = (v: number) => [v, v, v, v];
+    const c = criticalDataSize(runs({ 1000: four(0.2), 2000: four(1), 3000: four(0.6), 4000: four(1) }), 0.95);
+    // 2000 is decisively above and 3000 decisively below: they contradict a rising curve, so the
+    // bracket spans both, from the last size below under 2000 to the first size above over 3000.
     assert.deepEqual(c.bracket, [1000, 4000]);
-    // PAVA pools 2000 and 3000 to 0.785 < ε: the fit crosses between 3000 and 4000.
+    // PAVA pools 2000 and 3000 to 0.8 < ε: the fit crosses between 3000 and 4000.
     assert.equal(c.kind, 'interpolated');
-    assert.ok(Math.abs(c.value! - logLerp(3000, 4000, (0.95 - 0.785) / (0.99 - 0.785))) < 1e-9);
+    assert.ok(Math.abs(c.value! - logLerp(3000, 4000, (0.95 - 0.8) / (1 - 0.8))) < 1e-9);
   });
 
   test('all below ε: not-reached, bracket open above, no value, interval open above', () => {
     const c = criticalDataSize(runs({ 1000: [0.1, 0.2], 2000: [0.5, 0.6], 3000: [0.9, 0.8] }), 0.95);
-    assert.deepEqual([c.kind, c.value, c.bracket, c.high], ['not-reached', null, [3000, null], null]);
+    // 3000's mean (0.85) is within 3 standard errors of ε (pooled spread 0.071, 2 seeds): the crossing
+    // may lie just below it, so the bracket is open above from 2000.
+    assert.deepEqual([c.kind, c.value, c.bracket, c.high], ['not-reached', null, [2000, null], null]);
   });
 
   test('all above ε: below-grid, the smallest size is an upper bound, open below', () => {
-    const c = criticalDataSize(runs({ 1000: [0.97, 0.99], 2000: [1, 1] }), 0.95);
+    const c = criticalDataSize(runs({ 1000: [1, 1, 0.99, 1], 2000: [1, 1, 1, 1] }), 0.95);
     assert.deepEqual([c.kind, c.value, c.bracket, c.low], ['below-grid', 1000, [null, 1000], null]);
-    // Two seeds at 0.96 and 0.99 do not settle 1000: the bracket reaches 2000.
-    assert.deepEqual(criticalDataSize(runs({ 1000: [0.96, 0.99], 2000: [1, 1] }), 0.95).bracket, [null, 2000]);
+    // Seeds at 0.96 and 0.99 do not settle 1000: the bracket reaches 2000; with two seeds nothing is settled.
+    assert.deepEqual(criticalDataSize(runs({ 1000: [0.96, 0.99, 0.96, 0.99], 2000: [1, 1, 1, 1] }), 0.95).bracket, [null, 2000]);
+    assert.deepEqual(criticalDataSize(runs({ 1000: [0.96, 0.99], 2000: [1, 1] }), 0.95).bracket, [null, null]);
   });
 
   test('budget-limited when a run at a bracket size was still moving; not for runs elsewhere', () => {
-    const base = runs({ 1000: [0, 0], 2000: [0.5, 0.6], 3000: [1, 1], 4000: [1, 1] });
+    const base = runs({ 1000: [0, 0, 0, 0], 2000: [0.5, 0.6, 0.5, 0.6], 3000: [1, 1, 1, 1], 4000: [1, 1, 1, 1] });
     const at = (size: number) => base.map((r) => (r.dataSize === size && r.seed === 0 ? { ...r, moving: true } : r));
     assert.equal(criticalDataSize(at(2000), 0.95).budgetLimited, true);
     assert.equal(criticalDataSize(at(3000), 0.95).budgetLimited, true);
     assert.equal(criticalDataSize(at(1000), 0.95).budgetLimited, false);
+    assert.equal(criticalDataSize(at(4000), 0.95).budgetLimited, false);
+    // With an open end every size on that side is undecided: a moving run there counts.
+    const open = runs({ 1000: [0, 0], 2000: [0.5, 0.6], 3000: [1, 1], 4000: [1, 1] });
+    assert.deepEqual(criticalDataSize(open, 0.95).bracket, [2000, null]);
+    assert.equal(criticalDataSize(open.map((r) => (r.dataSize === 4000 ? { ...r, moving: true } : r)), 0.95).budgetLimited, true);
   });
 
   test("Zhu et al.'s estimate: the size where the median steps to reach ε peak", () => {
@@ -123,6 +140,26 @@ describe('criticalDataSize', () => {
     const wide = criticalDataSize(data, 0.5, { bootstrapConfidence: 0.99 });
     assert.ok(narrow.high! - narrow.low! < wide.high! - wide.low!);
     assert.equal(wide.confidence, 0.99);
+  });
+});
+
+describe('bracket verdicts', () => {
+  const opts = { bracketZ: ANALYSIS_DEFAULTS.bracketZ, bracketSdFloor: ANALYSIS_DEFAULTS.bracketSdFloor };
+  test('a size is decided only beyond 3 standard errors of a spread pooled over the group', () => {
+    // Pooled spread 0.16 (the 2000 seeds disagree): the agreeing seeds at 1000 and 3000 are no surer.
+    assert.deepEqual(sizeVerdicts([[0.7, 0.7], [0.6, 1], [1, 1]], 0.95, opts), ['ambiguous', 'ambiguous', 'ambiguous']);
+    assert.deepEqual(sizeVerdicts([[0.1, 0.1], [0.6, 1], [1, 1]], 0.95, opts), ['below', 'ambiguous', 'ambiguous']);
+    // No spread at all: the floor (0.03) still asks 3 × 0.03 / √k of margin.
+    assert.deepEqual(sizeVerdicts([[0.9, 0.9], [1, 1]], 0.95, opts), ['ambiguous', 'ambiguous']);
+    assert.deepEqual(sizeVerdicts([[0.85, 0.85], [1, 1, 1, 1]], 0.95, opts), ['below', 'above']);
+  });
+
+  test('monotonicity: ambiguous sizes never bound the bracket, contradicting ones widen it', () => {
+    assert.deepEqual(bracketOf([1, 2, 3, 4], ['below', 'ambiguous', 'ambiguous', 'above']), [1, 4]);
+    assert.deepEqual(bracketOf([1, 2, 3, 4], ['ambiguous', 'below', 'ambiguous', 'ambiguous']), [2, null]);
+    assert.deepEqual(bracketOf([1, 2, 3], ['ambiguous', 'ambiguous', 'ambiguous']), [null, null]);
+    assert.deepEqual(bracketOf([1, 2, 3, 4, 5], ['below', 'above', 'below', 'above', 'above']), [1, 4]);
+    assert.deepEqual(bracketOf([1, 2, 3], ['above', 'below', 'ambiguous']), [null, null]);
   });
 });
 

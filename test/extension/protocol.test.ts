@@ -80,7 +80,7 @@ describe('regime-map protocol', () => {
     assert.equal(map.dCrit.length, 3);
     const summaryCds = readSummary(FIXTURE)!.criticalDataSize.find((c) => c.group['model.dModel'] === 64)!;
     assert.ok(Math.abs(map.dCrit[2]!.value! - summaryCds.value!) < 0.01, 'D_crit of dModel=64 matches summary.json');
-    assert.equal(map.dCrit[2]!.text, 'CDS 2000–3000 · ≈ 2883 (90% CI 2040–2954)', 'the analysis\' CDS line');
+    assert.equal(map.dCrit[2]!.text, 'CDS ≥ 2000 · ≈ 2883 (90% CI 2043–2945)', 'the analysis\' CDS line');
     assert.equal(map.uCurves.length, 3, 'one U-curve per data size');
     assert.ok(map.uCurves.every((u) => u.points.length === 3 && u.points.every((p) => p.valAcc != null)));
   });
