@@ -43,7 +43,7 @@ export function endWindow(history: readonly EvalMetrics[], opts: Pick<AnalysisOp
 }
 
 /** Net change of `acc` over the window, from its least-squares line. */
-function trendOf(window: readonly EvalMetrics[], acc: (e: EvalMetrics) => number): number {
+export function changeOver(window: readonly EvalMetrics[], acc: (e: EvalMetrics) => number): number {
   const steps = window.map((e) => e.step);
   return slope(steps, window.map(acc)) * (steps[steps.length - 1] - steps[0]);
 }
@@ -55,8 +55,8 @@ export function convergedOutcome(history: readonly EvalMetrics[], opts: OutcomeO
   const tail = history.slice(-Math.max(1, opts.endEvals));
   const valAcc = median(tail.map((e) => e.valAcc));
   const trainAcc = median(tail.map((e) => e.trainAcc));
-  const valTrend = trendOf(window, (e) => e.valAcc);
-  const trainTrend = trendOf(window, (e) => e.trainAcc);
+  const valTrend = changeOver(window, (e) => e.valAcc);
+  const trainTrend = changeOver(window, (e) => e.trainAcc);
   const atCeiling = valAcc >= opts.fitAcc && trainAcc >= opts.fitAcc;
   return {
     valAcc, trainAcc, valTrend, trainTrend,

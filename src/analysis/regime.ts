@@ -1,20 +1,26 @@
 // Classify one run's history into a learning regime (Huang et al. 2024's four dynamics, plus
 // no-learning and unsettled). The papers define the regimes only in words; the thresholds are the
-// AnalysisOptions, and the decision order is:
+// AnalysisOptions. Every rule compares accuracies with levels (ε, fitAcc, the floor from chance) and
+// durations with durations of the same run, never with a step count, so a run trained at another
+// learning rate (the same curve stretched in time) or evaluated at another spacing gets the same
+// label. The decision order:
 //   1. train never fits:               unsettled if train or val still moves at the end, else no-learning
 //   2. val ends ≥ ε (the median of the last endEvals evals, so one slingshot dip at the end does not count):
-//                                      grokking if val left the floor only after train fit AND
-//                                      grokDelay ≥ delayRatio × trainFitStep, else progression
-//   3. val ends < ε and still moves:   unsettled
+//                                      grokking if val was still at the floor when train fit AND stayed
+//                                      there for a plateau ≥ plateauFraction of the steps it took to
+//                                      reach ε (memorization first, then a wait); else progression
+//   3. val ends < ε and still moves:   unsettled: the end-window change is ≥ moveDelta and at least
+//                                      half the largest change val made over any earlier stretch of
+//                                      the same length (a residual creep after the rise is settled)
 //   4. val's end-window mean ≤ floor:  ungrokking (memorization only)
 //   5. otherwise:                      semi-grokking (val ends between floor and ε, or oscillates there)
 import type { EvalMetrics } from '../store/metrics';
 import type { Regime } from '../store/types';
 import { ANALYSIS_DEFAULTS, floorAccOf, type AnalysisOptions } from './options';
-import { convergedOutcome } from './outcome';
+import { changeOver, convergedOutcome, endWindow } from './outcome';
 
 export type RegimeOptions = Pick<AnalysisOptions,
-  'epsilon' | 'fitAcc' | 'numClasses' | 'floorAcc' | 'floorMargin' | 'delayRatio' | 'settleFraction' | 'settleMinEvals' | 'moveDelta' | 'endEvals'>;
+  'epsilon' | 'fitAcc' | 'numClasses' | 'floorAcc' | 'floorMargin' | 'plateauFraction' | 'settleFraction' | 'settleMinEvals' | 'moveDelta' | 'endEvals'>;
 
 export interface RegimeReport {
   regime: Regime;
@@ -30,6 +36,8 @@ export interface RegimeReport {
   valLeavesFloorStep: number | null;
   /** valReachStep − trainFitStep: how long generalization lagged memorization. */
   grokDelay: number | null;
+  /** valLeavesFloorStep − trainFitStep when val was still at the floor at train fit: the plateau. */
+  plateauSteps: number | null;
   /** Step of the largest total weight norm (grokking: the norm rises, peaks, then falls). */
   weightNormPeakStep: number | null;
   /** 1 − final / peak weight norm: how far the norm fell after its peak (0 = still at the peak). */
@@ -59,6 +67,21 @@ function weightNormPeak(history: readonly EvalMetrics[]): { step: number | null;
   return { step: peak.step, drop: peak.weightNorm > 0 ? 1 - final / peak.weightNorm : 0 };
 }
 
+/**
+ * The largest |least-squares change| of val accuracy over any stretch of `span` steps that ends
+ * before `before` (the end window's start): how fast val moved when it moved most.
+ */
+function largestEarlierChange(history: readonly EvalMetrics[], span: number, before: number): number {
+  let largest = 0;
+  for (let end = 0; end < history.length && history[end].step <= before; end++) {
+    let start = end;
+    while (start > 0 && history[end].step - history[start - 1].step <= span) start--;
+    if (end - start < 1) continue;
+    largest = Math.max(largest, Math.abs(changeOver(history.slice(start, end + 1), (e) => e.valAcc)));
+  }
+  return largest;
+}
+
 /** The regime of one run from its eval history (in step order), with the steps that decided it. */
 export function regimeOf(history: readonly EvalMetrics[], options: Partial<RegimeOptions> = {}): RegimeReport {
   const opts: RegimeOptions = { ...ANALYSIS_DEFAULTS, ...options };
@@ -66,7 +89,7 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
   if (history.length === 0) {
     return {
       regime: 'unsettled', reason: 'no evaluations yet', trainFitStep: null, valFitStep: null, valReachStep: null,
-      valLeavesFloorStep: null, grokDelay: null, weightNormPeakStep: null, weightNormDrop: null, floorAcc,
+      valLeavesFloorStep: null, grokDelay: null, plateauSteps: null, weightNormPeakStep: null, weightNormDrop: null, floorAcc,
       finalValAcc: null, endValAcc: null, endValMean: null, endValTrend: 0, endTrainTrend: 0, lastStep: 0,
     };
   }
@@ -81,7 +104,14 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
   const finalValAcc = history[history.length - 1].valAcc;
   const grokDelay = trainFitStep !== null && valReachStep !== null ? valReachStep - trainFitStep : null;
   const norm = weightNormPeak(history);
-  const valMoving = Math.abs(endValTrend) >= opts.moveDelta;
+  // Still moving: a change of moveDelta over the end window that is not a residual creep, i.e. at
+  // least half of val's fastest change over an earlier stretch as long as the window.
+  const window = endWindow(history, opts);
+  const windowSpan = window[window.length - 1].step - window[0].step;
+  const valMoving = Math.abs(endValTrend) >= opts.moveDelta
+    && Math.abs(endValTrend) >= 0.5 * largestEarlierChange(history, windowSpan, window[0].step);
+  const plateauSteps = trainFitStep !== null && valLeavesFloorStep !== null && valLeavesFloorStep > trainFitStep
+    ? valLeavesFloorStep - trainFitStep : null;
 
   const decide = (): [Regime, string] => {
     if (divergedStep !== null) return ['diverged', `the training loss became non-finite (NaN or infinite) at step ${divergedStep}`];
@@ -94,17 +124,18 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
       if (valLeavesFloorStep !== null && valLeavesFloorStep <= trainFitStep) {
         return ['progression', 'validation started rising before train fit'];
       }
-      return grokDelay! >= opts.delayRatio * trainFitStep
-        ? ['grokking', `validation reached ${opts.epsilon} ${grokDelay} steps after train fit (≥ ${opts.delayRatio}× the fit step)`]
-        : ['progression', `validation reached ${opts.epsilon} soon after train fit (< ${opts.delayRatio}× the fit step)`];
+      const share = (plateauSteps ?? 0) / valReachStep!;
+      return share >= opts.plateauFraction
+        ? ['grokking', `validation stayed at the floor for ${Math.round(share * 100)}% of the steps to ε after train fit, then reached ${opts.epsilon}`]
+        : ['progression', `validation left the floor soon after train fit (a plateau of ${Math.round(share * 100)}% of the steps to ε, < ${opts.plateauFraction * 100}%)`];
     }
-    if (valMoving) return ['unsettled', 'validation accuracy is still moving at the end'];
+    if (valMoving) return ['unsettled', 'validation accuracy is still moving at the end (at half its fastest pace or more)'];
     if (endValMean <= floorAcc) return ['ungrokking', 'train fit; validation stayed at the floor'];
     return ['semi-grokking', `train fit; validation settled between the floor and ${opts.epsilon}`];
   };
   const [regime, reason] = decide();
   return {
-    regime, reason, trainFitStep, valReachStep, valLeavesFloorStep, grokDelay, floorAcc, finalValAcc, endValAcc,
+    regime, reason, trainFitStep, valReachStep, valLeavesFloorStep, grokDelay, plateauSteps, floorAcc, finalValAcc, endValAcc,
     valFitStep: firstStep(history, (e) => e.valAcc >= opts.fitAcc),
     weightNormPeakStep: norm.step, weightNormDrop: norm.drop,
     endValMean, endValTrend, endTrainTrend, lastStep: history[history.length - 1].step,

@@ -85,22 +85,25 @@ describe('regimeOf: each threshold, just below and just above', () => {
     assert.equal(regimeOf(history(5000, jump(0, 1, 500), jump(CHANCE, 0.95, 3000)), P).regime, 'grokking');
   });
 
-  test('delay ratio: delay 1.9× the fit step is progression, 2× is grokking', () => {
-    const below = regimeOf(history(6000, jump(0, 1, 1000), jump(CHANCE, 1, 2900)), P);
-    assert.equal(below.grokDelay, 1900);
+  test('plateauFraction: val at the floor after train fit for 19% of the steps to ε is progression, 20% is grokking', () => {
+    // Train fits at 1000; val leaves the floor at 2000 (to 0.5) and reaches 1 at `reach`.
+    const run = (reach: number) => regimeOf(history(8000, jump(0, 1, 1000), (s) => (s < 2000 ? CHANCE : s < reach ? 0.5 : 1)), P);
+    const below = run(5300); // a plateau of 1000 of the 5300 steps to ε: 18.9%
+    assert.equal(below.plateauSteps, 1000);
+    assert.ok(below.plateauSteps! / below.valReachStep! < 0.2, `${below.plateauSteps} / ${below.valReachStep}`);
     assert.equal(below.regime, 'progression');
-    const at = regimeOf(history(6000, jump(0, 1, 1000), jump(CHANCE, 1, 3000)), P);
-    assert.equal(at.grokDelay, 2000);
+    const at = run(5000); // 1000 of 5000: 20%
+    assert.ok(at.plateauSteps! / at.valReachStep! >= 0.2, `${at.plateauSteps} / ${at.valReachStep}`);
     assert.equal(at.regime, 'grokking');
   });
 
   test('floor: val above the floor at the fit step is progression, just below it is grokking', () => {
-    const val = (atFit: number) => (s: number) => (s < 1000 ? CHANCE : s === 1000 ? atFit : s < 4000 ? 0.5 : 1);
+    const val = (atFit: number) => (s: number) => (s < 1000 ? CHANCE : s === 1000 ? atFit : s < 2000 ? CHANCE : 1);
     const rising = regimeOf(history(6000, jump(0, 1, 1000), val(FLOOR + 0.001)), P);
     assert.equal(rising.valLeavesFloorStep, 1000);
     assert.equal(rising.regime, 'progression');
     const flatAtFit = regimeOf(history(6000, jump(0, 1, 1000), val(FLOOR - 0.001)), P);
-    assert.equal(flatAtFit.valLeavesFloorStep, 1100);
+    assert.equal(flatAtFit.valLeavesFloorStep, 2000);
     assert.equal(flatAtFit.regime, 'grokking');
   });
 
@@ -118,13 +121,23 @@ describe('regimeOf: each threshold, just below and just above', () => {
     assert.equal(regimeOf(history(5000, flat(1), risingBy(0.06)), P).regime, 'unsettled');
   });
 
+  test('a residual creep after the rise is settled: the end change must be half of val\'s fastest change', () => {
+    // Val rises 0.8 over steps 1000–2000, then creeps 0.06 over the end window (4000–5000).
+    const creep = (s: number) => (s < 1000 ? CHANCE : s < 2000 ? CHANCE + (0.8 * (s - 1000)) / 1000 : s < 4000 ? 0.81 : 0.81 + (0.06 * (s - 4000)) / 1000);
+    const r = regimeOf(history(5000, jump(0, 1, 500), creep), P);
+    assert.ok(r.endValTrend >= ANALYSIS_DEFAULTS.moveDelta);
+    assert.equal(r.regime, 'semi-grokking');
+    // The same end change with no faster rise before it is still moving.
+    assert.equal(regimeOf(history(5000, jump(0, 1, 500), (s) => (s < 4000 ? 0.81 : creep(s))), P).regime, 'unsettled');
+  });
+
   test('endEvals: one slingshot dip at the last eval keeps a generalized run generalized; two of the last three do not', () => {
     // Seen on real runs (a+b mod 23, lr 0.01): val holds 1.0, then one eval dips to 0.76 and recovers.
     const dipAt = (steps: number[]) => (s: number) => (s < 300 ? 0.05 : steps.includes(s) ? 0.76 : 1);
     const one = regimeOf(history(4500, jump(0, 1, 200), dipAt([4500])), P);
     assert.equal(one.finalValAcc, 0.76);
     assert.equal(one.endValAcc, 1);
-    assert.equal(one.regime, 'progression');
+    assert.equal(one.regime, 'grokking'); // val at the floor at train fit (200), a third of the steps to ε
     const two = regimeOf(history(4500, jump(0, 1, 200), dipAt([4400, 4500])), P);
     assert.equal(two.endValAcc, 0.76);
     assert.ok(!['grokking', 'progression'].includes(two.regime), two.regime);
@@ -154,16 +167,16 @@ describe('regimeOf: options', () => {
   });
 
   test('config overrides: known keys merge over the defaults, unknown keys are ignored, bad values throw', () => {
-    const opts = analysisOptions({ epsilon: 0.8, fitAcc: 0.9, delayRatio: 6, somethingElse: 'kept by the config, ignored here' });
+    const opts = analysisOptions({ epsilon: 0.8, fitAcc: 0.9, plateauFraction: 0.9, somethingElse: 'kept by the config, ignored here' });
     assert.equal(opts.epsilon, 0.8);
     assert.equal(opts.fitAcc, 0.9);
-    assert.equal(opts.delayRatio, 6);
+    assert.equal(opts.plateauFraction, 0.9);
     assert.equal(opts.moveDelta, ANALYSIS_DEFAULTS.moveDelta);
     assert.throws(() => analysisOptions({ fitAcc: 1.5 }), /fitAcc/);
     // A lower ε turns a semi-grokking run into a grokking one.
     const h = history(5000, jump(0, 1, 500), jump(CHANCE, 0.85, 3000));
     assert.equal(regimeOf(h, P).regime, 'semi-grokking');
-    assert.equal(regimeOf(h, { ...opts, ...P }).regime, 'progression'); // delay 2500 < 6 × 500
-    assert.equal(regimeOf(h, { ...opts, ...P, delayRatio: 2 }).regime, 'grokking');
+    assert.equal(regimeOf(h, { ...opts, ...P }).regime, 'progression'); // plateau 2500 < 0.9 × 3000
+    assert.equal(regimeOf(h, { ...opts, ...P, plateauFraction: 0.2 }).regime, 'grokking');
   });
 });
