@@ -38,6 +38,29 @@ export function loadConfig(text: string, file: string, opts: LoadOptions = {}): 
   }
 }
 
+export type ConfigValueCheck =
+  | { ok: true; config: ExperimentConfig; semantic: ConfigProblem[] }
+  | { ok: false; problems: ConfigProblem[] };
+
+/**
+ * The checks of a config value that need no text (and no data files): the schema, the sweep's
+ * axes and values, then the whole-config semantic checks. `ok` means the value is safe to expand
+ * and analyse (`semantic` may still hold problems: a new file is refused for them, a stored
+ * results manifest is not). `keys`: problems already found in the keys (duplicates).
+ */
+export function checkConfigValue(raw: unknown, keys: ConfigProblem[] = []): ConfigValueCheck {
+  const structural = [...keys, ...checkSweepAxes(raw)];
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: [...structural, ...problemsFromIssues(parsed.error.issues, ConfigSchema, raw)] };
+  const config = parsed.data;
+
+  const semantic = [...structural, ...checkBaseConfig(config), ...checkSearch(config)];
+  if (structural.length) return { ok: false, problems: semantic };
+  const values = checkSweepValues(config);
+  if (values.length) return { ok: false, problems: [...semantic, ...values] };
+  return { ok: true, config, semantic };
+}
+
 function check(text: string, file: string, opts: LoadOptions): LoadResult {
   const locator = new Locator(file, text);
   const fail = (problems: ConfigProblem[]): LoadResult => ({ ok: false, file, errors: locator.locateAll(problems) });
@@ -53,16 +76,9 @@ function check(text: string, file: string, opts: LoadOptions): LoadResult {
 
   const keys = checkKeys(root);
   if (keys.some((p) => p.refused)) return fail(keys);
-  const raw: unknown = getNodeValue(root);
-  const structural = [...keys, ...checkSweepAxes(raw)];
-  const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) return fail([...structural, ...problemsFromIssues(parsed.error.issues, ConfigSchema, raw)]);
-  const config = parsed.data;
-
-  const base = [...structural, ...checkBaseConfig(config), ...checkSearch(config)];
-  if (structural.length) return fail(base);
-  const values = checkSweepValues(config);
-  if (values.length) return fail([...base, ...values]);
+  const value = checkConfigValue(getNodeValue(root), keys);
+  if (!value.ok) return fail(value.problems);
+  const { config, semantic: base } = value;
 
   const runs = expandSweep(config);
   const perRun = runProblems(runs, sweepAxes(config), { configDir: opts.configDir, dataRoots: opts.dataRoots });
@@ -71,7 +87,7 @@ function check(text: string, file: string, opts: LoadOptions): LoadResult {
 }
 
 /** Reads and validates an experiment file; a missing or unreadable file is an error too. */
-export function loadConfigFile(path: string, opts: { dataRoots?: readonly string[] } = {}): LoadResult {
+export function loadConfigFile(path: string, opts: Omit<LoadOptions, 'configDir'> = {}): LoadResult {
   const fileError = (message: string): LoadResult => (
     { ok: false, file: path, errors: [{ file: path, line: 1, column: 1, offset: 0, length: 0, path: '', message }] });
   let bytes: Buffer;
@@ -81,7 +97,7 @@ export function loadConfigFile(path: string, opts: { dataRoots?: readonly string
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     return fileError(`cannot read the experiment file (${reason}; looked at ${resolve(path)})`);
   }
-  return loadConfigBytes(bytes, path, { configDir: dirname(resolve(path)), dataRoots: opts.dataRoots });
+  return loadConfigBytes(bytes, path, { ...opts, configDir: dirname(resolve(path)) });
 }
 
 /** loadConfig for the bytes of a file: UTF-8 (a BOM is dropped); other bytes are an error naming the offset. */
@@ -95,8 +111,8 @@ export function loadConfigBytes(bytes: Uint8Array, file: string, opts: LoadOptio
 }
 
 /** loadConfigFile for callers that cannot go on without a valid config: throws ConfigLoadError. */
-export function requireConfigFile(path: string): { config: ExperimentConfig; runs: RunPlan[] } {
-  const result = loadConfigFile(path);
+export function requireConfigFile(path: string, opts: Omit<LoadOptions, 'configDir'> = {}): { config: ExperimentConfig; runs: RunPlan[] } {
+  const result = loadConfigFile(path, opts);
   if (!result.ok) throw new ConfigLoadError(result.errors);
   return { config: result.config, runs: result.runs };
 }

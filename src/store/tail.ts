@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { parseJsonlLines } from './jsonl';
 import { manifestPath, metricsPath, statusPath, summaryPath } from './layout';
-import { pendingRun } from './reader';
+import { manifestProblem, pendingRun } from './reader';
 import type { EvalRecord, Manifest, RunSummary } from './types';
 
 export interface TailUpdate {
@@ -44,7 +44,8 @@ export class ResultsTail {
     update.summaryChanged = (await this.changed(summaryPath(this.dir))) !== null;
     if ((await this.changed(manifestPath(this.dir))) !== null) {
       const manifest = await readJson<Manifest>(manifestPath(this.dir));
-      if (manifest) { this.manifestData = manifest; update.manifestChanged = true; } else this.marks.delete(manifestPath(this.dir));
+      // A damaged or hand-edited manifest is not followed (its run ids name the files read next).
+      if (manifest && !manifestProblem(manifest, { config: false })) { this.manifestData = manifest; update.manifestChanged = true; } else this.marks.delete(manifestPath(this.dir));
     }
     for (const { id } of this.manifestData?.runs ?? []) {
       if ((await this.changed(statusPath(this.dir, id))) !== null) {
