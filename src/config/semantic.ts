@@ -131,7 +131,7 @@ function checkTextFiles(task: TaskConfig, ctx: CheckContext): SemanticProblem[] 
       continue;
     }
     const outside = outsideDataRoots(resolve(ctx.configDir, file), [ctx.configDir, ...(ctx.dataRoots ?? [])]);
-    if (outside) problems.push({ path, message: `${JSON.stringify(file)} is outside the config's folder${ctx.dataRoots?.length ? ' and the data roots' : ''} (it is ${outside}); a shared config may only read data inside them; allowed: a path inside ${ctx.configDir}, or add its folder with --data-root DIR` });
+    if (outside) problems.push({ path, message: `${JSON.stringify(file)} is outside the config's folder${ctx.dataRoots?.length ? ' and the data roots' : ''} (it is ${outside}); a shared config may only read data inside them; allowed: a path inside ${ctx.configDir}, or add its folder with --data-root DIR (in VS Code: the grok.dataRoots setting)` });
   }
   return problems;
 }

@@ -1,6 +1,7 @@
 // The one object that owns every disposable of the extension (rust-analyzer style): the log,
 // the sweep controller, the lens provider, diagnostics, file watchers, results feeds and panels.
 import * as vscode from 'vscode';
+import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { ResultsFeed } from './results/feed';
 import { SweepController, type ActiveSweep, type Starter } from './sweep/controller';
@@ -13,6 +14,12 @@ import { REGIME_MAP_VIEW_TYPE } from '../../webview/regimeMap/protocol';
 import { RUNS_TABLE_VIEW_TYPE } from '../../webview/runsTable/protocol';
 import { RunsTablePanel } from './panels/runsTablePanel';
 import { RunsTreeProvider } from './views/runsTree';
+import { checkRestoredDirs, realResultsDir } from './results/restore';
+import { resolveDataRoots } from './config/dataRoots';
+
+/** workspaceState key: the results folders Grok's panels opened in this workspace (real paths, newest first). */
+const OPENED_RESULTS = 'grok.openedResults';
+const OPENED_RESULTS_MAX = 200;
 
 export const GROK_SELECTOR: vscode.DocumentSelector = [
   { language: 'jsonc', pattern: '**/*.grok.json' },
@@ -26,6 +33,7 @@ export class GrokContext implements vscode.Disposable {
   diagnostics: ConfigDiagnostics | undefined;
   runs: RunsTreeProvider | undefined;
   private readonly feeds = new Map<string, ResultsFeed>();
+  private dataRootProblems = '';
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext, starter?: Starter) {
@@ -59,7 +67,10 @@ export class GrokContext implements vscode.Disposable {
       watcher.onDidChange(refresh), watcher.onDidCreate(refresh), watcher.onDidDelete(refresh),
       this.controller.onDidChange(refresh),
       vscode.workspace.onDidGrantWorkspaceTrust(refresh),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('grok')) refresh(); }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('grok.dataRoots')) this.diagnostics?.checkAll();
+        if (e.affectsConfiguration('grok')) refresh();
+      }),
       vscode.window.registerWebviewPanelSerializer(CURVES_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => CurvesPanel.revive(this, panel, state),
       }),
@@ -83,6 +94,44 @@ export class GrokContext implements vscode.Disposable {
       f.subscribe((u) => { if (u.summaryChanged || u.manifestChanged) this.lenses?.refresh(); });
     }
     return f;
+  }
+
+  /**
+   * The grok.dataRoots folders for a config: where its text data may lie besides its own folder (the
+   * diagnostics and the sweeps started here check against them). Unusable entries are logged.
+   */
+  dataRoots(configUri?: vscode.Uri): string[] {
+    const folder = (configUri && vscode.workspace.getWorkspaceFolder(configUri)) ?? vscode.workspace.workspaceFolders?.[0];
+    const { roots, problems } = resolveDataRoots(vscode.workspace.getConfiguration('grok', configUri).get<unknown>('dataRoots', []), {
+      workspaceFolder: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined, home: homedir(),
+    });
+    const said = problems.join('\n');
+    if (said && said !== this.dataRootProblems) this.log.warn(`${said} (left out)`);
+    this.dataRootProblems = said;
+    return roots;
+  }
+
+  /** Remembers results folders a panel opened, so that the panel may reopen them after a reload. */
+  rememberOpened(dirs: readonly string[]): void {
+    const known = this.extension.workspaceState.get<string[]>(OPENED_RESULTS, []);
+    const next = [...new Set([...dirs.map(realResultsDir), ...known])].slice(0, OPENED_RESULTS_MAX);
+    if (next.length !== known.length || next.some((d, i) => d !== known[i])) void this.extension.workspaceState.update(OPENED_RESULTS, next);
+  }
+
+  /**
+   * The folders a restored panel's saved state names, when it may reopen them (results folders in
+   * the workspace, or opened by Grok before); otherwise says why and returns null.
+   */
+  restorableDirs(saved: readonly unknown[], panel: string): string[] | null {
+    const check = checkRestoredDirs(saved, {
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      opened: new Set(this.extension.workspaceState.get<string[]>(OPENED_RESULTS, [])),
+    });
+    if (check.ok) return check.dirs;
+    const message = `Grok did not restore the ${panel} panel: ${check.dir ? `${check.dir}: ` : ''}${check.reason}. Open the results again from the Grok view.`;
+    this.log.warn(message);
+    void vscode.window.showWarningMessage(message);
+    return null;
   }
 
   onSweepStarted(s: ActiveSweep): void {

@@ -8,8 +8,8 @@ import type { Dataset, Split } from '../trainer/tasks/types';
 import type { PlannedRun } from './schedule';
 
 export interface SweepDeps {
-  /** Reads and validates a *.grok.json file (errors name the file and field). */
-  loadConfig(path: string): Promise<ExperimentConfig>;
+  /** Reads and validates a *.grok.json file (errors name the file and field); text data may lie in `dataRoots` too. */
+  loadConfig(path: string, opts?: { dataRoots?: readonly string[] }): Promise<ExperimentConfig>;
   /** The grid of runs (ids must be stable for a given config). */
   expand(config: ExperimentConfig): PlannedRun[];
   configHash(config: ExperimentConfig): string;

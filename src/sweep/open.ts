@@ -91,7 +91,7 @@ function cpuKernelsOrNothing(): { cpuKernels?: Manifest['cpuKernels'] } {
 async function resolveConfig(options: SweepOptions, deps: SweepDeps): Promise<{ config: ExperimentConfig; configPath: string; outDir: string }> {
   if (options.configPath) {
     const configPath = resolve(options.configPath);
-    let config = await deps.loadConfig(configPath);
+    let config = await deps.loadConfig(configPath, { dataRoots: options.dataRoots });
     if (options.earlyStop === false) {
       config = structuredClone(config);
       config.training.earlyStop.enabled = false;
@@ -103,7 +103,7 @@ async function resolveConfig(options: SweepOptions, deps: SweepDeps): Promise<{ 
   const outDir = resolve(options.outDir);
   if (!isSweepDir(outDir)) throw new UserError(`${outDir}: not a sweep results directory (no manifest.json)`);
   const manifest = readManifest(outDir);
-  if (!options.ignoreConfigChange) await refuseChangedConfigFile(manifest, outDir, deps);
+  if (!options.ignoreConfigChange) await refuseChangedConfigFile(manifest, outDir, deps, options.dataRoots);
   return { config: manifest.config, configPath: manifest.configPath, outDir };
 }
 
@@ -113,11 +113,11 @@ async function resolveConfig(options: SweepOptions, deps: SweepDeps): Promise<{ 
  * list the changed fields. A file that is gone or does not load is no change (the manifest is
  * enough). --no-early-stop, recorded in the manifest, is applied to the file before comparing.
  */
-async function refuseChangedConfigFile(manifest: Manifest, outDir: string, deps: SweepDeps): Promise<void> {
+async function refuseChangedConfigFile(manifest: Manifest, outDir: string, deps: SweepDeps, dataRoots?: readonly string[]): Promise<void> {
   if (!manifest.configPath || !existsSync(manifest.configPath)) return;
   let current: ExperimentConfig;
   try {
-    current = await deps.loadConfig(manifest.configPath);
+    current = await deps.loadConfig(manifest.configPath, { dataRoots });
   } catch {
     return;
   }

@@ -18,6 +18,8 @@ export interface SweepOptions {
   ignoreConfigChange?: boolean;
   /** Memory budget of one lock-step batch, in bytes (default: from the machine's memory). */
   memoryBudget?: number;
+  /** Folders besides the config's own that its text data may be read from (--data-root, the extension's grok.dataRoots). */
+  dataRoots?: string[];
   /** Who writes the results folder, as its lock names the holder ("grok sweep", "the extension"). */
   writer?: string;
 }

@@ -6,7 +6,7 @@ import { buildDataset, splitForRun } from '../trainer/tasks/index';
 import type { SweepDeps } from './deps';
 
 export const projectDeps: Omit<SweepDeps, 'createTrainer'> = {
-  loadConfig: async (path) => requireConfigFile(path).config,
+  loadConfig: async (path, opts) => requireConfigFile(path, opts).config,
   expand: expandSweep,
   configHash,
   buildDataset: (config, configDir) => buildDataset(config.task, { configDir, seed: config.seed }),

@@ -31,7 +31,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
   /** Validates now; returns the load result (the commands use it before starting a sweep). */
   check(doc: vscode.TextDocument): LoadResult | null {
     if (!isGrokConfig(doc) || doc.isClosed) return null;
-    const result = loadConfig(doc.getText(), doc.uri.fsPath, doc.uri.scheme === 'file' ? { configDir: dirname(doc.uri.fsPath) } : {});
+    const result = loadConfig(doc.getText(), doc.uri.fsPath, doc.uri.scheme === 'file' ? { configDir: dirname(doc.uri.fsPath), dataRoots: this.ctx.dataRoots(doc.uri) } : {});
     const diags = result.ok ? [] : result.errors.map((e) => {
       const start = doc.positionAt(e.offset);
       const end = doc.positionAt(e.offset + Math.max(e.length, 1));
@@ -42,6 +42,11 @@ export class ConfigDiagnostics implements vscode.Disposable {
     this.collection.set(doc.uri, diags);
     this.ctx.lenses?.refresh();
     return result;
+  }
+
+  /** Validates every open config again (a setting they depend on changed). */
+  checkAll(): void {
+    for (const d of vscode.workspace.textDocuments) this.check(d);
   }
 
   dispose(): void {

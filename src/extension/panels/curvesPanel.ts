@@ -41,7 +41,10 @@ export class CurvesPanel {
 
   static revive(ctx: GrokContext, panel: vscode.WebviewPanel, state: unknown): void {
     if (!isCurvesState(state)) { panel.dispose(); return; }
-    new CurvesPanel(ctx, panel, state.compare?.length ? state.compare : [state.resultsDir], state.selection);
+    // The saved state comes from the webview: its folders are checked before anything is read.
+    const dirs = ctx.restorableDirs(state.compare?.length ? state.compare : [state.resultsDir], 'curves');
+    if (!dirs) { panel.dispose(); return; }
+    new CurvesPanel(ctx, panel, dirs, state.selection);
   }
 
   static disposeAll(): void {
@@ -55,6 +58,7 @@ export class CurvesPanel {
 
   private constructor(private readonly ctx: GrokContext, readonly panel: vscode.WebviewPanel, readonly dirs: string[], selection?: Selection) {
     this.selection = selection;
+    ctx.rememberOpened(dirs);
     CurvesPanel.panels.set(dirs.join('\n'), this);
     const names = new Set<string>();
     this.sources = dirs.map((dir) => {

@@ -28,7 +28,10 @@ export class RegimeMapPanel {
 
   static revive(ctx: GrokContext, panel: vscode.WebviewPanel, state: unknown): void {
     if (!isRegimeMapState(state)) { panel.dispose(); return; }
-    const p = new RegimeMapPanel(ctx, panel, state.compare?.length ? state.compare : [state.resultsDir]);
+    // The saved state comes from the webview: its folders are checked before anything is read.
+    const dirs = ctx.restorableDirs(state.compare?.length ? state.compare : [state.resultsDir], 'regime map');
+    if (!dirs) { panel.dispose(); return; }
+    const p = new RegimeMapPanel(ctx, panel, dirs);
     p.slice = state.slice ?? {};
   }
 
@@ -39,6 +42,7 @@ export class RegimeMapPanel {
   private readonly names: string[];
 
   private constructor(private readonly ctx: GrokContext, readonly panel: vscode.WebviewPanel, readonly dirs: string[]) {
+    ctx.rememberOpened(dirs);
     RegimeMapPanel.panels.set(dirs.join('\n'), this);
     this.names = dirs.map((d) => readManifest(d)?.name ?? d.split(/[\\/]/).pop()!);
     const title = `Regime map: ${this.names.join(' vs ')}`;

@@ -20,8 +20,10 @@ export class RunsTablePanel {
   }
 
   static revive(ctx: GrokContext, panel: vscode.WebviewPanel, state: unknown): void {
-    if (!isRunsTableState(state) || !state.dirs.length) { panel.dispose(); return; }
-    new RunsTablePanel(ctx, panel, state.dirs);
+    // The saved state comes from the webview: its folders are checked before anything is read.
+    const dirs = isRunsTableState(state) ? ctx.restorableDirs(state.dirs, 'runs') : null;
+    if (!dirs) { panel.dispose(); return; }
+    new RunsTablePanel(ctx, panel, dirs);
   }
 
   static disposeAll(): void {
@@ -29,6 +31,7 @@ export class RunsTablePanel {
   }
 
   private constructor(private readonly ctx: GrokContext, readonly panel: vscode.WebviewPanel, readonly dirs: string[]) {
+    ctx.rememberOpened(dirs);
     RunsTablePanel.panels.set(dirs.join('\n'), this);
     const title = `Runs: ${dirs.map((d) => d.split(/[\\/]/).pop()).join(', ')}`;
     panel.title = title;

@@ -70,8 +70,10 @@ export class SweepController implements vscode.Disposable {
     const cfg = vscode.workspace.getConfiguration('grok');
     const threads = cfg.get<number>('threads', 0);
     const device = cfg.get<DeviceSetting>('device', 'auto');
+    const dataRoots = this.ctx.dataRoots(configUri);
     const handle = (opts.queue?.starter ?? this.starter)({
       configPath: configUri.fsPath, writer: 'the extension',
+      ...(dataRoots.length ? { dataRoots } : {}),
       ...(threads > 0 ? { threads } : {}),
       ...(device !== 'auto' ? { device } : {}),
       ...(opts.fresh ? { fresh: true } : {}),

@@ -148,8 +148,8 @@ class QueueSweep extends SweepEmitter implements SweepHandle {
     await checkConnection(opts.target); // before anything is written: a bad URL or password fails in seconds
     const opened = await openSweep({ writer: 'the queue coordinator', ...opts }, {
       ...deps,
-      loadConfig: async (path) => {
-        const config = await deps.loadConfig(path);
+      loadConfig: async (path, loadOpts) => {
+        const config = await deps.loadConfig(path, loadOpts);
         if (config.search) throw new UserError(`${path}: ${SEARCH_IS_LOCAL}`);
         return config;
       },
