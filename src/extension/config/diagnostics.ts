@@ -1,7 +1,8 @@
 // Config errors in the Problems panel as you type (debounced), from src/config/load.ts.
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
-import { loadConfig, type LoadResult } from '../../config/load';
+import type { LoadResult } from '../../config/load';
+import { configDiagnostics } from './diagnosticsModel';
 import type { GrokContext } from '../context';
 
 export const isGrokConfig = (doc: vscode.TextDocument) => /\.grok\.json$/i.test(doc.uri.path);
@@ -28,20 +29,25 @@ export class ConfigDiagnostics implements vscode.Disposable {
     this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.check(doc); }, this.delayMs));
   }
 
-  /** Validates now; returns the load result (the commands use it before starting a sweep). */
+  /** Validates now; returns the load result (the commands use it before starting a sweep). Never throws. */
   check(doc: vscode.TextDocument): LoadResult | null {
     if (!isGrokConfig(doc) || doc.isClosed) return null;
-    const result = loadConfig(doc.getText(), doc.uri.fsPath, doc.uri.scheme === 'file' ? { configDir: dirname(doc.uri.fsPath), dataRoots: this.ctx.dataRoots(doc.uri) } : {});
-    const diags = result.ok ? [] : result.errors.map((e) => {
-      const start = doc.positionAt(e.offset);
-      const end = doc.positionAt(e.offset + Math.max(e.length, 1));
-      const d = new vscode.Diagnostic(new vscode.Range(start, end), e.path ? `${e.path}: ${e.message}` : e.message, vscode.DiagnosticSeverity.Error);
-      d.source = 'grok';
-      return d;
-    });
-    this.collection.set(doc.uri, diags);
-    this.ctx.lenses?.refresh();
-    return result;
+    try {
+      const { result, diagnostics } = configDiagnostics(doc.getText(), doc.uri.fsPath,
+        doc.uri.scheme === 'file' ? { configDir: dirname(doc.uri.fsPath), dataRoots: this.ctx.dataRoots(doc.uri) } : {});
+      this.collection.set(doc.uri, diagnostics.map((p) => {
+        const range = new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length));
+        const d = new vscode.Diagnostic(range, p.message, p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
+        d.source = 'grok';
+        return d;
+      }));
+      this.ctx.lenses?.refresh();
+      return result;
+    } catch (e) {
+      // Nothing above should throw; if it does, the editor keeps working and the log says why.
+      this.ctx.log.error(`diagnostics of ${doc.uri.fsPath}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return null;
+    }
   }
 
   /** Validates every open config again (a setting they depend on changed). */

@@ -31,7 +31,17 @@ export interface LensAnchors {
 
 export type ValueLensKind = 'cds' | 'regimes';
 
+/** Null when the text has no object to anchor lenses on. Never throws: lenses are only hints. */
 export function findAnchors(text: string): LensAnchors | null {
+  try {
+    return anchorsOf(text);
+  } catch {
+    // JSON nested thousands deep exhausts the parser's stack (the diagnostics name the problem).
+    return null;
+  }
+}
+
+function anchorsOf(text: string): LensAnchors | null {
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   if (!root || root.type !== 'object') return null;
   const idx = new LineIndex(text);
@@ -44,8 +54,9 @@ export function findAnchors(text: string): LensAnchors | null {
   const epsilon = num(searchEps) ?? num(epsNode) ?? 0.95;
   const searchAxisNode = findNodeAtLocation(root, ['search', 'axis']);
   const sweep = findNodeAtLocation(root, ['sweep']);
-  const axes: Axes = {};
-  const valueNodes: Record<string, Node[]> = {};
+  // Keys come from the text: "__proto__" must stay a key, not replace the prototype.
+  const axes: Axes = Object.create(null) as Axes;
+  const valueNodes: Record<string, Node[]> = Object.create(null) as Record<string, Node[]>;
   for (const prop of sweep?.type === 'object' ? sweep.children ?? [] : []) {
     const [k, arr] = prop.children ?? [];
     if (!k || !arr || arr.type !== 'array') continue;
