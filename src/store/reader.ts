@@ -106,10 +106,22 @@ export function readSummary(dir: string): Summary | null {
   const p = summaryPath(dir);
   if (!existsSync(p)) return null;
   try {
-    return readJson<Summary>(p, 'summary');
+    const value = readJson<unknown>(p, 'summary');
+    return summaryProblem(value) ? null : value as Summary;
   } catch {
     return null;
   }
+}
+
+/** Why a summary.json cannot be read as one (its readers index these fields), or null. */
+export function summaryProblem(s: unknown): string | null {
+  if (!isObject(s)) return 'expected a JSON object';
+  for (const key of ['runs', 'criticalDataSize', 'memorizationCapacity'] as const) {
+    if (s[key] !== undefined && !(Array.isArray(s[key]) && (s[key] as unknown[]).every(isObject))) return `${key}: expected an array of objects`;
+  }
+  if (s.status !== undefined && typeof s.status !== 'string') return 'status: expected a string';
+  if (s.search !== undefined && !isObject(s.search)) return 'search: expected an object';
+  return null;
 }
 
 /** Every complete eval record of one run (a torn last line, mid-write, is skipped). */
@@ -137,7 +149,20 @@ export function readRunStatusChecked(dir: string, id: string): { status: RunSumm
   if (value === null || typeof value !== 'object' || !RUN_STATUSES.has(String(value.status)) || typeof value.steps?.last !== 'number') {
     return { status: null, damage: 'is not a run status (no valid "status" and "steps")' };
   }
+  const field = runStatusFieldProblem(value);
+  if (field) return { status: null, damage: `is not a run status (${field})` };
   return { status: value as RunSummary };
+}
+
+/** The first field of a status.json that its readers could not use, or null. */
+function runStatusFieldProblem(v: Partial<RunSummary>): string | null {
+  const optionalString = (x: unknown) => x === undefined || x === null || typeof x === 'string';
+  if (!optionalString(v.regime)) return '"regime": expected a string or null';
+  if (!optionalString(v.stopReason)) return '"stopReason": expected a string';
+  if (!optionalString(v.error)) return '"error": expected a string';
+  if (v.final !== undefined && v.final !== null && !isObject(v.final)) return '"final": expected an object or null';
+  if (!isObject(v.steps)) return '"steps": expected an object';
+  return null;
 }
 
 /**

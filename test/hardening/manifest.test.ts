@@ -85,6 +85,30 @@ test('grok status, export, report and resume on an edited manifest: exit 1 and t
   assert.ok(!errors[0]!.includes('\n'), errors[0]);
 });
 
+test('a hand-edited summary.json reads as absent and a status.json with a bad field as a damaged run: grok status still works', () => {
+  assert.ok(existsSync(join(root, 'dist', 'cli.js')), 'dist/cli.js: npm run build first');
+  const edits: Array<[string, (dir: string) => void, RegExp]> = [
+    ['summary: criticalDataSize a string', (dir) => editJson(join(dir, 'summary.json'), (m) => { m.criticalDataSize = 'x'; }), /12 runs \(12 done\)/],
+    ['summary: memorizationCapacity an object', (dir) => editJson(join(dir, 'summary.json'), (m) => { m.memorizationCapacity = { a: 1 }; }), /12 runs \(12 done\)/],
+    ['status.json: regime a number', (dir) => editJson(join(dir, 'runs', readManifest(dir).runs[0]!.id, 'status.json'), (m) => { m.regime = 5; }),
+      /damaged: status\.json is not a run status \("regime": expected a string or null\)/],
+  ];
+  for (const [what, edit, expected] of edits) {
+    const dir = editedSweep(() => {});
+    edit(dir);
+    const r = grok('status', dir);
+    assert.equal(r.status, 0, `${what}: ${r.stderr}`);
+    assert.equal(r.stderr, '', what);
+    assert.match(r.stdout, expected, what);
+  }
+});
+
+function editJson(path: string, edit: (m: Json) => void): void {
+  const m = JSON.parse(readFileSync(path, 'utf8')) as Json;
+  edit(m);
+  writeFileSync(path, JSON.stringify(m));
+}
+
 test('the stored fixtures and a valid manifest still read (the check is not stricter than the writer)', () => {
   for (const name of ['grid', 'mixture', 'weights']) {
     const m = readManifest(join(root, 'test/fixtures/report-results', name));
