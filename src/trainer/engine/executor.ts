@@ -1,6 +1,8 @@
 // Who runs the per-model work of a step: the calling thread, or a pool of worker threads sharing
-// the memory. The trainer hands each thread its own job list; a model's result does not depend on
-// where its work ran.
+// the memory. A step is one list of jobs; the threads take them in order, each the next one not yet
+// taken (an atomic counter in the memory), so a thread that is slowed down (another process on its
+// core) does fewer jobs instead of holding up the step. A model's result does not depend on where
+// its work ran.
 import { Worker } from 'node:worker_threads';
 import { distAsset } from '../../util/assets';
 import type { Backend } from './backend';
@@ -17,8 +19,8 @@ export interface TrainJob { model: number; step: number; chunks: number[] | 'all
 
 export interface Executor {
   readonly threads: number;
-  /** Runs jobs[w] on thread w, all threads at once. */
-  train(jobs: TrainJob[][]): Promise<void>;
+  /** Runs the jobs, all threads at once; jobs that share a model-step are taken by different threads. */
+  train(jobs: TrainJob[]): Promise<void>;
   evaluate(models: number[]): Promise<EvalSums[]>;
   /** Logits [count, C] of model `model` over every example. */
   logits(model: number): Promise<Float32Array>;
@@ -28,7 +30,7 @@ export interface Executor {
 /** The messages of thread.ts. */
 export type ThreadRequest =
   | { kind: 'init'; module: WebAssembly.Module; memory: WebAssembly.Memory; plan: EnginePlan }
-  | { kind: 'train'; jobs: TrainJob[] }
+  | { kind: 'train'; jobs: TrainJob[]; next: number }
   | { kind: 'evaluate'; models: number[] }
   | { kind: 'logits'; model: number };
 export type ThreadReply = { ok: true; result?: EvalSums[]; logits?: Float32Array } | { ok: false; error: string };
@@ -45,11 +47,18 @@ export class Runners {
   }
 
   train(jobs: TrainJob[]): void {
-    for (const j of jobs) {
-      const r = this.get(j.model);
-      if (j.lanes > 1) r.trainShare(j.step, j.chunks === 'all' ? Array.from({ length: r.chunks }, (_, c) => c) : j.chunks, j.lane, j.lanes);
-      else r.train(j.step);
-    }
+    for (const j of jobs) this.run(j);
+  }
+
+  /** Takes jobs in order, each the next one no thread has taken yet (counter: an i32 at `next`). */
+  take(jobs: TrainJob[], next: number, i32: Int32Array): void {
+    for (let k = Atomics.add(i32, next >>> 2, 1); k < jobs.length; k = Atomics.add(i32, next >>> 2, 1)) this.run(jobs[k]);
+  }
+
+  private run(j: TrainJob): void {
+    const r = this.get(j.model);
+    if (j.lanes > 1) r.trainShare(j.step, j.chunks === 'all' ? Array.from({ length: r.chunks }, (_, c) => c) : j.chunks, j.lane, j.lanes);
+    else r.train(j.step);
   }
 
   evaluate(models: number[]): EvalSums[] {
@@ -60,7 +69,7 @@ export class Runners {
 export class LocalExecutor implements Executor {
   readonly threads = 1;
   constructor(private readonly runners: Runners) {}
-  async train(jobs: TrainJob[][]): Promise<void> { this.runners.train(jobs.flat()); }
+  async train(jobs: TrainJob[]): Promise<void> { this.runners.train(jobs); }
   async evaluate(models: number[]): Promise<EvalSums[]> { return this.runners.evaluate(models); }
   async logits(model: number): Promise<Float32Array> { return this.runners.get(model).logits(); }
   async dispose(): Promise<void> {}
@@ -88,13 +97,17 @@ class ThreadHandle {
 }
 
 export class ThreadExecutor implements Executor {
-  private constructor(private readonly handles: ThreadHandle[]) {}
+  private readonly i32: Int32Array;
+
+  private constructor(private readonly handles: ThreadHandle[], memory: WebAssembly.Memory, private readonly next: number) {
+    this.i32 = new Int32Array(memory.buffer);
+  }
 
   static async start(count: number, module: WebAssembly.Module, memory: WebAssembly.Memory, plan: EnginePlan): Promise<ThreadExecutor> {
     const file = distAsset('engine-thread.js');
     const threads = Array.from({ length: count }, () => new ThreadHandle(new Worker(file)));
     await Promise.all(threads.map((t) => t.request({ kind: 'init', module, memory, plan })));
-    return new ThreadExecutor(threads);
+    return new ThreadExecutor(threads, memory, plan.nextJob);
   }
 
   /** Item k goes to thread k mod T. */
@@ -106,8 +119,11 @@ export class ThreadExecutor implements Executor {
 
   get threads(): number { return this.handles.length; }
 
-  async train(jobs: TrainJob[][]): Promise<void> {
-    await Promise.all(this.handles.map((t, w) => (jobs[w]?.length ? t.request({ kind: 'train', jobs: jobs[w] }) : null)));
+  /** Every thread gets the whole list and takes jobs from it (the counter is reset before they start). */
+  async train(jobs: TrainJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    Atomics.store(this.i32, this.next >>> 2, 0);
+    await Promise.all(this.handles.map((t) => t.request({ kind: 'train', jobs, next: this.next })));
   }
 
   async evaluate(models: number[]): Promise<EvalSums[]> {

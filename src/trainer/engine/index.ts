@@ -118,19 +118,17 @@ class Trainer implements LockstepTrainer {
 
   async trainStep(): Promise<void> {
     const active = this.steps.map((_, i) => i).filter((i) => this.active[i]);
-    const T = this.executor.threads;
     const split = active.filter((i) => this.plan.models[i].lanes.length > 1);
     const whole = active.filter((i) => this.plan.models[i].lanes.length === 1);
-    // One pass with every thread busy: whole models dealt round-robin, and the chunks of models with
-    // several lanes, chunk c in lane c mod L on thread c mod L; the lane that finishes last takes the
-    // update, which sums the chunk gradients in chunk order, so the split never changes a result.
-    const jobs: TrainJob[][] = Array.from({ length: T }, () => []);
-    whole.forEach((i, k) => jobs[k % T].push({ model: i, step: this.steps[i] + 1, chunks: 'all', lane: 0, lanes: 1 }));
+    // One pass with every thread busy: the whole models first, then the models with several lanes
+    // (chunk c in lane c mod L), whose lanes can run on different threads at once; the lane that finishes last
+    // takes the update, which sums the chunk gradients in chunk order, so no split changes a result.
+    const jobs: TrainJob[] = whole.map((i) => ({ model: i, step: this.steps[i] + 1, chunks: 'all', lane: 0, lanes: 1 }));
     for (const i of split) {
       const L = this.plan.models[i].lanes.length, chunks = this.plan.models[i].chunkGrads.length, step = this.steps[i] + 1;
       for (let l = 0; l < L; l++) {
         const mine = Array.from({ length: chunks }, (_, c) => c).filter((c) => c % L === l);
-        jobs[l].push({ model: i, step, chunks: mine, lane: l, lanes: L });
+        jobs.push({ model: i, step, chunks: mine, lane: l, lanes: L });
       }
     }
     await this.executor.train(jobs);

@@ -60,6 +60,8 @@ export interface EnginePlan {
   inputs: Ptr; labels: Ptr; component: Ptr;
   /** 0..count-1 (i32): the index list of a forward pass over every example (logits for the progress measures). */
   allIdx: Ptr; count: number;
+  /** The next job of a step that threads take (i32, atomic; see executor.ts). */
+  nextJob: Ptr;
   componentCount: number;
   models: ModelPlan[];
   bytes: number;
@@ -100,6 +102,7 @@ export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[],
   const labels = arena.alloc(data.count);
   const component = arena.alloc(Math.ceil(data.count / 4));
   const allIdx = arena.alloc(data.count);
+  const nextJob = arena.alloc(1);
   const kind = networkKind(dims);
   const { tensors, blockFloats } = tensorSlots(dims);
   const models = runs.map((run, index): ModelPlan => {
@@ -127,7 +130,7 @@ export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[],
     };
   });
   return {
-    dims, betas: optimizer.betas, eps: optimizer.eps, inputs, labels, component, allIdx, count: data.count,
+    dims, betas: optimizer.betas, eps: optimizer.eps, inputs, labels, component, allIdx, count: data.count, nextJob,
     componentCount: Math.max(1, data.componentNames.length), models, bytes: arena.size,
   };
 }

@@ -5,11 +5,12 @@ import { parentPort } from 'node:worker_threads';
 import { localRunners, type Runners, type ThreadReply, type ThreadRequest } from './executor';
 
 let runners: Runners | null = null;
+let i32: Int32Array | null = null;
 
 function handle(msg: ThreadRequest): ThreadReply {
-  if (msg.kind === 'init') { runners = localRunners(msg.module, msg.memory, msg.plan); return { ok: true }; }
-  if (!runners) throw new Error('engine thread used before init');
-  if (msg.kind === 'train') { runners.train(msg.jobs); return { ok: true }; }
+  if (msg.kind === 'init') { runners = localRunners(msg.module, msg.memory, msg.plan); i32 = new Int32Array(msg.memory.buffer); return { ok: true }; }
+  if (!runners || !i32) throw new Error('engine thread used before init');
+  if (msg.kind === 'train') { runners.take(msg.jobs, msg.next, i32); return { ok: true }; }
   if (msg.kind === 'logits') return { ok: true, logits: runners.get(msg.model).logits() };
   return { ok: true, result: runners.evaluate(msg.models) };
 }
