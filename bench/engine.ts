@@ -2,10 +2,11 @@
 // MLP 4d, ReLU, no LayerNorm, AdamW. Prints one JSON line per case (run by scripts/run-bench.mjs):
 //   {"engine":"grok-wasm","case":"d32-m1","msPerStep":...,"cpuMsPerStep":...,"profile":{...},...}
 //   node --import tsx bench/engine.ts [--cases d32-m1,d128-m1,d32-m16] [--steps 20] [--warmup 3]
-//        [--threads N] [--profile-steps 3]
+//        [--threads N] [--profile-steps 5]
 // msPerStep: wall time of one lock-step step (all models), median; cpuMsPerStep: CPU time of all
-// threads of the process per step. profile: where one model-step's CPU time goes, by kernel group,
-// measured on one thread with every kernel call timed (ms per model-step; glue = the rest: JS).
+// threads of the process per step. profile: one model trained on this thread alone; `cpu` is its CPU
+// time per model-step measured without any timers (what T threads' CPU time is compared with), and
+// the groups say where it goes, from a second pass with every kernel call timed (glue = the rest: JS).
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -54,24 +55,32 @@ function cpuMs(): number {
 }
 
 /**
- * One model trained on this thread with every kernel call timed: ms per model-step by group, and
- * the FLOP of its matrix products (2·m·k·n each). The chunk-gradient sum before AdamW counts as
- * optimizer work; glue is the step's time outside any kernel (the models' and runner's JS).
+ * One model trained on this thread. Its CPU time per model-step (`cpu`) is measured untimed: the
+ * number that T threads' CPU time is compared with. Where it goes comes from a second pass with
+ * every kernel call timed by the wall clock (performance.now(), tens of ns; process CPU time costs
+ * a system call, µs, per read): each group gets its share of that pass's wall time, applied to
+ * `cpu`, so preemption by other processes (which hits kernels and glue alike) cancels out. The
+ * chunk-gradient sum before AdamW counts as optimizer work; glue is the rest (the models' and
+ * runner's JS). Also the FLOP of the matrix products (2·m·k·n each).
  */
 function profile(steps: number, prepared: Awaited<ReturnType<typeof prepareEngine>>) {
   const backend = instantiateKernels(prepared.module, prepared.memory);
+  const plain = new Runners(backend, prepared.plan).get(0);
+  plain.train(1);
+  const untimed0 = cpuMs();
+  for (let t = 2; t < 2 + steps; t++) plain.train(t);
+  const untimed = cpuMs() - untimed0;
   const ms: Record<string, number> = { matmul: 0, attention: 0, softmaxCE: 0, optimizer: 0, elementwise: 0 };
   const products: Record<string, number> = {};
-  let flop = 0, calls = 0, inUpdate = false;
+  let flop = 0, inUpdate = false;
   const timed = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(backend.kernels)) {
     if (typeof fn !== 'function') continue;
     const group = GROUPS[name] ?? 'elementwise';
     timed[name] = (...args: number[]) => {
-      calls++;
-      const t0 = cpuMs();
+      const t0 = performance.now();
       const r = (fn as (...a: number[]) => unknown)(...args);
-      const spent = cpuMs() - t0;
+      const spent = performance.now() - t0;
       const into = inUpdate && name === 'add' ? 'optimizer' : group;
       ms[into] = (ms[into] ?? 0) + spent;
       if (MATMULS.has(name)) products[name] = (products[name] ?? 0) + spent;
@@ -89,18 +98,19 @@ function profile(steps: number, prepared: Awaited<ReturnType<typeof prepareEngin
   step(1);
   for (const k of Object.keys(ms)) ms[k] = 0;
   for (const k of Object.keys(products)) products[k] = 0;
-  flop = 0; calls = 0;
+  flop = 0;
   const t0 = performance.now(), cpu0 = cpuMs();
   for (let t = 2; t < 2 + steps; t++) step(t);
-  const wall = performance.now() - t0, cpu = cpuMs() - cpu0;
+  const wall = performance.now() - t0, timedCpu = cpuMs() - cpu0;
   const kernelsMs = Object.values(ms).reduce((a, b) => a + b, 0);
+  // ms per model-step of the untimed CPU time, by the group's share of the timed pass's wall time
+  const share = (x: number) => Number(((untimed * x) / wall / steps).toFixed(3));
   const per = (x: number) => Number((x / steps).toFixed(3));
-  // The clock reads themselves (two per kernel call) are not the engine's: taken out of glue.
-  const clockMs = calls * 2 * clockReadMs();
   return {
     flopPerModelStep: flop / steps,
-    profile: { ...Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, per(v)])), glue: per(cpu - kernelsMs - clockMs), cpu: per(cpu - clockMs), wall: per(wall), profilerMs: per(clockMs),
-      products: Object.fromEntries(Object.entries(products).map(([k, v]) => [k, per(v)])) },
+    profile: { ...Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, share(v)])), glue: share(wall - kernelsMs), cpu: per(untimed),
+      timedCpu: per(timedCpu), timedWall: per(wall),
+      products: Object.fromEntries(Object.entries(products).map(([k, v]) => [k, share(v)])) },
   };
 }
 
@@ -119,13 +129,6 @@ function measurePeak(build: string): number {
     best = Math.max(best, (iters * 96) / ((cpuMs() - t0) / 1000));
   }
   return best;
-}
-
-/** CPU ms one cpuMs() call costs (the profile's clock). */
-function clockReadMs(): number {
-  const n = 20000, t0 = cpuMs();
-  for (let i = 0; i < n; i++) cpuMs();
-  return (cpuMs() - t0) / n;
 }
 
 const load = (): number => Number(loadavg()[0]!.toFixed(2)); // loadavg() is always [1, 5, 15 min]
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
     steps: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
     threads: { type: 'string', default: String(availableParallelism()) },
-    'profile-steps': { type: 'string', default: '3' },
+    'profile-steps': { type: 'string', default: '5' },
   } });
   const data = await additionData(P);
   const build = kernelBuild();

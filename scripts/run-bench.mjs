@@ -137,9 +137,10 @@ for (const r of results.filter((x) => x.models > 1)) {
   console.log(`  ${r.case}: ours ${r.oursModelStepsPerSec}, torch best ${r.torchModelStepsPerSec ?? '-'} (${alt}): ${fmt(r.wallRatio, 0, 2).trim()}×;`
     + ` from CPU time (all ${threads} cores busy): ${fmt(r.cpuRatio, 0, 2).trim()}×`);
 }
-console.log('\nprofile (CPU ms per model-step, one thread, every kernel call timed; glue = JS outside kernels):');
-console.log('case         matmul  attention  softmaxCE  optimizer  elementwise   glue   total');
+console.log('\nprofile (CPU ms per model-step, one model on one thread, total untimed; the groups its shares by a pass with every kernel call timed; glue = JS outside kernels):');
+console.log(`case         matmul  attention  softmaxCE  optimizer  elementwise   glue   total   ${threads} threads (vs total)`);
 for (const r of results) {
   const p = r.profile;
-  console.log(`${r.case.padEnd(12)}${fmt(p.matmul, 7, 2)}${fmt(p.attention, 11, 2)}${fmt(p.softmaxCE, 11, 2)}${fmt(p.optimizer, 11, 2)}${fmt(p.elementwise, 13, 2)}${fmt(p.glue, 7, 2)}${fmt(p.cpu, 8, 2)}`);
+  console.log(`${r.case.padEnd(12)}${fmt(p.matmul, 7, 2)}${fmt(p.attention, 11, 2)}${fmt(p.softmaxCE, 11, 2)}${fmt(p.optimizer, 11, 2)}${fmt(p.elementwise, 13, 2)}${fmt(p.glue, 7, 2)}${fmt(p.cpu, 8, 2)}`
+    + `${fmt(r.oursCpuMsPerModelStep, 10, 2)} (${fmt(r.oursCpuMsPerModelStep / p.cpu, 4, 2)}×)`);
 }
