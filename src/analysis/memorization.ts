@@ -7,6 +7,7 @@
 // (Before this, D_mem was read off a grokking sweep as the size where half the runs progress: that
 // is where progression starts, not what the model can memorize, and it sits at or above D_crit
 // almost by construction. It is no longer reported.)
+import type { RunParams, Summary } from '../store/types';
 import { isotonic } from './cds';
 
 /** One finished run of a memorization sweep. */
@@ -31,6 +32,19 @@ export interface MemorizationCapacity {
   budgetLimited: boolean;
   /** Seeds per size (the smallest count). */
   seeds: number;
+}
+
+/**
+ * The D_mem measurement that belongs to a group of a grokking sweep: the entry for the same model
+ * size whose other params agree wherever both have them, the task's own fields aside (a
+ * memorization sweep differs from the grokking one exactly there: task.kind, task.symmetric).
+ * The same sweep (a task.kind axis) or another one (analysis.memorizationResults) alike.
+ */
+export function memorizationFor(
+  group: RunParams, modelAxis: string, modelSize: number, entries: Summary['memorizationCapacity'],
+): Summary['memorizationCapacity'][number] | null {
+  return entries.find((m) => m.group[modelAxis] === modelSize && Object.entries(m.group)
+    .every(([k, v]) => k === modelAxis || k.startsWith('task.') || !(k in group) || group[k] === v)) ?? null;
 }
 
 /**

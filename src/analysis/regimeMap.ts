@@ -5,6 +5,7 @@ import type { CrossingKind } from './stats';
 import type { CriticalDataSize, Regime, RunParams, RunSummary, Summary } from '../store/types';
 import { criticalDataSize, type BootstrapOptions } from './cds';
 import { groupBy } from './groups';
+import { memorizationFor } from './memorization';
 import { ANALYSIS_DEFAULTS } from './options';
 import { REGIMES } from './regime';
 import { dataRunOf, isFinished, numericParam, outcomeOf } from './runs';
@@ -94,8 +95,9 @@ function panelOf(fixed: RunParams, runs: readonly RunSummary[], map: Omit<Regime
     const c = criticalDataSize(points, map.epsilon, { ...bootstrap, group: fixed });
     return { modelSize, value: c.value, low: c.low, high: c.high, kind: c.kind, bracket: c.bracket, confidence: c.confidence, budgetLimited: c.budgetLimited };
   });
-  const dMem = memorization.length === 0 ? [] : map.modelSizes.map((modelSize): BoundaryPoint => {
-    const m = memorization.find((e) => e.group[axes.model] === modelSize);
+  // D_mem comes from a memorization measurement only (memorization.ts), never from these runs' regimes.
+  const dMem = memorization.length === 0 || fixed['task.kind'] === 'memorization' ? [] : map.modelSizes.map((modelSize): BoundaryPoint => {
+    const m = memorizationFor(fixed, axes.model, modelSize, memorization);
     return { modelSize, value: m?.value ?? null, kind: (m?.kind ?? 'not-reached') as CrossingKind };
   });
   return { fixed, cells, dCrit, dMem };

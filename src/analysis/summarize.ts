@@ -108,16 +108,19 @@ export function summarize(
     .map((r) => (r.params[dataAxis] === undefined && typeof configSize === 'number' ? { ...r, params: { ...r.params, [dataAxis]: configSize } } : r))
     .filter((r) => numericParam(r, dataAxis) !== null && isFinished(r));
   const groups = groupRuns(sized, dataAxis, SEED_AXIS);
+  // A group's task kind: its own when the sweep has a task.kind axis (grokking and memorization runs
+  // in one sweep), else the config's.
+  const memorizing = (g: { params: RunParams }) => (g.params['task.kind'] ?? config.task.kind) === 'memorization';
   return {
     name: config.name,
     configHash: meta.configHash,
     updatedAt: meta.updatedAt,
     runs: summaries,
     // Random labels have nothing to generalize: a memorization sweep measures D_mem, not a CDS.
-    criticalDataSize: config.task.kind === 'memorization' ? [] : groups.map((g) =>
+    criticalDataSize: groups.filter((g) => !memorizing(g)).map((g) =>
       criticalDataSize(g.runs.map((r) => dataRunOf(r, dataAxis, SEED_AXIS)!), opts.epsilon, { ...opts, group: g.params })),
     // D_mem is measured by a memorization sweep (random labels), and only there (memorization.ts).
-    memorizationCapacity: config.task.kind !== 'memorization' ? [] : groups.map((g) => ({
+    memorizationCapacity: groups.filter(memorizing).map((g) => ({
       group: g.params,
       ...memorizationCapacity(g.runs.map((r) => ({ dataSize: numericParam(r, dataAxis)!, trainAcc: outcomeOf(r)!.trainAcc, moving: outcomeOf(r)!.moving })), opts.fitAcc),
     })),

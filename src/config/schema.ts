@@ -130,6 +130,8 @@ export const SearchSchema = z.strictObject({
 
 export const AnalysisSchema = z.strictObject({
   epsilon: z.number().gt(0).lte(1).default(0.95).describe('Accuracy threshold of the critical data size.'),
+  memorizationResults: z.string().min(1).optional()
+    .describe('D_mem for the regime map and the report: a sweep of the memorization task measured elsewhere, as its .grok.json or its results folder, relative to this file (e.g. "memorization-capacity.grok.json"). Its memorization capacity per model size is drawn as D_mem. Not hashed: adding it keeps the results.'),
 }).catchall(z.unknown()).describe('Analysis thresholds (see README: regimes).');
 
 export const SweepValue = z.union([z.number(), z.string(), z.boolean()]);

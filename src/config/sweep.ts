@@ -106,9 +106,16 @@ function safeToken(v: SweepValue): string {
 /** Fields that do not change what trains: editing them must not make a sweep's results stale. */
 const NOT_HASHED = ['$schema', 'description'];
 
+/** The analysis section without `memorizationResults`: a link to other results trains nothing. */
+function withoutLink(analysis: unknown): unknown {
+  if (analysis === null || typeof analysis !== 'object' || !('memorizationResults' in analysis)) return analysis;
+  const { memorizationResults: _link, ...rest } = analysis as Record<string, unknown>;
+  return rest;
+}
+
 export function configHash(config: unknown): string {
   const trained = config !== null && typeof config === 'object' && !Array.isArray(config)
-    ? Object.fromEntries(Object.entries(config).filter(([k]) => !NOT_HASHED.includes(k)))
+    ? Object.fromEntries(Object.entries(config).filter(([k]) => !NOT_HASHED.includes(k)).map(([k, v]) => [k, k === 'analysis' ? withoutLink(v) : v]))
     : config;
   return createHash('sha256').update(canonicalJson(trained)).digest('hex');
 }

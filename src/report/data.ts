@@ -11,8 +11,10 @@ import type { ExperimentConfig } from '../config/schema';
 import { expandSweep } from '../config/sweep';
 import { isSweepDir, listRuns, readManifest, readRunMetrics } from '../store/reader';
 import { runDir } from '../store/layout';
+import { memorizationSource } from '../store/memorizationLink';
+import { memorizationFor } from '../analysis/memorization';
 import { seedStats } from '../analysis/seedStats';
-import type { CriticalDataSize, EvalRecord, Regime, RunParams, RunSummary } from '../store/types';
+import type { CriticalDataSize, EvalRecord, Regime, RunParams, RunSummary, Summary } from '../store/types';
 import { readSafetensors } from '../trainer/engine/safetensors';
 import { modelDims } from '../trainer/models/dims';
 import { spectrumGrid, spectrumSvg } from '../../webview/curves/spectrumModel';
@@ -79,6 +81,8 @@ export function buildSweepReport(dir: string, label: string): SweepReport {
     id: s.id, params: s.params, status: s.status, stopReason: s.stopReason, error: s.error, history: readRunMetrics(dir, s.id),
   }));
   const summary = summarize(withHistory, config, { configHash: manifest.configHash, updatedAt: new Date(0).toISOString() });
+  // D_mem: this sweep's memorization runs and/or the sweep analysis.memorizationResults names.
+  const mem = memorizationSource(manifest, summary);
   const dataAxis = dataAxisOf(config);
   const configData = valueAtPath(config, dataAxis);
   const plans = new Map(expandSweep(config).map((p) => [p.id, p.config]));
@@ -110,9 +114,12 @@ export function buildSweepReport(dir: string, label: string): SweepReport {
     runs: runs.map(runRow),
     curves: curveCharts(runs, dataSwept ? dataAxis : modelAxis ?? swept.find((a) => a !== SEED_AXIS) ?? null),
     regimeMap: modelAxis && mapped
-      ? regimeMapData(runs.map((r) => r.summary), { model: modelAxis, data: dataAxis, seed: SEED_AXIS }, { ...opts })
+      ? regimeMapData(runs.map((r) => r.summary), { model: modelAxis, data: dataAxis, seed: SEED_AXIS }, { ...opts, memorization: mem.entries })
       : null,
-    cds: mapped ? cdsTables(runs, summary.criticalDataSize, summary.memorizationCapacity, dataAxis, modelAxis) : [],
+    cds: mapped ? cdsTables(runs, summary.criticalDataSize, mem.entries, dataAxis, modelAxis) : [],
+    dMemSource: mem.problem ?? (mem.linkedDir ? `D_mem: the memorization capacity measured by ${relative(dir, mem.linkedDir) || '.'} (analysis.memorizationResults)`
+      : summary.memorizationCapacity.length ? 'D_mem: the memorization capacity measured by this sweep\'s memorization runs'
+        : 'D_mem: none (no memorization measurement: run a memorization sweep and name it in analysis.memorizationResults)'),
     uCurves: modelAxis && sizes(modelAxis) >= 3 ? uCurves(runs, modelAxis, dataAxis, opts) : [],
     emergence: config.task.kind === 'mixture' && modelAxis ? emergenceView(runs, config, modelAxis, opts) : null,
     weightNorm: weightNormViews(dir, runs, opts),
@@ -215,9 +222,11 @@ function curveCharts(runs: LoadedRun[], lineAxis: string | null): CurveChart[] {
 
 function cdsTables(
   runs: LoadedRun[], cds: CriticalDataSize[],
-  mem: Array<{ group: RunParams; value: number | null; kind: string }>, dataAxis: string, modelAxis: string | null,
+  mem: Summary['memorizationCapacity'], dataAxis: string, modelAxis: string | null,
 ): CdsTable[] {
   const memByKey = new Map(mem.map((m) => [paramKey(m.group), m]));
+  const memOf = (group: RunParams) => (modelAxis && typeof group[modelAxis] === 'number'
+    ? memorizationFor(group, modelAxis, group[modelAxis], mem) : memByKey.get(paramKey(group)) ?? null);
   const groups = groupBy(runs.map((r) => ({ params: r.params, run: r })), [dataAxis, SEED_AXIS]);
   const tables = cds.map((c) => {
     const key = paramKey(c.group);
@@ -225,7 +234,7 @@ function cdsTables(
     const inGroup = g ? g.runs.map((x) => x.run) : [];
     const sizes = [...new Set(inGroup.map((r) => numericParam(r.summary, dataAxis)!))].sort((a, b) => a - b);
     const rows = sizes.map((d) => dataSizeRow(d, inGroup.filter((r) => numericParam(r.summary, dataAxis) === d)));
-    const m = memByKey.get(key);
+    const m = memOf(c.group);
     return { group: c.group, label: paramsLabel(c.group), cds: c, memorization: m ? { value: m.value, kind: m.kind } : null, rows };
   });
   // Model size ascending, as the papers plot CDS against it.

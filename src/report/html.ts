@@ -86,7 +86,7 @@ function cdsSection(s: SweepReport, si: number): string {
   }).join('');
   const chart = hasCdsChart(s) ? canvas('cds', si, 0, 'mean final val accuracy (solid, band: min–max over seeds) and mean steps to reach ε (dashed, right axis) against data size, one colour per group', 300) : '';
   const trend = cdsTrend(s);
-  return `<section><h3>Critical data size</h3><p class="note">D_crit: the smallest data size whose mean converged validation accuracy (over seeds) reaches ε, interpolated; D_mem: where most runs turn from memorizing to progression (analysis module). Zhu et al. locate the CDS at the peak of the steps to generalize.</p>${summary}${trend}${chart}${perGroup}</section>`;
+  return `<section><h3>Critical data size</h3><p class="note">D_crit: the smallest data size whose mean converged validation accuracy (over seeds) reaches ε, interpolated; ${esc(s.dMemSource ?? 'D_mem: none')}. Zhu et al. locate the CDS at the peak of the steps to generalize.</p>${summary}${trend}${chart}${perGroup}</section>`;
 }
 
 function uSection(panels: UCurvePanel[], si: number): string {
@@ -179,7 +179,7 @@ function runsSection(s: SweepReport): string {
 function sweepSection(s: SweepReport, si: number): string {
   const map = s.regimeMap
     ? `<section><h3>Regime map</h3>${s.regimeMap.panels.map((p, pi) => canvas('regime', si, pi,
-      `${Object.keys(p.fixed).length ? `${Object.entries(p.fixed).map(([k, v]) => `${k}=${v}`).join(', ')}: ` : ''}${s.regimeMap!.modelAxis} × ${s.regimeMap!.dataAxis}; colour = regime of most seeds, opacity = mean val accuracy; D_crit (solid) and D_mem (dashed)`,
+      `${Object.keys(p.fixed).length ? `${Object.entries(p.fixed).map(([k, v]) => `${k}=${v}`).join(', ')}: ` : ''}${s.regimeMap!.modelAxis} × ${s.regimeMap!.dataAxis}; colour = regime of most seeds, opacity = mean val accuracy; D_crit (solid) and D_mem (dashed, memorization capacity from a memorization sweep)`,
       Math.max(240, 60 + 44 * s.regimeMap!.modelSizes.length))).join('')}</section>`
     : '';
   const curves = s.curves.length

@@ -57,6 +57,23 @@ describe('summarize', () => {
     assert.deepEqual(s.memorizationCapacity, [], 'D_mem comes from a memorization sweep only');
   });
 
+  test('a task.kind axis: memorization runs measure D_mem, the others D_crit, and the map draws that D_mem', () => {
+    // Memorization runs fit (train 1.0) up to 3000 examples, not at 4000 (train 0.6).
+    const mem = (n: number) => history(5000, n <= 3000 ? ramp(0, 1, 0, 1000) : flat(0.6), flat(0.01));
+    const runs: RunWithHistory[] = [...gridRuns().map((r) => ({ ...r, id: `modular-${r.id}`, params: { ...r.params, 'task.kind': 'modular' } })),
+      ...[2000, 3000, 4000].flatMap((n) => [0, 1].map((seed) => ({
+        id: `mem-n${n}-s${seed}`, params: { 'task.kind': 'memorization', 'model.dModel': 32, 'training.trainSize': n, seed }, status: 'done' as const, history: mem(n),
+      })))];
+    const s = summarize(runs, config({ sweep: { 'task.kind': ['modular', 'memorization'], 'model.dModel': [32], 'training.trainSize': [2000, 3000, 4000], seed: [0, 1] } }), META);
+    assert.deepEqual(s.criticalDataSize.map((c) => c.group), [{ 'task.kind': 'modular', 'model.dModel': 32 }]);
+    assert.deepEqual(s.memorizationCapacity.map((m) => [m.group, m.value, m.kind]), [[{ 'task.kind': 'memorization', 'model.dModel': 32 }, 3000, 'interpolated']]);
+    const map = regimeMapData(s.runs, { model: 'model.dModel', data: 'training.trainSize', seed: 'seed' }, { memorization: s.memorizationCapacity });
+    const modular = map.panels.find((p) => p.fixed['task.kind'] === 'modular')!;
+    assert.deepEqual(modular.dMem.map((d) => [d.modelSize, d.value]), [[32, 3000]]);
+    // The memorization panel's own regimes say nothing about D_mem: no line there.
+    assert.deepEqual(map.panels.find((p) => p.fixed['task.kind'] === 'memorization')!.dMem, []);
+  });
+
   test('the analysis section of the config is in force', () => {
     const s = summarize(gridRuns(), config({ analysis: { epsilon: 0.5, plateauFraction: 0.9 } }), META);
     assert.ok(Math.abs(s.criticalDataSize[0].value! - Math.exp(Math.log(2000) + (0.48 / 0.98) * Math.log(1.5))) < 1e-9);

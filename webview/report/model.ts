@@ -143,6 +143,8 @@ export interface SweepReport {
   curves: CurveChart[];
   regimeMap: RegimeMapData | null;
   cds: CdsTable[];
+  /** Where D_mem comes from (or why there is none), for the map and the CDS section. */
+  dMemSource?: string;
   uCurves: UCurvePanel[];
   emergence: EmergenceView | null;
   weightNorm: WeightNormView[];

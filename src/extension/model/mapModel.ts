@@ -18,6 +18,8 @@ export interface MapInput {
   /** The data-size axis when known (analysis dataAxisOf(config)). */
   dataAxis?: string;
   slice?: Selection;
+  /** D_mem measurements (src/store/memorizationLink.ts): this sweep's and the linked sweep's. */
+  memorization?: Summary['memorizationCapacity'];
 }
 
 export function mean(xs: number[]): number | null {
@@ -46,7 +48,7 @@ export function buildMapData(input: MapInput): MapData {
     base.problem = `This sweep has no ${!xPath ? 'model-size axis (model.dModel)' : 'data-size axis (training.trainSize)'} to map.`;
     return base;
   }
-  const data = regimeMapData(runs, { model: xPath, data: yPath, seed: seedAxis }, { epsilon: input.epsilon });
+  const data = regimeMapData(runs, { model: xPath, data: yPath, seed: seedAxis }, { epsilon: input.epsilon, memorization: input.memorization ?? input.summary?.memorizationCapacity ?? [] });
   base.xAxis.values = data.modelSizes;
   base.yAxis.values = data.dataSizes;
   if (!data.panels.length) return base;

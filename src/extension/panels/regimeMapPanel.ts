@@ -7,6 +7,7 @@ import type { Selection } from '../../../webview/shared/protocolBase';
 import { dataAxisOf } from '../../analysis';
 import { buildMapData } from '../model/mapModel';
 import { readManifest, readSummary } from '../results/store';
+import { memorizationSource } from '../../store/memorizationLink';
 import type { GrokContext } from '../context';
 import { CurvesPanel, SWEEP_AXIS } from './curvesPanel';
 import { REGIME_MAP_BODY } from './html';
@@ -17,6 +18,8 @@ export class RegimeMapPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private slice: Selection = {};
   private timer: NodeJS.Timeout | undefined;
+  /** The last D_mem link problem logged, so it is logged once, not on every update. */
+  private memProblem: string | null = null;
 
   static show(ctx: GrokContext, dirs: string | string[]): RegimeMapPanel {
     const list = typeof dirs === 'string' ? [dirs] : dirs;
@@ -72,8 +75,12 @@ export class RegimeMapPanel {
     const summary = readSummary(this.resultsDir);
     const config = manifest?.config;
     const t0 = Date.now();
+    // D_mem: this sweep's memorization runs and/or the sweep analysis.memorizationResults names.
+    const mem = memorizationSource(manifest ?? null, summary);
+    if (mem.problem && mem.problem !== this.memProblem) this.ctx.log.warn(`regime map: no D_mem from the link: ${mem.problem}`);
+    this.memProblem = mem.problem;
     const map = buildMapData({
-      name: manifest?.name ?? summary?.name ?? 'sweep', resultsDir: this.resultsDir, summary,
+      name: manifest?.name ?? summary?.name ?? 'sweep', resultsDir: this.resultsDir, summary, memorization: mem.entries,
       runs: manifest?.runs ?? [], epsilon: config?.analysis?.epsilon ?? 0.95,
       ...(config ? { dataAxis: dataAxisOf(config) } : {}), slice: this.slice,
     });
