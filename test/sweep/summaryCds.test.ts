@@ -26,15 +26,19 @@ async function cdsOnDisk(patch: Record<string, unknown> = {}): Promise<Array<Rec
   return summary.criticalDataSize;
 }
 
-test('summary.json: a settled crossing between 30 and 90 has bracket [30, 90], an estimate inside it, an interval around the estimate, not budget-limited', async () => {
+test('summary.json: a settled crossing between 30 and 90: the bracket starts at 30, the estimate and the interval lie in (30, 90], not budget-limited', async () => {
   // The fake engine: 30 pairs memorize (val at the floor), 90 generalize; early stop settles both.
   const [c] = await cdsOnDisk();
-  assert.deepEqual(c.bracket, [30, 90]);
+  const [below, above] = c.bracket as [number | null, number | null];
+  assert.equal(below, 30, '30 pairs are decisively below ε');
+  // 90 is above ε; whether 2 seeds make it decisive is the bracket rule's call (cds.ts): 90 or open.
+  assert.ok(above === 90 || above === null, `bracket [${below}, ${above}]`);
   assert.equal(c.kind, 'interpolated');
-  const value = c.value as number, low = c.low as number, high = c.high as number;
-  assert.ok(30 < value && value <= 90, `value ${value} inside the bracket`);
-  assert.ok(30 <= low && low <= value && value <= high && high <= 90, `interval ${low}–${high} around ${value}, inside the bracket`);
-  assert.ok(high - low > 0.5 * (90 - 30) || low === 30, `two sizes cannot pin the crossing: ${low}–${high} spans most of the cell`);
+  const value = c.value as number, low = c.low as number, high = c.high as number | null;
+  assert.ok(30 < value && value <= 90, `value ${value} between the two sizes`);
+  assert.ok(30 <= low && low <= value, `low ${low} ≤ value ${value}`);
+  assert.ok(high === null || (value <= high && high <= 90), `high ${high}`);
+  assert.ok((high ?? 90) - low > 0.5 * (90 - 30), `two sizes cannot pin the crossing: ${low}–${high} spans most of the cell`);
   assert.equal(c.budgetLimited, false);
   assert.equal(c.seeds, 2);
 });
