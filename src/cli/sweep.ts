@@ -1,6 +1,8 @@
 // `grok sweep FILE`: trains every run of an experiment file in a worker process, resuming what an
 // earlier invocation left unfinished.
 import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../config/load';
+import { computeDiagnostic } from '../sweep/limits';
 import { startSweep } from '../sweep/worker/client';
 import type { SweepOptions } from '../sweep/options';
 import type { CliCommand } from './main';
@@ -54,10 +56,19 @@ export const sweepCommand: CliCommand = {
       configPath: positionals[0], outDir: values.out, threads, device,
       earlyStop: !values['no-early-stop'], fresh: Boolean(values.fresh), writer: 'grok sweep',
     };
+    warnOfCompute(positionals[0]);
     if (wantsQueue(values)) return runQueuedSweep('sweep', options, values);
     return exitCodeOf(await followSweep(startSweep(options), { handleSigint: true }));
   },
 };
+
+/** A sweep that would take more than a day here gets the warning `grok validate` gives, with its ETA. */
+function warnOfCompute(configPath: string): void {
+  const loaded = loadConfigFile(configPath);
+  if (!loaded.ok) return; // the worker reports the errors
+  const d = computeDiagnostic(loaded.config, loaded.runs);
+  if (d) console.error(`grok: warning: ${d.reason}; ${d.fix}`);
+}
 
 function usageError(message: string): number {
   console.error(`grok sweep: ${message}\n\n${sweepCommand.usage}`);

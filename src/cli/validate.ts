@@ -1,5 +1,6 @@
 // `grok validate FILE`: checks an experiment file and prints what it would run (the expanded
 // sweep, the dataset and train/validation sizes), or every positioned error and exit code 1.
+import { parseArgs } from 'node:util';
 import { formatConfigError } from '../config/errors';
 import { loadConfigFile, type LoadResult } from '../config/load';
 import type { ExperimentConfig, TaskConfig } from '../config/schema';
@@ -7,41 +8,49 @@ import { isDataSizePath, parseDottedPath } from '../config/paths';
 import { sweepAxes, type RunPlan } from '../config/sweep';
 import { datasetSize } from '../config/taskSizes';
 import { plannedSplitSizes } from '../trainer/tasks/split';
+import { CPU_FLOPS_PER_CORE, engineChecks, estimateCompute, formatEta, memoryRange, type LimitDevice } from '../sweep/limits';
 import type { CliCommand } from './main';
 
 export const validateCommand: CliCommand = {
   summary: 'check an experiment file and print its expanded sweep',
   usage: [
-    'Usage: grok validate FILE [--json] [--data-root DIR ...]',
+    'Usage: grok validate FILE [--json] [--device cpu|gpu|auto] [--data-root DIR ...]',
     '',
     'Checks FILE (*.grok.json) and prints the number of runs, each sweep axis with its values, the',
-    'dataset size and the train/validation sizes of each data-size setting. On errors, prints each',
-    'as file:line:col: field: message and exits with 1.',
+    'dataset size and the train/validation sizes of each data-size setting, the memory each run needs',
+    'on each engine and the compute of the whole sweep. Errors and warnings are printed as',
+    'file:line:col: field: message. A run that cannot fit the device (more than the 4 GiB of wasm32',
+    'on the CPU, more than a GPU buffer can hold) is an error naming the fields; a sweep that would',
+    'take more than a day on this machine gets a warning with its ETA.',
     '',
-    '  --json            print the result as JSON ({ ok, runs: [{ id, params }] } or { ok, errors })',
+    '  --json            print the result as JSON ({ ok, runs: [{ id, params }], warnings } or { ok, errors })',
+    '  --device D        the device the sweep will use (as grok sweep --device; default auto): the memory limits checked',
     '  --data-root DIR   a folder outside the config\'s own that text data may be read from',
+    '',
+    'Exit code: 0 valid (warnings allowed), 1 invalid, 2 bad arguments.',
   ].join('\n'),
   run(args) {
-    const dataRoots: string[] = [];
-    const rest: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === '--data-root' && i + 1 < args.length) dataRoots.push(args[++i]);
-      else if (args[i].startsWith('--data-root=')) dataRoots.push(args[i].slice('--data-root='.length));
-      else rest.push(args[i]);
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args, allowPositionals: true, strict: true,
+        options: { json: { type: 'boolean' }, device: { type: 'string' }, 'data-root': { type: 'string', multiple: true } },
+      });
+    } catch (e) {
+      return usageError((e as Error).message);
     }
-    const files = rest.filter((a) => !a.startsWith('--'));
-    const unknown = rest.filter((a) => a.startsWith('--') && a !== '--json');
-    if (files.length !== 1 || unknown.length) {
-      console.error(`grok validate: ${unknown.length ? `unknown option ${unknown[0]}` : 'expected one FILE'}\n\n${validateCommand.usage}`);
-      return 2;
-    }
-    const result = loadConfigFile(files[0], { dataRoots });
-    if (args.includes('--json')) {
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) return usageError('expected one FILE');
+    const device = (values.device ?? 'auto') as LimitDevice;
+    if (!['cpu', 'gpu', 'auto'].includes(device)) return usageError(`--device: expected cpu, gpu or auto, got "${values.device}"`);
+    const result = loadConfigFile(positionals[0], { dataRoots: values['data-root'], checks: engineChecks(device) });
+    if (values.json) {
       console.log(JSON.stringify(result.ok
-        ? { ok: true, file: result.file, runs: result.runs.map((r) => ({ id: r.id, params: r.params })) }
+        ? { ok: true, file: result.file, runs: result.runs.map((r) => ({ id: r.id, params: r.params })), warnings: result.warnings ?? [] }
         : result, null, 2));
     } else if (result.ok) {
       console.log(describePlan(result));
+      for (const w of result.warnings ?? []) console.error(formatConfigError(w));
     } else {
       for (const e of result.errors) console.error(formatConfigError(e));
       console.error(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${result.file}`);
@@ -49,6 +58,11 @@ export const validateCommand: CliCommand = {
     return result.ok ? 0 : 1;
   },
 };
+
+function usageError(message: string): number {
+  console.error(`grok validate: ${message}\n\n${validateCommand.usage}`);
+  return 2;
+}
 
 /** The human-readable summary of a valid experiment file. */
 export function describePlan(result: Extract<LoadResult, { ok: true }>): string {
@@ -63,12 +77,26 @@ export function describePlan(result: Extract<LoadResult, { ok: true }>): string 
     ...axes.map((a) => `  ${a.key.padEnd(width)}  ${a.values.map((v) => JSON.stringify(v)).join(', ')}  (${a.values.length})`),
     'data sizes:',
     ...dataSizeLines(config, runs),
+    ...costLines(runs),
   ];
   if (config.search) {
     const s = config.search;
     lines.push(`search: ${s.axis} in [${s.range.join(', ')}], tolerance ${s.tolerance}, ${s.seeds} seed${s.seeds === 1 ? '' : 's'} per size`);
   }
   return lines.join('\n');
+}
+
+/** Memory per run on each engine and the compute of the whole sweep (src/sweep/limits.ts). */
+function costLines(runs: RunPlan[]): string[] {
+  const memory = memoryRange(runs);
+  const size = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= 2 ** 20 ? `${Math.round(b / 2 ** 20)} MiB` : `${Math.ceil(b / 1024)} KiB`);
+  const range = ([lo, hi]: [number, number]): string => (size(lo) === size(hi) ? size(hi) : `${size(lo)} to ${size(hi)}`);
+  const compute = estimateCompute(runs);
+  const text = (n: number) => (n ? ` (${n} text run${n === 1 ? '' : 's'} not counted: known once the files are read)` : '');
+  return [
+    memory ? `memory per run: CPU engine ${range(memory.cpu)} (wasm32 limit 4 GiB), GPU ${range(memory.gpu)} (one buffer)${text(memory.uncounted)}` : 'memory per run: known once the text files are read',
+    compute.flops ? `compute: about ${compute.flops.toPrecision(2)} FLOPs, ETA about ${formatEta(compute.seconds)} on this machine's ${compute.cores} cores at ~${CPU_FLOPS_PER_CORE / 1e9} GFLOP/s each${text(compute.uncounted)}` : 'compute: known once the text files are read',
+  ];
 }
 
 function describeTask(task: TaskConfig): string {

@@ -14,11 +14,13 @@ export interface ConfigError {
   path: string;
   /** What is wrong and what is allowed. */
   message: string;
+  /** Set on a warning (the run can still train somewhere, or the setting is only unusual); absent on an error. */
+  severity?: 'warning';
 }
 
-/** `file:line:col: path: message` (the path part is left out for whole-file errors). */
+/** `file:line:col: path: message` (the path part is left out for whole-file errors; warnings say so). */
 export function formatConfigError(e: ConfigError): string {
-  return `${e.file}:${e.line}:${e.column}: ${e.path ? `${e.path}: ` : ''}${e.message}`;
+  return `${e.file}:${e.line}:${e.column}: ${e.severity ? `${e.severity}: ` : ''}${e.path ? `${e.path}: ` : ''}${e.message}`;
 }
 
 /** Thrown by the throwing loaders; carries every error found. */
@@ -52,4 +54,6 @@ export interface ConfigProblem {
   atKey?: boolean;
   /** An exact text range, for problems found on the syntax tree itself (a path can be ambiguous there). */
   range?: { offset: number; length: number };
+  /** A warning: reported, but the config is still valid. */
+  severity?: 'warning';
 }

@@ -10,12 +10,12 @@ import { problemsFromIssues } from './issues';
 import { PROTOTYPE_KEYS } from './paths';
 import { tryDecodeUtf8 } from '../util/utf8';
 import { ConfigSchema, type ExperimentConfig } from './schema';
-import { checkBaseConfig, checkRunConfig, type CheckContext, type SemanticProblem } from './semantic';
+import { checkBaseConfig, checkRunConfig, type SemanticProblem } from './semantic';
 import { axisValueIndices, expandSweep, sweepAxes, type RunPlan, type SweepAxis } from './sweep';
 import { checkSearch, checkSweepAxes, checkSweepValues } from './sweepChecks';
 
 export type LoadResult =
-  | { ok: true; file: string; config: ExperimentConfig; runs: RunPlan[] }
+  | { ok: true; file: string; config: ExperimentConfig; runs: RunPlan[]; warnings?: ConfigError[] }
   | { ok: false; file: string; errors: ConfigError[] };
 
 export interface LoadOptions {
@@ -23,6 +23,19 @@ export interface LoadOptions {
   configDir?: string;
   /** Folders besides configDir that data files may lie in (--data-root). */
   dataRoots?: readonly string[];
+  /** Checks of a higher layer (the engine's limits: src/sweep/limits.ts), located like the built-in ones. */
+  checks?: ExtraChecks;
+}
+
+/**
+ * Checks the config layer cannot make itself (it may not import the engine), handed in by the CLI
+ * and the extension. A problem with `severity: 'warning'` lands in the result's `warnings`.
+ */
+export interface ExtraChecks {
+  /** Per run (called once per distinct task/model/training combination). */
+  run?(config: ExperimentConfig): SemanticProblem[];
+  /** Once for the whole sweep (e.g. the compute it needs). */
+  sweep?(config: ExperimentConfig, runs: RunPlan[]): ConfigProblem[];
 }
 
 /**
@@ -81,9 +94,18 @@ function check(text: string, file: string, opts: LoadOptions): LoadResult {
   const { config, semantic: base } = value;
 
   const runs = expandSweep(config);
-  const perRun = runProblems(runs, sweepAxes(config), { configDir: opts.configDir, dataRoots: opts.dataRoots });
+  const ctx = { configDir: opts.configDir, dataRoots: opts.dataRoots };
+  const perRun = runProblems(runs, sweepAxes(config), (c) => checkRunConfig(c, ctx));
   if (base.length || perRun.length) return fail([...base, ...perRun]);
-  return { ok: true, file, config, runs };
+  const checks = opts.checks;
+  if (!checks) return { ok: true, file, config, runs };
+  const extra = [
+    ...(checks.run ? runProblems(runs, sweepAxes(config), (c) => checks.run!(c)) : []),
+    ...(checks.sweep ? checks.sweep(config, runs) : []),
+  ];
+  const errors = extra.filter((p) => p.severity !== 'warning');
+  if (errors.length) return fail(errors);
+  return { ok: true, file, config, runs, warnings: locator.locateAll(extra) };
 }
 
 /** Reads and validates an experiment file; a missing or unreadable file is an error too. */
@@ -121,8 +143,8 @@ export function requireConfigFile(path: string, opts: Omit<LoadOptions, 'configD
  * Semantic problems of every run. A problem caused by a swept field points at that sweep value
  * (the first run showing it); one caused by fixed fields points at the field. Duplicates collapse.
  */
-function runProblems(runs: RunPlan[], axes: SweepAxis[], ctx: CheckContext): ConfigProblem[] {
-  const seen = new Map<string, ConfigProblem>();
+function runProblems(runs: RunPlan[], axes: SweepAxis[], check: (config: ExperimentConfig) => SemanticProblem[]): ConfigProblem[] {
+  const seen = new Map<string, ConfigProblem & { rank: number }>();
   // The checks read only the task, the model and the training loop: runs that differ only in
   // other axes (seed, optimizer, init) are checked once.
   const checked = axes.map((a) => CHECKED_SECTIONS.has(String(a.path[0])));
@@ -132,13 +154,14 @@ function runProblems(runs: RunPlan[], axes: SweepAxis[], ctx: CheckContext): Con
     const key = picks.filter((_, a) => checked[a]).join(',');
     if (done.has(key)) continue;
     done.add(key);
-    for (const p of checkRunConfig(run.config, ctx)) {
+    for (const p of check(run.config)) {
       const located = locateInSweep(p, axes, picks, run);
-      const key = `${formatPath(located.path)}\n${located.message}`;
-      if (!seen.has(key)) seen.set(key, located);
+      const key = `${formatPath(located.path)}\n${p.collapse?.kind ?? located.message}`;
+      const before = seen.get(key);
+      if (!before || (p.collapse && p.collapse.rank > before.rank)) seen.set(key, { ...located, rank: p.collapse?.rank ?? 0 });
     }
   }
-  return [...seen.values()];
+  return [...seen.values()].map(({ rank: _rank, ...p }) => p);
 }
 
 /** The config sections checkRunConfig reads. */
@@ -149,7 +172,7 @@ function locateInSweep(p: SemanticProblem, axes: SweepAxis[], picks: number[], r
     const a = axes.findIndex((axis) => isPrefix(axis.path, cause) || isPrefix(cause, axis.path));
     if (a >= 0) {
       const axis = axes[a];
-      return { path: ['sweep', axis.key, picks[a]], message: `${axis.key} = ${JSON.stringify(run.params[axis.key])}: ${p.message}` };
+      return { path: ['sweep', axis.key, picks[a]], message: `${axis.key} = ${JSON.stringify(run.params[axis.key])}: ${p.message}`, severity: p.severity };
     }
   }
   return p;
@@ -241,13 +264,13 @@ class Locator {
 
   /** At the node of the path, or its nearest existing ancestor when the field is missing. */
   locate(p: ConfigProblem): ConfigError {
-    if (p.range) return this.at(p.range.offset, p.range.length, formatPath(p.path), p.message);
+    if (p.range) return this.at(p.range.offset, p.range.length, formatPath(p.path), p.message, p.severity);
     let node: Node | undefined;
     for (let n = p.path.length; n >= 0 && !node; n--) {
       node = this.root && (n === 0 ? this.root : findNodeAtLocation(this.root, p.path.slice(0, n)));
       if (node && p.atKey && n === p.path.length && node.parent?.type === 'property') node = node.parent.children?.[0];
     }
-    return this.at(node?.offset ?? 0, node?.length ?? 0, formatPath(p.path), p.message);
+    return this.at(node?.offset ?? 0, node?.length ?? 0, formatPath(p.path), p.message, p.severity);
   }
 
   syntaxError(e: ParseError): ConfigError {
@@ -256,7 +279,9 @@ class Locator {
     return this.at(e.offset, e.length, formatPath(path), `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}`);
   }
 
-  private at(offset: number, length: number, path: string, message: string): ConfigError {
-    return { file: this.file, ...this.lines.lineColumn(offset), offset, length, path, message };
+  private at(offset: number, length: number, path: string, message: string, severity?: 'warning'): ConfigError {
+    const error: ConfigError = { file: this.file, ...this.lines.lineColumn(offset), offset, length, path, message };
+    if (severity) error.severity = severity;
+    return error;
   }
 }

@@ -11,6 +11,11 @@ import { componentNames, componentPoolSizes, isPrime } from './taskSizes';
 /** A problem that may be caused by other fields too: when one of those is swept, the error points there. */
 export interface SemanticProblem extends ConfigProblem {
   related?: PathSegment[][];
+  /**
+   * Problems of one kind at one place collapse into one: the same `kind` at the same located path
+   * keeps the highest `rank` (e.g. the largest memory need) instead of one line per run.
+   */
+  collapse?: { kind: string; rank: number };
 }
 
 export interface CheckContext {

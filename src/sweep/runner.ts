@@ -2,7 +2,7 @@
 // then train the grid, or run the adaptive critical-data-size search when the config has `search`.
 // Everything it has to say goes out as SweepEvents through `emit`, ending with `done`. The local
 // front-end (local.ts) and the forked worker (worker/serve.ts) run it; tests call it directly.
-import { totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import type { SweepStatus } from '../store/types';
 import type { SweepDevice } from '../trainer/engine/device';
 import { describeKernelBuild } from '../trainer/engine/wasm';
@@ -15,6 +15,7 @@ import type { SweepOptions } from './options';
 import { runSearch } from './search';
 import { recordDevice } from './deviceRecord';
 import { RunTrainer } from './trainRuns';
+import { runLimitProblem } from './limits';
 import { trainingDevice, withDevice, type OpenedDevice } from './withDevice';
 
 /** Default memory budget of one batch: a quarter of the machine, at most 2 GiB. */
@@ -72,6 +73,7 @@ async function trainOpened(opened: OpenedSweep, engine: OpenedDevice, options: S
     sink: store, ledger, control, deps, emit, configPath: manifest.configPath, configHash: manifest.configHash,
     memoryBudget: batchBudget(device, options.memoryBudget), threads: options.threads, runsTotal,
     estimateModelBytes: gpuEstimate(device, deps),
+    runLimit: runLimitOn(device, deps, options.threads),
   });
   let trainer = trainerFor();
   ledger.writeSummary('running', true);
@@ -100,6 +102,22 @@ async function trainOpened(opened: OpenedSweep, engine: OpenedDevice, options: S
 
 function batchBudget(device: SweepDevice | null, requested: number | undefined): number {
   return device?.batchBudget(requested, defaultMemoryBudget()) ?? requested ?? defaultMemoryBudget();
+}
+
+/**
+ * The memory limit of the device a run is about to train on (limits.ts): the CPU engine's 4 GiB
+ * of wasm32 for its thread count, or the GPU adapter's largest buffer. None while --device auto
+ * has not chosen yet (either device may take the batch).
+ */
+function runLimitOn(device: SweepDevice | null, deps: SweepDeps, threads: number | undefined): ConstructorParameters<typeof RunTrainer>[0]['runLimit'] {
+  if (device?.measuring) return undefined;
+  const onGpu = device?.kind === 'gpu' && !device.fellBack;
+  // batchBudget caps any request at the adapter's largest buffer.
+  const limit = onGpu ? { kind: 'gpu' as const, maxBufferBytes: device.batchBudget(Number.POSITIVE_INFINITY, 0) } : { kind: 'cpu' as const, threads: threads ?? availableParallelism() };
+  return (r, data) => {
+    const split = deps.split(data, r.config);
+    return runLimitProblem(r.config, data, { train: split.train.length, val: split.val.length }, limit);
+  };
 }
 
 /** On a GPU, a batch is planned with the GPU's memory plan of each model (the CPU estimate errs high several times over). */

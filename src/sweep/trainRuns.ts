@@ -8,6 +8,7 @@ import type { SweepControl } from './control';
 import type { SweepDeps } from './deps';
 import { errorEvent, throttledProgress, type Emit } from './events';
 import type { RunLedger } from './ledger';
+import { UserError } from '../util/userError';
 import { estimateModelBytes } from './memory';
 import { ProgressMeter } from './progressMeter';
 import { datasetKey, groupByResumeStep, planBatches, type PlannedRun } from './schedule';
@@ -26,6 +27,8 @@ export interface RunTrainerOptions {
   estimateModelBytes?: (run: PlannedRun, data: Dataset) => number;
   threads?: number;
   runsTotal: number;
+  /** Why a run cannot fit the device it would train on (limits.ts), or null: such a run fails by name before training. */
+  runLimit?: (run: PlannedRun, data: Dataset) => string | null;
 }
 
 export class RunTrainer {
@@ -51,7 +54,7 @@ export class RunTrainer {
     const ready: PlannedRun[] = [];
     for (const run of runs) {
       if (ledger.status(run.id) === 'done') continue;
-      if (await this.dataset(run)) ready.push(run);
+      if (await this.dataset(run) && this.fits(run)) ready.push(run);
     }
     const estimate = this.o.estimateModelBytes ?? ((r: PlannedRun, data: Dataset) => estimateModelBytes(r.config.model, data));
     const batches = planBatches(ready, (r) => estimate(r, this.datasets.get(datasetKey(r.config))!), this.o.memoryBudget)
@@ -68,6 +71,16 @@ export class RunTrainer {
       }
       this.ctx.reportProgress(true);
     }
+  }
+
+  /** A run the device cannot hold fails with the reason and the fields to change (no stack trace); the others train. */
+  private fits(run: PlannedRun): boolean {
+    const why = this.o.runLimit?.(run, this.datasets.get(datasetKey(run.config))!);
+    if (!why) return true;
+    this.failed = true;
+    this.o.ledger.setStatus(run.id, 'failed', { error: why });
+    this.o.emit(errorEvent(new UserError(why), run.id));
+    return false;
   }
 
   /** Datasets are shared by every run with the same task (and label seed). A run whose dataset cannot be built fails. */
