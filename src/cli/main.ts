@@ -7,6 +7,7 @@ import { resumeCommand } from './resume';
 import { statusCommand } from './status';
 import { exportCommand } from './export';
 import { workerCommand } from './worker';
+import { isUserCaused, UsageError, userMessage } from '../util/userError';
 
 export interface CliCommand {
   /** One line for `grok --help`. */
@@ -36,12 +37,21 @@ function help(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `grok <command> --help` for a command\'s options.',
+    'Run `grok <command> --help` for a command\'s options. Every command takes --debug: stack traces of',
+    'internal errors (otherwise one line per error). Exit codes: 0 ok, 1 failed work, 2 bad usage',
+    '(unknown option, missing argument, a file or folder that is not what the command needs, bad config).',
   ].join('\n');
 }
 
+/** Set by --debug (any position): stack traces of internal errors are printed, also the worker's. */
+export function debugEnabled(): boolean {
+  return process.env.GROK_DEBUG === '1';
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
+  // --debug is for every command (and the worker process inherits it through the environment).
+  if (argv.includes('--debug')) process.env.GROK_DEBUG = '1';
+  const [name, ...args] = argv.filter((a) => a !== '--debug');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
     return name ? 0 : 2;
@@ -58,9 +68,30 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(args);
   } catch (e) {
-    console.error(`grok ${name}: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
+    return reportFailure(name, command, e);
   }
+}
+
+/**
+ * Exit codes, the same for every command: 0 ok, 1 failed work, 2 bad usage (an unknown option, a
+ * missing argument, a file or folder that is not what the command needs, a bad config). What a user
+ * can fix is one line without a stack trace; an internal error shows its stack with --debug only.
+ */
+export function reportFailure(name: string, command: CliCommand, e: unknown): number {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+    console.error(`grok ${name}: ${(e as Error).message}\n\n${command.usage}`);
+    return 2;
+  }
+  if (isUserCaused(e)) {
+    console.error(`grok ${name}: ${userMessage(e)}`);
+    if (debugEnabled() && e instanceof Error && e.stack) console.error(e.stack);
+    return e instanceof UsageError ? 2 : 1;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  console.error(`grok ${name}: ${err.message}`);
+  console.error(debugEnabled() ? err.stack : 'grok: this is an internal error; run again with --debug for its stack trace, and please report it');
+  return 1;
 }
 
 void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

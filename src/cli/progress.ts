@@ -57,7 +57,9 @@ export function followSweep(sweep: SweepHandle, options: FollowOptions = {}): Pr
   });
   sweep.on('log', (m) => print(`grok: ${m.message}`));
   sweep.on('runFinished', (m) => print(`  ${runLine(m.run)}`));
-  sweep.on('error', (m) => print(`grok: error${m.runId ? ` in run ${m.runId}` : ''}: ${m.message}${m.cause ? `\n${m.cause}` : ''}`));
+  // A stack trace (an internal error's cause) only with --debug: one line otherwise.
+  sweep.on('error', (m) => print(`grok: error${m.runId ? ` in run ${m.runId}` : ''}: ${m.message}${m.cause
+    ? process.env.GROK_DEBUG === '1' ? `\n${m.cause}` : ' (an internal error: run again with --debug for its stack trace)' : ''}`));
   sweep.on('progress', (p) => {
     if (tty) {
       out.write(`\r\x1b[2K${progressLine(p, true)}`);

@@ -1,6 +1,8 @@
 // `grok resume DIR`: continues a sweep from its results directory alone (the config is in its
 // manifest): unfinished runs go on from their last checkpoint, finished ones are skipped.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isSweepDir } from '../store/reader';
 import { startSweep } from '../sweep/worker/client';
 import type { CliCommand } from './main';
 import { exitCodeOf, followSweep, parseEngineFlags } from './progress';
@@ -9,7 +11,7 @@ import { QUEUE_OPTIONS, runQueuedSweep, wantsQueue } from './queueSweep';
 export const resumeCommand: CliCommand = {
   summary: 'continue an interrupted sweep from its results directory',
   usage: [
-    'Usage: grok resume DIR [--threads N] [--device cpu|gpu|auto] [--ignore-config-change]',
+    'Usage: grok resume DIR [--threads N] [--device cpu|gpu|auto] [--ignore-config-change] [--data-root DIR ...]',
     '',
     'Continues the sweep in DIR (a directory with manifest.json): every unfinished run from its last',
     'checkpoint (evals after the checkpoint are dropped, then recomputed), finished runs are skipped.',
@@ -19,16 +21,18 @@ export const resumeCommand: CliCommand = {
     '  --ignore-config-change',
     '                resume although the config file the sweep came from changed since (without it, a',
     '                changed file is refused with the changed fields listed); the stored config is trained',
+    '  --data-root DIR   a folder outside the config\'s own that text data may be read from (give it again',
+    '                on every resume: the folder\'s manifest does not grant it)',
     '',
     'A sweep submitted with --queue (DIR has queue.json) is followed from its queue instead: the',
     'results the workers streamed since are collected (--queue URL if Redis moved; see grok sweep --help).',
     '',
-    'Exit code: 0 done, 130 stopped, 1 failed, 2 bad arguments.',
+    'Exit code: 0 done, 130 stopped, 1 failed, 2 bad arguments (or DIR is not a results folder).',
   ].join('\n'),
   async run(args) {
     let parsed;
     try {
-      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { threads: { type: 'string' }, device: { type: 'string' }, 'ignore-config-change': { type: 'boolean' }, ...QUEUE_OPTIONS } });
+      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { threads: { type: 'string' }, device: { type: 'string' }, 'ignore-config-change': { type: 'boolean' }, 'data-root': { type: 'string', multiple: true }, ...QUEUE_OPTIONS } });
     } catch (e) {
       return usageError((e as Error).message);
     }
@@ -41,9 +45,14 @@ export const resumeCommand: CliCommand = {
       return usageError((e as Error).message);
     }
     const { threads, device } = engine;
+    if (!isSweepDir(positionals[0])) {
+      console.error(`grok resume: ${positionals[0]}: not a results folder (${existsSync(positionals[0]) ? 'no manifest.json' : 'no such folder'}); give the folder a sweep wrote, e.g. .grok/<name>/`);
+      return 2;
+    }
+    const dataRoots = values['data-root'];
     if (wantsQueue(values, positionals[0])) return runQueuedSweep('resume', { outDir: positionals[0], threads, device, writer: 'grok resume' }, values);
     const ignoreConfigChange = values['ignore-config-change'] === true;
-    return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads, device, ignoreConfigChange, writer: 'grok resume' }), { handleSigint: true }));
+    return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads, device, ignoreConfigChange, writer: 'grok resume', dataRoots }), { handleSigint: true }));
   },
 };
 

@@ -1,7 +1,11 @@
 // `grok status DIR`: a table of the sweep's runs (status, regime, step, final accuracies) and its
 // critical data size estimates. Reads only; works while the sweep is running.
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeHolder, readLock } from '../store/lock';
 import { listRuns, readManifest, readSummary } from '../store/reader';
+import { QUEUE_STATE_FILE } from '../sweep/queue/state';
 import { formatCds, formatSize } from '../analysis/format';
 import type { RunSummary, Summary } from '../store/types';
 import type { CliCommand } from './main';
@@ -31,14 +35,36 @@ export const statusCommand: CliCommand = {
       return 0;
     }
     const summary = readSummary(dir);
-    console.log(`${manifest.name}: ${countBy(runs)}${summary?.status ? `; sweep ${summary.status}` : ''}`);
-    console.log(formatTable(runs));
+    const writer = writerState(dir, summary);
+    const shown = writer.interrupted ? runs.map(asInterrupted) : runs;
+    console.log(`${manifest.name}: ${countBy(shown)}${writer.line ? `; ${writer.line}` : ''}`);
+    console.log(formatTable(shown));
     console.log(`\nsteps trained: ${runs.reduce((n, r) => n + r.steps.last, 0)} over ${runs.length} runs`);
     const groups = summary ? formatGroups(summary) : '';
     if (groups) console.log(`\n${groups}`);
     return 0;
   },
 };
+
+/**
+ * What summary.json's status means now. A sweep 'running' whose writer is gone (no lock, or a lock
+ * whose process died: kill -9, a crash, a full disk) was interrupted; its runs resume with
+ * `grok resume`. A sweep handed to queue workers (queue.json) has no local writer while it runs.
+ */
+function writerState(dir: string, summary: Summary | null): { line: string; interrupted: boolean } {
+  const status = summary?.status;
+  if (status !== 'running') return { line: status ? `sweep ${status}` : '', interrupted: false };
+  const lock = readLock(dir);
+  if (lock?.alive) return { line: `sweep running (written by ${describeHolder(lock.holder)})`, interrupted: false };
+  if (existsSync(join(dir, QUEUE_STATE_FILE))) return { line: 'sweep running on queue workers (collect the results with `grok resume DIR`)', interrupted: false };
+  const who = lock ? `its writer, ${describeHolder(lock.holder)}, is no longer running` : 'no process is writing it';
+  return { line: `sweep interrupted (${who}); continue it with \`grok resume ${dir}\``, interrupted: true };
+}
+
+/** A run left 'running' by a writer that died: shown as interrupted (resume continues it from its checkpoint). */
+function asInterrupted(run: RunSummary): RunSummary {
+  return run.status === 'running' ? { ...run, status: 'stopped', stopReason: 'interrupted' } : run;
+}
 
 function countBy(runs: RunSummary[]): string {
   const counts = new Map<string, number>();

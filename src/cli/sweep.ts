@@ -1,6 +1,7 @@
 // `grok sweep FILE`: trains every run of an experiment file in a worker process, resuming what an
 // earlier invocation left unfinished.
 import { parseArgs } from 'node:util';
+import { formatConfigError } from '../config/errors';
 import { loadConfigFile } from '../config/load';
 import { computeDiagnostic } from '../sweep/limits';
 import { startSweep } from '../sweep/worker/client';
@@ -12,7 +13,7 @@ import { QUEUE_OPTIONS, QUEUE_USAGE, runQueuedSweep, wantsQueue } from './queueS
 export const sweepCommand: CliCommand = {
   summary: 'train every run of an experiment file (resumes unfinished runs)',
   usage: [
-    'Usage: grok sweep FILE [--out DIR] [--threads N] [--device cpu|gpu|auto] [--no-early-stop] [--fresh] [--queue URL ...]',
+    'Usage: grok sweep FILE [--out DIR] [--threads N] [--device cpu|gpu|auto] [--no-early-stop] [--fresh] [--data-root DIR ...] [--queue URL ...]',
     '',
     'Trains the sweep of FILE (*.grok.json) in a worker process. Results go to .grok/<name>/ next',
     'to FILE (or DIR): manifest.json, summary.json, runs/<id>/{metrics.jsonl,status.json,checkpoint}.',
@@ -25,10 +26,12 @@ export const sweepCommand: CliCommand = {
     '                     gpu: a GPU or an error; cpu: the CPU engine (docs/gpu.md)',
     '  --no-early-stop    train every run for all its steps (recorded in the manifest)',
     '  --fresh            start over although DIR holds results of a different config (they are moved aside)',
+    '  --data-root DIR    a folder outside the config\'s own that text data may be read from (repeatable)',
+    '  --debug            stack traces of internal errors',
     '',
     ...QUEUE_USAGE,
     '',
-    'Exit code: 0 done, 130 stopped, 1 failed, 2 bad arguments.',
+    'Exit code: 0 done, 130 stopped, 1 failed, 2 bad arguments (or a config with errors: they are printed).',
   ].join('\n'),
   async run(args) {
     let parsed;
@@ -37,7 +40,7 @@ export const sweepCommand: CliCommand = {
         args, allowPositionals: true, strict: true,
         options: {
           out: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' },
-          'no-early-stop': { type: 'boolean' }, fresh: { type: 'boolean' }, ...QUEUE_OPTIONS,
+          'no-early-stop': { type: 'boolean' }, fresh: { type: 'boolean' }, 'data-root': { type: 'string', multiple: true }, ...QUEUE_OPTIONS,
         },
       });
     } catch (e) {
@@ -54,20 +57,28 @@ export const sweepCommand: CliCommand = {
     const { threads, device } = engine;
     const options: SweepOptions = {
       configPath: positionals[0], outDir: values.out, threads, device,
-      earlyStop: !values['no-early-stop'], fresh: Boolean(values.fresh), writer: 'grok sweep',
+      earlyStop: !values['no-early-stop'], fresh: Boolean(values.fresh), writer: 'grok sweep', dataRoots: values['data-root'],
     };
-    warnOfCompute(positionals[0]);
+    if (!checkConfig(positionals[0], values['data-root'])) return 2;
     if (wantsQueue(values)) return runQueuedSweep('sweep', options, values);
     return exitCodeOf(await followSweep(startSweep(options), { handleSigint: true }));
   },
 };
 
-/** A sweep that would take more than a day here gets the warning `grok validate` gives, with its ETA. */
-function warnOfCompute(configPath: string): void {
-  const loaded = loadConfigFile(configPath);
-  if (!loaded.ok) return; // the worker reports the errors
+/**
+ * The config, checked before a worker starts: its errors are printed as by `grok validate` (bad
+ * usage: false), and a sweep that would take more than a day here gets validate's warning with its ETA.
+ */
+function checkConfig(configPath: string, dataRoots: string[] | undefined): boolean {
+  const loaded = loadConfigFile(configPath, { dataRoots });
+  if (!loaded.ok) {
+    for (const e of loaded.errors) console.error(formatConfigError(e));
+    console.error(`grok sweep: ${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'} in ${loaded.file}; nothing was trained`);
+    return false;
+  }
   const d = computeDiagnostic(loaded.config, loaded.runs);
   if (d) console.error(`grok: warning: ${d.reason}; ${d.fix}`);
+  return true;
 }
 
 function usageError(message: string): number {

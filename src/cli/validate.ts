@@ -27,7 +27,7 @@ export const validateCommand: CliCommand = {
     '  --device D        the device the sweep will use (as grok sweep --device; default auto): the memory limits checked',
     '  --data-root DIR   a folder outside the config\'s own that text data may be read from',
     '',
-    'Exit code: 0 valid (warnings allowed), 1 invalid, 2 bad arguments.',
+    'Exit code: 0 valid (warnings allowed), 1 invalid, 2 bad arguments (or FILE cannot be read).',
   ].join('\n'),
   run(args) {
     let parsed;
@@ -55,7 +55,8 @@ export const validateCommand: CliCommand = {
       for (const e of result.errors) console.error(formatConfigError(e));
       console.error(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${result.file}`);
     }
-    return result.ok ? 0 : 1;
+    // An invalid config is what validate answers (1); a file it cannot read is bad usage (2).
+    return result.ok ? 0 : result.errors.some((e) => e.message.startsWith('cannot read the experiment file')) ? 2 : 1;
   },
 };
 

@@ -119,7 +119,8 @@ function checkComponentNames(task: TaskConfig): SemanticProblem[] {
   });
 }
 
-function checkTextFiles(task: TaskConfig, ctx: CheckContext): SemanticProblem[] {
+/** The files a text task names exist and lie inside the config's folder or a data root (symlinks resolved). */
+export function checkTextFiles(task: TaskConfig, ctx: CheckContext): SemanticProblem[] {
   if (task.kind !== 'text') return [];
   const problems: SemanticProblem[] = [];
   if (task.tokenizer.kind === 'wordpiece' && !task.tokenizer.vocabFile) {

@@ -3,6 +3,7 @@
 // critical-data-size tables, U-curves, emergence and the weight-norm phases with heatmaps.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { UsageError } from '../util/userError';
 import {
   analysisOptionsOf, dataAxisOf, emergence, groupBy, isFinished, numericParam, outcomeOf, paramKey, regimeMapData, regimeOf, SEED_AXIS,
   summarize, uShape, type AnalysisOptions, type RegimeReport, type RunWithHistory,
@@ -49,7 +50,7 @@ export function sweepDirsOf(dir: string): string[] {
     .filter((e) => e.isDirectory() && isSweepDir(join(dir, e.name)))
     .map((e) => join(dir, e.name))
     .sort();
-  if (found.length === 0) throw new Error(`${dir}: not a results folder (no manifest.json in it or in its sub-folders)`);
+  if (found.length === 0) throw new UsageError(`${dir}: not a results folder (no manifest.json in it or in its sub-folders)`);
   return found;
 }
 

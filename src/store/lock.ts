@@ -3,9 +3,10 @@
 // that names the process id, host and start time of its holder. A second writer is refused with a
 // message naming the holder. A lock whose process is gone (killed, crashed) on this host is stale:
 // the next writer takes it over and says so. Readers may look at the holder, never take the lock.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { makeDirs } from '../util/dirs';
 import { UserError } from '../util/userError';
 
 export const LOCK_FILE = 'grok.lock';
@@ -39,7 +40,7 @@ export class ResultsLock {
    * `log` says so. Throws UserError naming the holder when another live process writes `dir`.
    */
   static acquire(dir: string, owner: string, log: (message: string) => void = () => undefined): ResultsLock {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const holder: LockHolder = {
       pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), owner,
       token: `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { checkConfigValue } from '../config/load';
 import { formatPath, type ConfigProblem } from '../config/errors';
-import { UserError } from '../util/userError';
+import { environmentMessage, UsageError, UserError } from '../util/userError';
 import { readJsonl } from './jsonl';
 import { manifestPath, metricsPath, statusPath, summaryPath } from './layout';
 import type { EvalRecord, Manifest, RunSummary, Summary } from './types';
@@ -22,17 +22,23 @@ function readJsonText(path: string, what: string): { text: string; value: unknow
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new StoreError(path, '', `cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new StoreError(path, '', `cannot read the ${what} (${environmentMessage(e) ?? (e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   try {
     return { text, value: JSON.parse(text) as unknown };
   } catch (e) {
-    throw new StoreError(path, '', `the ${what} is not valid JSON (${(e as Error).message})`);
+    throw new StoreError(path, '', `the ${what} is damaged: not valid JSON (${(e as Error).message}); restore it from a copy, or train the sweep again into a new folder (--out DIR)`);
   }
 }
 
 function readJson<T>(path: string, what: string): T {
   return readJsonText(path, what).value as T;
+}
+
+/** Bad usage: the folder given is not a results folder. */
+function notSweepDir(dir: string): UsageError {
+  const why = existsSync(dir) ? 'no manifest.json' : 'no such folder';
+  return new UsageError(`${dir}: not a results folder (${why}); give the folder a sweep wrote, e.g. .grok/<name>/ next to the experiment file`);
 }
 
 export function isSweepDir(dir: string): boolean {
@@ -43,7 +49,7 @@ export function isSweepDir(dir: string): boolean {
 const validManifests = new Map<string, string>();
 
 export function readManifest(dir: string): Manifest {
-  if (!isSweepDir(dir)) throw new Error(`${dir}: not a sweep directory (no manifest.json)`);
+  if (!isSweepDir(dir)) throw notSweepDir(dir);
   const path = manifestPath(dir);
   const { text, value } = readJsonText(path, 'manifest');
   if (validManifests.get(path) !== text) {

@@ -2,8 +2,9 @@
 // metrics.jsonl (a bad line before the last), a damaged status.json or a truncated checkpoint is
 // moved into quarantine/ (never deleted), and the run trains again from its last good checkpoint,
 // or from step 0, while the rest of the sweep goes on. Each repair is appended to repairs.jsonl.
-import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { makeDirs } from '../util/dirs';
 import { removeLeftovers } from './atomic';
 import { checkpointDamage, listCheckpoints } from './checkpoints';
 import { appendJsonl, readJsonl } from './jsonl';
@@ -50,12 +51,12 @@ function repairRun(dir: string, id: string): RunRepair | null {
   const metrics = readJsonl(metricsPath(dir, id));
   if (metrics.damagedLines.length) {
     // Records after a damaged line cannot be trusted to follow on from it: the run starts over.
-    mkdirSync(join(dir, QUARANTINE_DIR), { recursive: true });
+    makeDirs(join(dir, QUARANTINE_DIR));
     renameSync(runDir(dir, id), aside);
     return { runId: id, reason: `metrics.jsonl line ${metrics.damagedLines[0]} is damaged`, quarantined: aside, retrain: 'from step 0', at };
   }
   const moveAside = (file: string) => {
-    mkdirSync(aside, { recursive: true });
+    makeDirs(aside);
     renameSync(file, join(aside, basename(file)));
   };
   const steps = listCheckpoints(dir, id);

@@ -1,5 +1,6 @@
 // Write side of the results store, used only by the sweep runner inside the worker process.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { makeDirs } from '../util/dirs';
 import { writeJsonAtomic } from './atomic';
 import { ensureGrokGitignore } from './gitignore';
 import { latestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints';
@@ -18,7 +19,7 @@ export class SweepStore {
   }
 
   writeManifest(manifest: Manifest): void {
-    mkdirSync(this.dir, { recursive: true });
+    makeDirs(this.dir);
     ensureGrokGitignore(this.dir);
     writeJsonAtomic(manifestPath(this.dir), manifest);
   }
@@ -65,6 +66,6 @@ export class SweepStore {
 
   private ensureRunDir(id: string): void {
     const d = runDir(this.dir, id);
-    if (!existsSync(d)) mkdirSync(d, { recursive: true });
+    if (!existsSync(d)) makeDirs(d);
   }
 }

@@ -2,7 +2,9 @@
 // config is resumed; a different config is refused (listing the changed fields) unless --fresh,
 // which moves the old results aside rather than deleting them.
 import { existsSync, renameSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { formatPath } from '../config/errors';
+import { checkTextFiles } from '../config/semantic';
 import type { ExperimentConfig } from '../config/schema';
 import { defaultResultsDir } from '../store/layout';
 import { readManifest, isSweepDir } from '../store/reader';
@@ -104,7 +106,18 @@ async function resolveConfig(options: SweepOptions, deps: SweepDeps): Promise<{ 
   if (!isSweepDir(outDir)) throw new UserError(`${outDir}: not a sweep results directory (no manifest.json)`);
   const manifest = readManifest(outDir);
   if (!options.ignoreConfigChange) await refuseChangedConfigFile(manifest, outDir, deps, options.dataRoots);
+  refuseDataOutsideRoots(manifest, options.dataRoots);
   return { config: manifest.config, configPath: manifest.configPath, outDir };
+}
+
+/**
+ * The stored config's text data, like a new sweep's, must lie inside the config's folder or a
+ * --data-root given again now (a results folder may come from someone else: its manifest is input).
+ */
+function refuseDataOutsideRoots(manifest: Manifest, dataRoots: readonly string[] | undefined): void {
+  const problems = checkTextFiles(manifest.config.task, { configDir: dirname(manifest.configPath), dataRoots });
+  if (!problems.length) return;
+  throw new UserError(problems.map((p) => `${manifest.configPath}: ${formatPath(p.path)}: ${p.message}`).join('\n'));
 }
 
 /**

@@ -6,6 +6,14 @@ export class UserError extends Error {
   override name = 'UserError';
 }
 
+/**
+ * Bad usage: an argument that names no usable thing (a missing config file, a folder without
+ * results). The CLI exits with 2 for it, as for an unknown option; failed work exits with 1.
+ */
+export class UsageError extends UserError {
+  override name = 'UsageError';
+}
+
 /** What the environment can do to a file operation, and what the user can do about it. */
 const ENVIRONMENT: Record<string, string> = {
   ENOSPC: 'no space left on the device; free some space, then resume',
@@ -32,7 +40,7 @@ export function environmentMessage(e: unknown): string | null {
 
 /** Whether `e` is the user's to fix: shown without a stack trace. */
 export function isUserCaused(e: unknown): boolean {
-  return e instanceof UserError || (e instanceof Error && (e.name === 'UserError' || e.name === 'ConfigLoadError'))
+  return e instanceof UserError || (e instanceof Error && (e.name === 'UserError' || e.name === 'UsageError' || e.name === 'ConfigLoadError'))
     || environmentMessage(e) !== null;
 }
 

@@ -31,7 +31,7 @@ test('grok validate prints the expanded example sweep', () => {
   assert.match(r.stdout, /training\.trainSize=4000: train 4000, val 5409 of 9409/);
 });
 
-test('grok validate on malformed files: exit 1 and file:line:col errors, no crash', () => {
+test('grok validate on malformed files: exit 1 (2 for a missing file) and file:line:col errors, no crash', () => {
   for (const [file, where] of [
     ['test/fixtures/invalid/heads-not-dividing.grok.json', ':5:38: model.heads: '],
     ['test/fixtures/invalid/syntax-error.grok.json', ':4:3: name: JSON syntax error'],
@@ -40,7 +40,8 @@ test('grok validate on malformed files: exit 1 and file:line:col errors, no cras
     ['test/fixtures/invalid/missing.grok.json', ':1:1: cannot read the experiment file'],
   ]) {
     const r = grok('validate', file);
-    assert.equal(r.status, 1, `${file}: ${r.stderr}`);
+    // An invalid config is validate's answer (1); a file it cannot read is bad usage (2).
+    assert.equal(r.status, file.endsWith('missing.grok.json') ? 2 : 1, `${file}: ${r.stderr}`);
     assert.ok(r.stderr.includes(`${file}${where}`), `${file}: ${r.stderr}`);
     assert.doesNotMatch(r.stderr, /at .*\.js:\d+/); // no stack trace
   }

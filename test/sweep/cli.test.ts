@@ -62,7 +62,7 @@ test('grok sweep: bad arguments name the option; a missing file names the file',
   assert.equal(device.status, 2);
   assert.match(device.stderr, /--device: expected cpu, gpu or auto/);
   const missing = grok('sweep', join(tempDir(), 'nope.grok.json'));
-  assert.equal(missing.status, 1);
+  assert.equal(missing.status, 2, 'a missing config file is bad usage');
   assert.match(missing.stderr, /nope\.grok\.json.*cannot read the experiment file \(no such file/);
   // Dawn's null backend only (GROK_WEBGPU_BACKEND=null): no usable adapter on any machine.
   const gpu = spawnSync(process.execPath, [cli, 'sweep', writeConfig(), '--device', 'gpu'], { encoding: 'utf8', env: { ...process.env, GROK_WEBGPU_BACKEND: 'null' } });

@@ -5,8 +5,9 @@
 //                     size cap is not stored (the batch then restarts from its previous one or step 0)
 //   DirCheckpoints    a shared directory (NFS, a cluster's scratch): <dir>/<hash>/runs/<id>/ckpt-<step>.safetensors
 //                     and records-<step>.json next to it, written before the checkpoint
-import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs } from '../../util/dirs';
 import type Redis from 'ioredis';
 import { writeFileAtomic } from '../../store/atomic';
 import { latestCheckpoint, readCheckpoint, writeCheckpoint } from '../../store/checkpoints';
@@ -87,7 +88,7 @@ export class DirCheckpoints implements CheckpointStore {
   async save(runId: string, ckpt: SavedCheckpoint): Promise<{ stored: true }> {
     const dir = runDir(this.root, runId);
     // writeCheckpoint creates nothing above the file: make the run's folder first.
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     writeFileAtomic(join(dir, `records-${ckpt.step}.json`), JSON.stringify(ckpt.records));
     writeCheckpoint(this.root, runId, ckpt.step, ckpt.bytes);
     for (const f of readdirSync(dir)) {

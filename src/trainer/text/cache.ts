@@ -6,9 +6,10 @@
 // Hashing still reads every byte, so a second index maps a stat fingerprint (paths, sizes,
 // mtimes) to the content key: an unchanged data set is found without opening its files.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
+import { makeDirs } from '../../util/dirs';
 import { writeFileAtomic, writeJsonAtomic } from '../../store/atomic';
 import type { TextData } from './build';
 
@@ -53,7 +54,7 @@ export function lookupStat(dir: string, stat: string): string | null {
 }
 
 export function rememberStat(dir: string, stat: string, key: string): void {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   writeFileAtomic(join(dir, `text-stat-${stat}`), key);
 }
 
@@ -81,7 +82,7 @@ export function readCache(dir: string, key: string): TextData | null {
 }
 
 export function writeCache(dir: string, key: string, data: TextData, settings: unknown, vocab?: string[]): void {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const { inputs, labels, lengths, ...meta } = data;
   const bin = new Uint8Array(4 * (inputs.length + labels.length + lengths.length));
   let at = 0;
