@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { lockPath, readLock } from '../../src/store/lock';
+import { readLock } from '../../src/store/lock';
 import { tempDir } from '../sweep/helpers/fixtures';
 
 const cli = join(__dirname, '..', '..', 'bin', 'grok.js');
@@ -49,8 +49,17 @@ test('two grok sweep processes on one folder: one trains, the other exits 1 nami
   const out = join(tempDir(), 'shared');
   const first = start('sweep', file, '--out', out, '--threads', '1', '--device', 'cpu');
   const firstDone = finished(first);
-  await until('the first sweep to take the lock', () => existsSync(lockPath(out)));
-  const second = await finished(start('sweep', file, '--out', out, '--threads', '1', '--device', 'cpu'));
+  await until('the first sweep to take the lock', () => readLock(out) !== null);
+  // The first writer's worker is paused (SIGSTOP) while the second runs, so that on a loaded
+  // machine the first cannot finish before the second starts: they overlap for certain.
+  const holder = readLock(out)!.holder.pid;
+  process.kill(holder, 'SIGSTOP');
+  let second;
+  try {
+    second = await finished(start('sweep', file, '--out', out, '--threads', '1', '--device', 'cpu'));
+  } finally {
+    process.kill(holder, 'SIGCONT');
+  }
   const one = await firstDone;
   assert.equal(one.code, 0, one.stderr);
   assert.equal(second.code, 1, second.stderr);
