@@ -68,7 +68,7 @@ export class GrokContext implements vscode.Disposable {
       this.controller.onDidChange(refresh),
       vscode.workspace.onDidGrantWorkspaceTrust(refresh),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('grok.dataRoots')) this.diagnostics?.checkAll();
+        if (['grok.dataRoots', 'grok.device', 'grok.threads'].some((s) => e.affectsConfiguration(s))) this.diagnostics?.checkAll();
         if (e.affectsConfiguration('grok')) refresh();
       }),
       vscode.window.registerWebviewPanelSerializer(CURVES_VIEW_TYPE, {

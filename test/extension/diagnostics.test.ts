@@ -8,7 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configDiagnostics } from '../../src/extension/config/diagnosticsModel';
-import { findAnchors, valueLenses } from '../../src/extension/lenses/lensModel';
+import { findAnchors, limitLens, valueLenses } from '../../src/extension/lenses/lensModel';
+import { engineChecks } from '../../src/sweep/limits';
 import { Rng } from '../../src/util/rng';
 
 const VALID = '{"name":"ok","task":{"kind":"modular","modulus":7},"sweep":{"model.dModel":[8,16],"training.trainSize":[10,20]}}';
@@ -69,4 +70,44 @@ test('the lenses of hostile documents: anchors or none, never an exception', () 
   assert.deepEqual(proto.modelValues.map((v) => v.value), [8, 16]);
   assert.deepEqual(proto.dataValues.map((v) => v.value), [10, 20]);
   assert.equal(findAnchors(HOSTILE[0]![1]), null, 'too deep to anchor: no lenses');
+});
+
+const BIG = JSON.stringify({ name: 'big', task: { kind: 'modular', modulus: 97 }, model: { dModel: 4096, dMlp: 16384, heads: 4 }, training: { trainSize: 3000, steps: 20, evalEvery: 10 } }, null, 2);
+
+test('the engine\'s memory limit in the editor: an error under grok.device cpu at model.dModel, a warning under auto, and on the lens', () => {
+  const cpu = configDiagnostics(BIG, 'big.grok.json', { limits: engineChecks('cpu', 1) });
+  assert.equal(cpu.result.ok, false);
+  assert.equal(cpu.diagnostics.length, 1, JSON.stringify(cpu.diagnostics));
+  const [e] = cpu.diagnostics;
+  assert.equal(e!.severity, 'error');
+  assert.equal(e!.limit, true);
+  assert.match(e!.message, /^model\.dModel: this run needs about \d+\.\d GiB on the CPU engine, more than the 4 GiB wasm32 addresses/);
+  assert.equal(BIG.slice(e!.offset, e!.offset + e!.length), '4096', 'at the dModel value');
+  const auto = configDiagnostics(BIG, 'big.grok.json', { limits: engineChecks('auto', 1) });
+  assert.equal(auto.result.ok, true, 'auto: a GPU may train it');
+  assert.deepEqual(auto.diagnostics.map((d) => [d.severity, d.limit]), [['warning', true]]);
+  assert.match(auto.diagnostics[0]!.message, /it will fail on either device|only a GPU can train it/);
+  // The lens: the first limit (errors first), shortened, all of them in the tooltip.
+  const lens = limitLens(cpu.diagnostics);
+  assert.ok(lens);
+  assert.match(lens.title, /^⛔ model\.dModel: this run needs about/);
+  assert.ok(lens.title.length <= 95, lens.title);
+  assert.equal(lens.tooltip, `error: ${e!.message}`);
+  assert.match(limitLens([...auto.diagnostics, ...auto.diagnostics])!.title, /^⚠ .*\(\+1 more\)$/);
+  assert.equal(limitLens([]), null);
+});
+
+test('a sweep beyond a day of compute: a warning with the ETA at training.steps; a small sweep has no limit diagnostic', () => {
+  const long = JSON.stringify({ name: 'long', task: { kind: 'modular', modulus: 97 }, model: { dModel: 32, heads: 4 }, training: { trainSize: 3000, steps: 1e12, evalEvery: 1000 } });
+  const r = configDiagnostics(long, 'long.grok.json', { limits: engineChecks('auto', 1) });
+  assert.equal(r.result.ok, true);
+  assert.equal(r.diagnostics.length, 1);
+  assert.equal(r.diagnostics[0]!.severity, 'warning');
+  assert.equal(r.diagnostics[0]!.limit, true);
+  assert.match(r.diagnostics[0]!.message, /^training\.steps: this sweep needs about .* FLOPs .*ETA of about/);
+  const small = configDiagnostics(VALID, 'ok.grok.json', { limits: engineChecks('cpu', 1) });
+  assert.deepEqual(small.diagnostics, []);
+  // A config mistake is no limit, even next to one.
+  const both = configDiagnostics(BIG.replace('"heads": 4', '"heads": 3'), 'big.grok.json', { limits: engineChecks('cpu', 1) });
+  assert.ok(both.diagnostics.some((d) => !d.limit), JSON.stringify(both.diagnostics));
 });

@@ -83,6 +83,22 @@ function num(n: Node | undefined): number | null {
 
 export interface TopLens { title: string; command: string; tooltip: string }
 
+/**
+ * The top-line lens for the engine's limits the diagnostics found (memory over the device's,
+ * compute beyond a day), or null: the first one, shortened; the tooltip has them all.
+ */
+export function limitLens(limits: ReadonlyArray<{ message: string; severity: 'error' | 'warning' }>): TopLens | null {
+  if (limits.length === 0) return null;
+  const first = limits.find((l) => l.severity === 'error') ?? limits[0]!;
+  const short = first.message.length > 90 ? `${first.message.slice(0, 89)}…` : first.message;
+  const more = limits.length > 1 ? ` (+${limits.length - 1} more)` : '';
+  return {
+    title: `${first.severity === 'error' ? '⛔' : '⚠'} ${short}${more}`,
+    command: 'workbench.actions.view.problems',
+    tooltip: limits.map((l) => `${l.severity}: ${l.message}`).join('\n'),
+  };
+}
+
 /** The lenses on the top line: run / stop / resume, progress, and the views when results exist. */
 export function topLenses(state: SweepState, opts: { trusted: boolean; hasResults: boolean; complete: boolean }): TopLens[] {
   const out: TopLens[] = [];

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Summary } from '../../store/types';
-import { findAnchors, topLenses, valueLensTitle, type LensAnchors, type ValueLensKind } from './lensModel';
+import { findAnchors, limitLens, topLenses, valueLensTitle, type LensAnchors, type ValueLensKind } from './lensModel';
 import type { Span } from '../model/text';
 import { isSweepDir, readSummary, resultsDirFor } from '../results/store';
 import { isSeedAxis } from '../model/axes';
@@ -53,7 +53,8 @@ export class GrokLensProvider implements vscode.CodeLensProvider, vscode.Disposa
     const summary = dir ? this.summaries.get(dir) : null;
     const complete = !!summary && (summary.status === 'done' || (summary.runs.length > 0 && summary.runs.every((r) => r.status === 'done')));
     const state = this.ctx.controller.stateOf(doc.uri);
-    const lenses: vscode.CodeLens[] = topLenses(state, { trusted: vscode.workspace.isTrusted, hasResults: results, complete })
+    const limit = limitLens(this.ctx.diagnostics?.limitsOf(doc.uri) ?? []);
+    const lenses: vscode.CodeLens[] = [...topLenses(state, { trusted: vscode.workspace.isTrusted, hasResults: results, complete }), ...(limit ? [limit] : [])]
       .map((t) => new vscode.CodeLens(toRange(anchors.top), { title: t.title, command: t.command, tooltip: t.tooltip, arguments: t.command ? [doc.uri] : [] }));
     if (!dir) return lenses;
     anchors.modelValues.forEach((v, i) => lenses.push(new ValueLens(toRange(v.span), doc.uri, anchors, 'cds', i, dir)));
