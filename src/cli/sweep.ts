@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { formatConfigError } from '../config/errors';
 import { loadConfigFile } from '../config/load';
 import { computeDiagnostic } from '../sweep/limits';
+import { assertNoQueueSecrets } from '../sweep/queue/configGuard';
 import { startSweep } from '../sweep/worker/client';
 import type { SweepOptions } from '../sweep/options';
 import type { CliCommand } from './main';
@@ -59,6 +60,15 @@ export const sweepCommand: CliCommand = {
       configPath: positionals[0], outDir: values.out, threads, device,
       earlyStop: !values['no-early-stop'], fresh: Boolean(values.fresh), writer: 'grok sweep', dataRoots: values['data-root'],
     };
+    if (wantsQueue(values)) {
+      // Before anything else, so that a secret in the file is never echoed by another message.
+      try {
+        assertNoQueueSecrets(positionals[0]);
+      } catch (e) {
+        console.error(`grok sweep: ${(e as Error).message}`);
+        return 2;
+      }
+    }
     if (!checkConfig(positionals[0], values['data-root'])) return 2;
     if (wantsQueue(values)) return runQueuedSweep('sweep', options, values);
     return exitCodeOf(await followSweep(startSweep(options), { handleSigint: true }));

@@ -117,11 +117,12 @@ test('a wrong or missing password fails within seconds; the right one (from the 
 test('a queue or a Redis password in the experiment file is refused', { skip, timeout: 60_000 }, async () => {
   const redis = await startRedis();
   try {
+    // A bad config is bad usage (exit 2), refused before anything starts.
     let r = await run(['sweep', writeConfig({ ...CONFIG, queue: 'redis://127.0.0.1:6379' }), '--queue', redis.url]);
-    assert.equal(r.code, 1, r.out);
+    assert.equal(r.code, 2, r.out);
     assert.match(r.out, /field "queue" is not allowed: the queue and its credentials are not part of an experiment file/);
     r = await run(['sweep', writeConfig({ ...CONFIG, description: 'redis://:s3cret@10.0.0.1:6379' }), '--queue', redis.url]);
-    assert.equal(r.code, 1, r.out);
+    assert.equal(r.code, 2, r.out);
     assert.match(r.out, /"description" holds a Redis URL with a password/);
   } finally {
     await redis.stop();
