@@ -3,6 +3,7 @@
 // Sq·n rows: with CLS pooling only position 0 is read after attention (Sq = 1: its query, its FFN,
 // its LayerNorms), which gives the same loss and gradients as computing every position for one
 // layer; with mean pooling every position is computed (Sq = S) and padded ones are masked out.
+// Tensors and buffers are read by name with `!`: createNetwork (network.ts) checked every name present.
 import { ACT, hasEncoderKernels, type EncoderKernels, type Kernels, type Ptr } from '../engine/backend';
 import type { ModelDims } from './dims';
 import { ffnBackward, ffnForward } from './ffnSublayer';
@@ -45,7 +46,7 @@ class Encoder implements Network {
   constructor(private readonly p: NetworkParts) {
     if (!hasEncoderKernels(p.kernels)) throw new Error("this backend has no kernels for the 'encoder' model (use the CPU engine)");
     this.k = p.kernels;
-    this.logits = p.buffers.logits;
+    this.logits = p.buffers.logits!;
     this.act = p.dims.activation === 'gelu' ? ACT.gelu : ACT.relu;
     this.pre = p.dims.layerNorm === 'pre';
     this.post = p.dims.layerNorm === 'post';
@@ -55,10 +56,10 @@ class Encoder implements Network {
   /** E: the embedding stream (after the embedding LayerNorm); A: attention input; h, u, r as in the decoder; pooled. */
   private streams() {
     const b = this.p.buffers;
-    const E = this.post ? b.E : b.X;
-    const h = this.post ? b.Hn : b.H0;
-    const r = this.p.dims.layerNorm === 'none' ? b.R0 : b.R;
-    return { E, A: this.pre ? b.A : E, h, u: this.pre ? b.U : h, r, pooled: this.p.dims.pooling === 'cls' ? r : b.pooled };
+    const E = this.post ? b.E! : b.X!;
+    const h = this.post ? b.Hn! : b.H0!;
+    const r = this.p.dims.layerNorm === 'none' ? b.R0! : b.R!;
+    return { E, A: this.pre ? b.A! : E, h, u: this.pre ? b.U! : h, r, pooled: this.p.dims.pooling === 'cls' ? r : b.pooled! };
   }
 
   forward(inputs: Ptr, idx: Ptr, n: number): void {
@@ -66,25 +67,25 @@ class Encoder implements Network {
     const k = this.k;
     const { E, A, h, u, r, pooled } = this.streams();
     const dh = d / H, rows = S * n, nq = this.Sq * n;
-    k.embedGather(inputs, idx, n, S, w['embed.tok'], w['embed.pos'], b.X, d, n * d * 4, d * 4);
-    if (this.post) k.layerNorm(b.X, w['ln0.g'], w['ln0.b'], b.E, b.xhat0, b.rstd0, rows, d);
-    if (this.pre) k.layerNorm(E, w['ln1.g'], w['ln1.b'], b.A, b.xhat1, b.rstd1, rows, d);
-    k.matmul(A, w['attn.wk'], b.K, rows, d, d, false);
-    k.biasAct(b.K, w['attn.bk'], b.K, rows, d, ACT.identity);
-    k.matmul(A, w['attn.wv'], b.V, rows, d, d, false);
-    k.biasAct(b.V, w['attn.bv'], b.V, rows, d, ACT.identity);
-    k.matmul(A, w['attn.wq'], b.Q, nq, d, d, false);
-    k.biasAct(b.Q, w['attn.bq'], b.Q, nq, d, ACT.identity);
-    k.maskedAttentionForward(b.Q, b.K, b.V, b.P, b.O, n, this.Sq, S, H, dh, 1 / Math.sqrt(dh), inputs, idx, pad);
-    k.matmul(b.O, w['attn.wo'], b.H0, nq, d, d, false);
-    k.biasAct(b.H0, w['attn.bo'], b.H0, nq, d, ACT.identity);
-    k.add(b.H0, b.H0, E, nq * d);
+    k.embedGather(inputs, idx, n, S, w['embed.tok']!, w['embed.pos']!, b.X!, d, n * d * 4, d * 4);
+    if (this.post) k.layerNorm(b.X!, w['ln0.g']!, w['ln0.b']!, b.E!, b.xhat0!, b.rstd0!, rows, d);
+    if (this.pre) k.layerNorm(E, w['ln1.g']!, w['ln1.b']!, b.A!, b.xhat1!, b.rstd1!, rows, d);
+    k.matmul(A, w['attn.wk']!, b.K!, rows, d, d, false);
+    k.biasAct(b.K!, w['attn.bk']!, b.K!, rows, d, ACT.identity);
+    k.matmul(A, w['attn.wv']!, b.V!, rows, d, d, false);
+    k.biasAct(b.V!, w['attn.bv']!, b.V!, rows, d, ACT.identity);
+    k.matmul(A, w['attn.wq']!, b.Q!, nq, d, d, false);
+    k.biasAct(b.Q!, w['attn.bq']!, b.Q!, nq, d, ACT.identity);
+    k.maskedAttentionForward(b.Q!, b.K!, b.V!, b.P!, b.O!, n, this.Sq, S, H, dh, 1 / Math.sqrt(dh), inputs, idx, pad);
+    k.matmul(b.O!, w['attn.wo']!, b.H0!, nq, d, d, false);
+    k.biasAct(b.H0!, w['attn.bo']!, b.H0!, nq, d, ACT.identity);
+    k.add(b.H0!, b.H0!, E, nq * d);
     ffnForward(this.p, this.act, nq, { h, u });
-    if (this.Sq > 1) k.maskedMeanPool(r, b.pooled, n, S, d, inputs, idx, pad);
-    k.matmul(pooled, w['pool.w'], b.Pz, n, d, d, false);
-    k.biasAct(b.Pz, w['pool.b'], b.Pt, n, d, ACT.tanh);
-    k.matmul(b.Pt, w['cls.w'], b.logits, n, d, C, false);
-    k.biasAct(b.logits, w['cls.b'], b.logits, n, C, ACT.identity);
+    if (this.Sq > 1) k.maskedMeanPool(r, b.pooled!, n, S, d, inputs, idx, pad);
+    k.matmul(pooled, w['pool.w']!, b.Pz!, n, d, d, false);
+    k.biasAct(b.Pz!, w['pool.b']!, b.Pt!, n, d, ACT.tanh);
+    k.matmul(b.Pt!, w['cls.w']!, b.logits!, n, d, C, false);
+    k.biasAct(b.logits!, w['cls.b']!, b.logits!, n, C, ACT.identity);
   }
 
   backward(inputs: Ptr, idx: Ptr, n: number, g: Tensors): void {
@@ -93,39 +94,39 @@ class Encoder implements Network {
     const { A, u, pooled } = this.streams();
     const dh = d / H, rows = S * n, nq = this.Sq * n;
     // Classifier head and pooler.
-    k.biasActBackward(b.logits, b.logits, b.logits, g['cls.b'], n, C, ACT.identity);
-    k.matmulTN(b.Pt, b.logits, g['cls.w'], n, d, C, true);
-    k.matmulNT(b.logits, w['cls.w'], b.dPt, n, C, d, false, scratch);
-    k.biasActBackward(b.Pz, b.dPt, b.dPt, g['pool.b'], n, d, ACT.tanh);
-    k.matmulTN(pooled, b.dPt, g['pool.w'], n, d, d, true);
+    k.biasActBackward(b.logits!, b.logits!, b.logits!, g['cls.b']!, n, C, ACT.identity);
+    k.matmulTN(b.Pt!, b.logits!, g['cls.w']!, n, d, C, true);
+    k.matmulNT(b.logits!, w['cls.w']!, b.dPt!, n, C, d, false, scratch);
+    k.biasActBackward(b.Pz!, b.dPt!, b.dPt!, g['pool.b']!, n, d, ACT.tanh);
+    k.matmulTN(pooled, b.dPt!, g['pool.w']!, n, d, d, true);
     if (this.Sq > 1) {
-      k.matmulNT(b.dPt, w['pool.w'], b.dPooled, n, d, d, false, scratch);
-      k.maskedMeanPoolBackward(b.dPooled, b.dR, n, S, d, inputs, idx, pad);
+      k.matmulNT(b.dPt!, w['pool.w']!, b.dPooled!, n, d, d, false, scratch);
+      k.maskedMeanPoolBackward(b.dPooled!, b.dR!, n, S, d, inputs, idx, pad);
     } else {
-      k.matmulNT(b.dPt, w['pool.w'], b.dR, n, d, d, false, scratch);
+      k.matmulNT(b.dPt!, w['pool.w']!, b.dR!, n, d, d, false, scratch);
     }
     const dH0 = ffnBackward(this.p, this.act, nq, u, g);
     // Attention.
-    k.biasActBackward(dH0, dH0, dH0, g['attn.bo'], nq, d, ACT.identity);
-    k.matmulTN(b.O, dH0, g['attn.wo'], nq, d, d, true);
-    k.matmulNT(dH0, w['attn.wo'], b.dO, nq, d, d, false, scratch);
-    k.maskedAttentionBackward(b.Q, b.K, b.V, b.P, b.dO, b.dQ, b.dK, b.dV, n, this.Sq, S, H, dh, 1 / Math.sqrt(dh));
-    k.biasActBackward(b.dQ, b.dQ, b.dQ, g['attn.bq'], nq, d, ACT.identity);
-    k.biasActBackward(b.dK, b.dK, b.dK, g['attn.bk'], rows, d, ACT.identity);
-    k.biasActBackward(b.dV, b.dV, b.dV, g['attn.bv'], rows, d, ACT.identity);
-    k.matmulTN(A, b.dQ, g['attn.wq'], nq, d, d, true);
-    k.matmulTN(A, b.dK, g['attn.wk'], rows, d, d, true);
-    k.matmulTN(A, b.dV, g['attn.wv'], rows, d, d, true);
-    k.matmulNT(b.dK, w['attn.wk'], b.dA, rows, d, d, false, scratch);
-    k.matmulNT(b.dV, w['attn.wv'], b.dA, rows, d, d, true, scratch);
-    k.matmulNT(b.dQ, w['attn.wq'], b.dA, nq, d, d, true, scratch);
+    k.biasActBackward(dH0, dH0, dH0, g['attn.bo']!, nq, d, ACT.identity);
+    k.matmulTN(b.O!, dH0, g['attn.wo']!, nq, d, d, true);
+    k.matmulNT(dH0, w['attn.wo']!, b.dO!, nq, d, d, false, scratch);
+    k.maskedAttentionBackward(b.Q!, b.K!, b.V!, b.P!, b.dO!, b.dQ!, b.dK!, b.dV!, n, this.Sq, S, H, dh, 1 / Math.sqrt(dh));
+    k.biasActBackward(b.dQ!, b.dQ!, b.dQ!, g['attn.bq']!, nq, d, ACT.identity);
+    k.biasActBackward(b.dK!, b.dK!, b.dK!, g['attn.bk']!, rows, d, ACT.identity);
+    k.biasActBackward(b.dV!, b.dV!, b.dV!, g['attn.bv']!, rows, d, ACT.identity);
+    k.matmulTN(A, b.dQ!, g['attn.wq']!, nq, d, d, true);
+    k.matmulTN(A, b.dK!, g['attn.wk']!, rows, d, d, true);
+    k.matmulTN(A, b.dV!, g['attn.wv']!, rows, d, d, true);
+    k.matmulNT(b.dK!, w['attn.wk']!, b.dA!, rows, d, d, false, scratch);
+    k.matmulNT(b.dV!, w['attn.wv']!, b.dA!, rows, d, d, true, scratch);
+    k.matmulNT(b.dQ!, w['attn.wq']!, b.dA!, nq, d, d, true, scratch);
     // Embedding stream: dE = LN1'(dA) (pre) or dA, plus the residual into the query positions;
     // then the embedding LayerNorm (post) and the tables.
-    let dE = b.dA;
-    if (this.pre) { k.layerNormBackward(b.dA, b.xhat1, b.rstd1, w['ln1.g'], b.dE, g['ln1.g'], g['ln1.b'], rows, d, false); dE = b.dE; }
+    let dE = b.dA!;
+    if (this.pre) { k.layerNormBackward(b.dA!, b.xhat1!, b.rstd1!, w['ln1.g']!, b.dE!, g['ln1.g']!, g['ln1.b']!, rows, d, false); dE = b.dE!; }
     k.add(dE, dE, dH0, nq * d);
     let dX = dE;
-    if (this.post) { k.layerNormBackward(dE, b.xhat0, b.rstd0, w['ln0.g'], b.dX, g['ln0.g'], g['ln0.b'], rows, d, false); dX = b.dX; }
-    k.embedScatter(inputs, idx, n, S, dX, g['embed.tok'], g['embed.pos'], d, n * d * 4, d * 4);
+    if (this.post) { k.layerNormBackward(dE, b.xhat0!, b.rstd0!, w['ln0.g']!, b.dX!, g['ln0.g']!, g['ln0.b']!, rows, d, false); dX = b.dX!; }
+    k.embedScatter(inputs, idx, n, S, dX, g['embed.tok']!, g['embed.pos']!, d, n * d * 4, d * 4);
   }
 }

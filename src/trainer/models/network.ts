@@ -2,6 +2,7 @@
 // (written in place over the logits by the loss kernel), over n examples chosen by idx.
 import type { Kernels, Ptr } from '../engine/backend';
 import type { ModelDims } from './dims';
+import { paramSpecs } from './params';
 
 /** Tensor name → byte offset. */
 export type Tensors = Record<string, Ptr>;
@@ -30,4 +31,19 @@ export interface NetworkKind {
   bufferSizes(dims: ModelDims, cap: number): Record<string, number>;
   scratchSize(dims: ModelDims): number;
   create(parts: NetworkParts): Network;
+}
+
+/**
+ * The network of `kind` over `parts`, once every parameter of paramSpecs and every buffer of the
+ * kind's bufferSizes has a pointer. The models read them by name without a check of their own
+ * (`w['attn.wq']!`, `b.K!`: the names they read are among these; gradients come under the
+ * parameters' names), so a missing one fails here, naming it, and never reaches a kernel.
+ */
+export function createNetwork(kind: NetworkKind, parts: NetworkParts): Network {
+  const missing = [
+    ...paramSpecs(parts.dims).map((s) => s.name).filter((name) => parts.params[name] === undefined),
+    ...Object.keys(kind.bufferSizes(parts.dims, 1)).filter((name) => parts.buffers[name] === undefined),
+  ];
+  if (missing.length > 0) throw new Error(`${parts.dims.kind} model: no pointer for ${missing.join(', ')}`);
+  return kind.create(parts);
 }

@@ -4,6 +4,7 @@
 // the one-query attention kernel serves every position. Below the last block every position is
 // computed; in the last block queries, the MLP and the loss run on the last position only (the only
 // one that is read).
+// Tensors and buffers are read by name with `!`: createNetwork (network.ts) checked every name present.
 import { ACT, type ActCode, type Ptr } from '../engine/backend';
 import type { ModelDims } from './dims';
 import { ffnBackward, ffnForward } from './ffnSublayer';
@@ -53,7 +54,8 @@ function blockTensors(all: Tensors, l: number, final: boolean): Tensors {
   const prefix = blockParam(l, '');
   const out: Tensors = {};
   for (const [name, ptr] of Object.entries(all)) if (name.startsWith(prefix)) out[name.slice(prefix.length)] = ptr;
-  if (final && all['lnf.g'] !== undefined) { out['lnf.g'] = all['lnf.g']; out['lnf.b'] = all['lnf.b']; }
+  const lnfG = all['lnf.g'], lnfB = all['lnf.b'];
+  if (final && lnfG !== undefined && lnfB !== undefined) { out['lnf.g'] = lnfG; out['lnf.b'] = lnfB; }
   return out;
 }
 
@@ -74,7 +76,11 @@ class DecoderBlock {
     this.pre = dims.layerNorm === 'pre';
     this.post = dims.layerNorm === 'post';
     const buffers: Tensors = {};
-    for (const name of Object.keys(blockBufferSizes(dims, l, 1))) buffers[name] = net.buffers[bufferName(l, name)];
+    for (const name of Object.keys(blockBufferSizes(dims, l, 1))) {
+      const ptr = net.buffers[bufferName(l, name)];
+      if (ptr === undefined) throw new Error(`transformer: no buffer ${bufferName(l, name)}`);
+      buffers[name] = ptr;
+    }
     if (dR !== null) buffers.dR = dR;
     this.p = { ...net, params: blockTensors(net.params, l, this.final), buffers };
   }
@@ -82,12 +88,12 @@ class DecoderBlock {
   /** The block's output stream: [S, n, d], or the last position [n, d] for the last block. */
   get out(): Ptr {
     const b = this.p.buffers;
-    return this.post || (this.pre && this.final) ? b.R : b.R0;
+    return this.post || (this.pre && this.final) ? b.R! : b.R0!;
   }
 
   /** Where backward leaves the gradient of the block's input stream ([S, n, d]). */
   get dIn(): Ptr {
-    return this.pre ? this.p.buffers.dX : this.p.buffers.dA;
+    return this.pre ? this.p.buffers.dX! : this.p.buffers.dA!;
   }
 
   /** Rows of position t of an [S, n, d] buffer (or of query position t of a [Sq, n, d] one). */
@@ -98,14 +104,14 @@ class DecoderBlock {
   /** Attention probabilities of query position j: [n, H, keys], in slots of S keys. */
   private probs(j: number, n: number): Ptr {
     const { H, S } = this.p.dims;
-    return this.p.buffers.P + j * n * H * S * 4;
+    return this.p.buffers.P! + j * n * H * S * 4;
   }
 
   /** The attention input, the residual stream after attention and the FFN input. */
   private streams(x: Ptr) {
     const b = this.p.buffers;
-    const h = this.post ? b.Hn : b.H0;
-    return { A: this.pre ? b.A : x, h, u: this.pre ? b.U : h };
+    const h = this.post ? b.Hn! : b.H0!;
+    return { A: this.pre ? b.A! : x, h, u: this.pre ? b.U! : h };
   }
 
   /** x: the input stream [S, n, d]. */
@@ -113,15 +119,15 @@ class DecoderBlock {
     const { kernels: k, dims: { S, d, H }, params: w, buffers: b } = this.p;
     const { A, h, u } = this.streams(x);
     const dh = d / H, first = S - this.Sq, nq = this.Sq * n;
-    if (this.pre) k.layerNorm(x, w['ln1.g'], w['ln1.b'], b.A, b.xhat1, b.rstd1, S * n, d);
-    k.matmul(A, w['attn.wk'], b.K, S * n, d, d, false);
-    k.matmul(A, w['attn.wv'], b.V, S * n, d, d, false);
-    k.matmul(this.at(A, first, n), w['attn.wq'], b.Q, nq, d, d, false);
+    if (this.pre) k.layerNorm(x, w['ln1.g']!, w['ln1.b']!, b.A!, b.xhat1!, b.rstd1!, S * n, d);
+    k.matmul(A, w['attn.wk']!, b.K!, S * n, d, d, false);
+    k.matmul(A, w['attn.wv']!, b.V!, S * n, d, d, false);
+    k.matmul(this.at(A, first, n), w['attn.wq']!, b.Q!, nq, d, d, false);
     for (let j = 0; j < this.Sq; j++) {
-      k.attentionForward(this.at(b.Q, j, n), b.K, b.V, this.probs(j, n), this.at(b.O, j, n), n, first + j + 1, H, dh, 1 / Math.sqrt(dh));
+      k.attentionForward(this.at(b.Q!, j, n), b.K!, b.V!, this.probs(j, n), this.at(b.O!, j, n), n, first + j + 1, H, dh, 1 / Math.sqrt(dh));
     }
-    k.matmul(b.O, w['attn.wo'], b.H0, nq, d, d, false);
-    k.add(b.H0, b.H0, this.at(x, first, n), nq * d);
+    k.matmul(b.O!, w['attn.wo']!, b.H0!, nq, d, d, false);
+    k.add(b.H0!, b.H0!, this.at(x, first, n), nq * d);
     ffnForward(this.p, this.act, nq, { h, u }, this.final);
   }
 
@@ -132,26 +138,26 @@ class DecoderBlock {
     const { A, u } = this.streams(x);
     const dh = d / H, first = S - this.Sq, nq = this.Sq * n;
     const dH0 = ffnBackward(this.p, this.act, nq, u, g, this.final);
-    k.matmulTN(b.O, dH0, g['attn.wo'], nq, d, d, true);
-    k.matmulNT(dH0, w['attn.wo'], b.dO, nq, d, d, false, scratch);
+    k.matmulTN(b.O!, dH0, g['attn.wo']!, nq, d, d, true);
+    k.matmulNT(dH0, w['attn.wo']!, b.dO!, nq, d, d, false, scratch);
     // The last query sees every key and overwrites dK, dV; earlier ones add over their keys.
     for (let j = this.Sq - 1; j >= 0; j--) {
       const keys = first + j + 1, whole = j === this.Sq - 1;
-      k.attentionBackward(this.at(b.Q, j, n), b.K, b.V, this.probs(j, n), this.at(b.dO, j, n), this.at(b.dQ, j, n),
-        whole ? b.dK : b.dKt, whole ? b.dV : b.dVt, n, keys, H, dh, 1 / Math.sqrt(dh));
+      k.attentionBackward(this.at(b.Q!, j, n), b.K!, b.V!, this.probs(j, n), this.at(b.dO!, j, n), this.at(b.dQ!, j, n),
+        whole ? b.dK! : b.dKt!, whole ? b.dV! : b.dVt!, n, keys, H, dh, 1 / Math.sqrt(dh));
       if (!whole) {
-        k.add(b.dK, b.dK, b.dKt, keys * n * d);
-        k.add(b.dV, b.dV, b.dVt, keys * n * d);
+        k.add(b.dK!, b.dK!, b.dKt!, keys * n * d);
+        k.add(b.dV!, b.dV!, b.dVt!, keys * n * d);
       }
     }
-    k.matmulTN(this.at(A, first, n), b.dQ, g['attn.wq'], nq, d, d, true);
-    k.matmulTN(A, b.dK, g['attn.wk'], S * n, d, d, true);
-    k.matmulTN(A, b.dV, g['attn.wv'], S * n, d, d, true);
-    k.matmulNT(b.dK, w['attn.wk'], b.dA, S * n, d, d, false, scratch);
-    k.matmulNT(b.dV, w['attn.wv'], b.dA, S * n, d, d, true, scratch);
-    k.matmulNT(b.dQ, w['attn.wq'], this.at(b.dA, first, n), nq, d, d, true, scratch);
+    k.matmulTN(this.at(A, first, n), b.dQ!, g['attn.wq']!, nq, d, d, true);
+    k.matmulTN(A, b.dK!, g['attn.wk']!, S * n, d, d, true);
+    k.matmulTN(A, b.dV!, g['attn.wv']!, S * n, d, d, true);
+    k.matmulNT(b.dK!, w['attn.wk']!, b.dA!, S * n, d, d, false, scratch);
+    k.matmulNT(b.dV!, w['attn.wv']!, b.dA!, S * n, d, d, true, scratch);
+    k.matmulNT(b.dQ!, w['attn.wq']!, this.at(b.dA!, first, n), nq, d, d, true, scratch);
     // The input stream: LN1'(dA) (pre) or dA, plus the residual path at the query positions.
-    if (this.pre) k.layerNormBackward(b.dA, b.xhat1, b.rstd1, w['ln1.g'], b.dX, g['ln1.g'], g['ln1.b'], S * n, d, false);
+    if (this.pre) k.layerNormBackward(b.dA!, b.xhat1!, b.rstd1!, w['ln1.g']!, b.dX!, g['ln1.g']!, g['ln1.b']!, S * n, d, false);
     const dIn = this.dIn;
     k.add(this.at(dIn, first, n), this.at(dIn, first, n), dH0, nq * d);
     return dIn;
@@ -161,33 +167,37 @@ class DecoderBlock {
 class Transformer implements Network {
   readonly logits: Ptr;
   private readonly blocks: DecoderBlock[] = [];
+  private readonly last: DecoderBlock;
 
   constructor(private readonly p: NetworkParts) {
-    this.logits = p.buffers.logits;
+    this.logits = p.buffers.logits!;
     const act = p.dims.activation === 'gelu' ? ACT.gelu : ACT.relu;
     // From the last block down: each block's output gradient is the next one's input gradient.
     for (let l = p.dims.L - 1; l >= 0; l--) this.blocks.unshift(new DecoderBlock(p, l, act, this.blocks[0]?.dIn ?? null));
+    const last = this.blocks[this.blocks.length - 1];
+    if (last === undefined) throw new Error(`transformer: ${p.dims.L} blocks; it needs at least 1`);
+    this.last = last;
   }
 
   /** The input stream of block l: the embeddings, or the previous block's output. */
   private input(l: number): Ptr {
-    return l === 0 ? this.p.buffers.X : this.blocks[l - 1].out;
+    return l === 0 ? this.p.buffers.X! : this.blocks[l - 1]!.out; // 0 < l < L
   }
 
   forward(inputs: Ptr, idx: Ptr, n: number): void {
     const { kernels: k, dims: { S, d, C }, params: w, buffers: b } = this.p;
-    k.embedGather(inputs, idx, n, S, w['embed.tok'], w['embed.pos'], b.X, d, n * d * 4, d * 4);
+    k.embedGather(inputs, idx, n, S, w['embed.tok']!, w['embed.pos']!, b.X!, d, n * d * 4, d * 4);
     this.blocks.forEach((block, l) => block.forward(this.input(l), n));
-    k.matmul(this.blocks[this.blocks.length - 1].out, w['unembed.w'], b.logits, n, d, C, false);
+    k.matmul(this.last.out, w['unembed.w']!, b.logits!, n, d, C, false);
   }
 
   backward(inputs: Ptr, idx: Ptr, n: number, g: Tensors): void {
     const { kernels: k, dims: { S, d, C }, params: w, buffers: b, scratch } = this.p;
-    const last = this.blocks[this.blocks.length - 1];
-    k.matmulTN(last.out, b.logits, g['unembed.w'], n, d, C, true);
-    k.matmulNT(b.logits, w['unembed.w'], last.p.buffers.dR, n, C, d, false, scratch);
+    const last = this.last;
+    k.matmulTN(last.out, b.logits!, g['unembed.w']!, n, d, C, true);
+    k.matmulNT(b.logits!, w['unembed.w']!, last.p.buffers.dR!, n, C, d, false, scratch);
     let dX = 0;
-    for (let l = this.blocks.length - 1; l >= 0; l--) dX = this.blocks[l].backward(this.input(l), n, g);
-    k.embedScatter(inputs, idx, n, S, dX, g['embed.tok'], g['embed.pos'], d, n * d * 4, d * 4);
+    for (let l = this.blocks.length - 1; l >= 0; l--) dX = this.blocks[l]!.backward(this.input(l), n, g);
+    k.embedScatter(inputs, idx, n, S, dX, g['embed.tok']!, g['embed.pos']!, d, n * d * 4, d * 4);
   }
 }
