@@ -52,7 +52,7 @@ export class Runners {
 
   /** Takes jobs in order, each the next one no thread has taken yet (counter: an i32 at `next`). */
   take(jobs: TrainJob[], next: number, i32: Int32Array): void {
-    for (let k = Atomics.add(i32, next >>> 2, 1); k < jobs.length; k = Atomics.add(i32, next >>> 2, 1)) this.run(jobs[k]);
+    for (let k = Atomics.add(i32, next >>> 2, 1); k < jobs.length; k = Atomics.add(i32, next >>> 2, 1)) this.run(jobs[k]!); // k < jobs.length
   }
 
   private run(j: TrainJob): void {
@@ -113,7 +113,7 @@ export class ThreadExecutor implements Executor {
   /** Item k goes to thread k mod T. */
   private deal<T>(items: T[]): T[][] {
     const out: T[][] = this.handles.map(() => []);
-    items.forEach((x, k) => out[k % out.length].push(x));
+    items.forEach((x, k) => out[k % out.length]!.push(x)); // k mod T < T
     return out;
   }
 
@@ -128,14 +128,22 @@ export class ThreadExecutor implements Executor {
 
   async evaluate(models: number[]): Promise<EvalSums[]> {
     const parts = this.deal(models);
-    const results = await Promise.all(this.handles.map((t, w) => (parts[w].length ? t.request({ kind: 'evaluate', models: parts[w] }) : [])));
+    const results = await Promise.all(this.handles.map((t, w) => {
+      const part = parts[w] ?? [];
+      return part.length ? t.request({ kind: 'evaluate', models: part }) : [];
+    }));
     // Undo the dealing: model k came back as item floor(k / T) of thread k mod T.
-    return models.map((_, k) => results[k % this.handles.length][Math.floor(k / this.handles.length)]);
+    const T = this.handles.length;
+    return models.map((model, k) => {
+      const sums = results[k % T]?.[Math.floor(k / T)];
+      if (sums === undefined) throw new Error(`engine thread ${k % T}: no evaluation came back for model ${model}`);
+      return sums;
+    });
   }
 
   /** On the thread that evaluates the model (any thread could: the memory is shared). */
   async logits(model: number): Promise<Float32Array> {
-    const reply = await this.handles[model % this.handles.length].reply({ kind: 'logits', model });
+    const reply = await this.handles[model % this.handles.length]!.reply({ kind: 'logits', model }); // the trainer checked the index
     return reply.logits!;
   }
 

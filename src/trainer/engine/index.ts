@@ -19,7 +19,7 @@ import { modelDims, type ModelDims } from '../models/dims';
 import { initParams } from '../models/init';
 import { configHash, decodeCheckpoint, encodeCheckpoint, readBlock, writeBlock } from './checkpoint';
 import { LocalExecutor, localRunners, ThreadExecutor, type Executor } from './executor';
-import { chunkCount, planEngine, tensorSlots, type EnginePlan } from './layout';
+import { chunkCount, planEngine, tensorSlots, type EnginePlan, type ModelPlan } from './layout';
 import type { TrainJob } from './executor';
 import type { EvalSums, SplitSums } from './runner';
 import type { EvalMetrics, LockstepSpec, LockstepTrainer } from './types';
@@ -35,6 +35,7 @@ function dimsOf(spec: LockstepSpec): ModelDims {
 
 export function initialWeights(spec: LockstepSpec, i = 0): Map<string, Float32Array> {
   const run = spec.runs[i];
+  if (run === undefined) throw new Error(`initialWeights: no run ${i} (of ${spec.runs.length})`);
   return initParams(dimsOf(spec), spec.model.initStd, run.initScale, run.seed);
 }
 
@@ -71,7 +72,7 @@ export async function prepareEngine(spec: LockstepSpec, threads = 1): Promise<Pr
   const module = await kernelModule(spec.kernels);
   const views = { i32: new Int32Array(memory.buffer), f32: new Float32Array(memory.buffer), u8: new Uint8Array(memory.buffer) };
   writeData(views, plan, spec);
-  spec.runs.forEach((_, i) => writeBlock(views.f32, plan.models[i], plan.models[i].params, initialWeights(spec, i)));
+  plan.models.forEach((m, i) => writeBlock(views.f32, m, m.params, initialWeights(spec, i)));
   return { plan, memory, module, f32: views.f32 };
 }
 
@@ -92,6 +93,7 @@ function writeData(views: { i32: Int32Array; u8: Uint8Array }, plan: EnginePlan,
   for (let e = 0; e < data.count; e++) views.i32[(plan.allIdx >>> 2) + e] = e;
   spec.runs.forEach((run, i) => {
     const m = plan.models[i];
+    if (m === undefined) throw new Error(`run ${i}: no model in the engine plan (${plan.models.length} models)`);
     if (run.trainIdx.length === 0) throw new Error(`run ${i}: no training examples`);
     for (const ix of [run.trainIdx, run.valIdx]) {
       for (const e of ix) if (e < 0 || e >= data.count) throw new Error(`run ${i}: example index ${e} outside the dataset`);
@@ -118,21 +120,22 @@ class Trainer implements LockstepTrainer {
 
   async trainStep(): Promise<void> {
     const active = this.steps.map((_, i) => i).filter((i) => this.active[i]);
-    const split = active.filter((i) => this.plan.models[i].lanes.length > 1);
-    const whole = active.filter((i) => this.plan.models[i].lanes.length === 1);
+    const split = active.filter((i) => this.model(i).lanes.length > 1);
+    const whole = active.filter((i) => this.model(i).lanes.length === 1);
     // One pass with every thread busy: the whole models first, then the models with several lanes
     // (chunk c in lane c mod L), whose lanes can run on different threads at once; the lane that finishes last
     // takes the update, which sums the chunk gradients in chunk order, so no split changes a result.
-    const jobs: TrainJob[] = whole.map((i) => ({ model: i, step: this.steps[i] + 1, chunks: 'all', lane: 0, lanes: 1 }));
+    const jobs: TrainJob[] = whole.map((i) => ({ model: i, step: this.stepOf(i) + 1, chunks: 'all', lane: 0, lanes: 1 }));
     for (const i of split) {
-      const L = this.plan.models[i].lanes.length, chunks = this.plan.models[i].chunkGrads.length, step = this.steps[i] + 1;
+      const m = this.model(i);
+      const L = m.lanes.length, chunks = m.chunkGrads.length, step = this.stepOf(i) + 1;
       for (let l = 0; l < L; l++) {
         const mine = Array.from({ length: chunks }, (_, c) => c).filter((c) => c % L === l);
         jobs.push({ model: i, step, chunks: mine, lane: l, lanes: L });
       }
     }
     await this.executor.train(jobs);
-    for (const i of active) this.steps[i]++;
+    for (const i of active) this.steps[i] = this.stepOf(i) + 1;
   }
 
   async evaluate(): Promise<EvalMetrics[]> {
@@ -143,16 +146,26 @@ class Trainer implements LockstepTrainer {
   private metrics(i: number, s: EvalSums): EvalMetrics {
     const names = this.spec.dataset.componentNames;
     const norms: Record<string, number> = {};
-    this.plan.models[i].tensors.forEach((t, k) => { norms[t.name] = Math.sqrt(s.squares[k]); });
+    const squares = (k: number): number => {
+      const q = s.squares[k];
+      if (q === undefined) throw new Error(`model ${i}: no sum of squares for tensor ${k} (${s.squares.length} sums)`);
+      return q;
+    };
+    this.model(i).tensors.forEach((t, k) => { norms[t.name] = Math.sqrt(squares(k)); });
     const out: EvalMetrics = {
-      step: this.steps[i],
+      step: this.stepOf(i),
       trainLoss: mean(s.train).loss, trainAcc: mean(s.train).acc,
       valLoss: mean(s.val).loss, valAcc: mean(s.val).acc,
       weightNorm: Math.sqrt(s.squares.reduce((a, b) => a + b, 0)),
       norms,
     };
     if (names.length > 1) {
-      out.components = Object.fromEntries(names.map((name, c) => [name, { train: mean(s.trainComponents[c]), val: mean(s.valComponents[c]) }]));
+      const sums = (list: SplitSums[], c: number): SplitSums => {
+        const sc = list[c];
+        if (sc === undefined) throw new Error(`model ${i}: no sums for component ${c} "${names[c]}" (${list.length} sums)`);
+        return sc;
+      };
+      out.components = Object.fromEntries(names.map((name, c) => [name, { train: mean(sums(s.trainComponents, c)), val: mean(sums(s.valComponents, c)) }]));
     }
     return out;
   }
@@ -168,16 +181,14 @@ class Trainer implements LockstepTrainer {
   }
 
   saveCheckpoint(i: number): Uint8Array {
-    this.checkIndex(i);
-    const m = this.plan.models[i];
+    const m = this.model(i);
     return encodeCheckpoint(this.plan.dims, m.tensors, {
-      step: this.steps[i], params: readBlock(this.f32, m, m.params), adamM: readBlock(this.f32, m, m.adamM), adamV: readBlock(this.f32, m, m.adamV),
+      step: this.stepOf(i), params: readBlock(this.f32, m, m.params), adamM: readBlock(this.f32, m, m.adamM), adamV: readBlock(this.f32, m, m.adamV),
     }, this.hash);
   }
 
   loadCheckpoint(i: number, bytes: Uint8Array): void {
-    this.checkIndex(i);
-    const m = this.plan.models[i];
+    const m = this.model(i);
     const state = decodeCheckpoint(this.plan.dims, m.tensors, bytes);
     writeBlock(this.f32, m, m.params, state.params);
     writeBlock(this.f32, m, m.adamM, state.adamM);
@@ -191,6 +202,17 @@ class Trainer implements LockstepTrainer {
 
   private checkIndex(i: number): void {
     if (!Number.isInteger(i) || i < 0 || i >= this.steps.length) throw new Error(`no model ${i} (of ${this.steps.length})`);
+  }
+
+  /** Model i's plan; throws the same error as checkIndex for an index that names no model. */
+  private model(i: number): ModelPlan {
+    this.checkIndex(i);
+    return this.plan.models[i]!; // one plan per run, as many as steps
+  }
+
+  private stepOf(i: number): number {
+    this.checkIndex(i);
+    return this.steps[i]!;
   }
 }
 

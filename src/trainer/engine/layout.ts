@@ -121,8 +121,10 @@ export function planEngine(dims: ModelDims, data: Dataset, runs: ModelRunSpec[],
       for (const [name, size] of Object.entries(kind.bufferSizes(dims, cap))) buffers[name] = arena.alloc(size);
       return { buffers, scratch: arena.alloc(kind.scratchSize(dims)), loss: arena.alloc(cap), correct: arena.alloc(cap) };
     });
+    const [lane0] = lanes;
+    if (lane0 === undefined) throw new Error(`engine plan: model ${index} has no lane (${threads} threads, ${chunks} chunks)`);
     return {
-      tensors, blockFloats, params, grads, adamM, adamV, chunkGrads, cap, lanes, ...lanes[0],
+      tensors, blockFloats, params, grads, adamM, adamV, chunkGrads, cap, lanes, ...lane0,
       trainIdx: arena.alloc(trainCount), trainCount, valIdx: arena.alloc(valCount), valCount,
       batchIdx: arena.alloc(batchSize === null ? 0 : rows), batchSize: batchSize === null || batchSize >= trainCount ? null : batchSize,
       lanesDone: arena.alloc(1),

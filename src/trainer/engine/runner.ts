@@ -2,7 +2,7 @@
 // whichever thread the work was handed to; everything it touches is the model's own arena (and
 // the read-only dataset), and the chunking is fixed by the plan, so results do not depend on the
 // thread. A step is gradChunks (any split of the chunks over lanes) followed by update.
-import type { Network, Tensors } from '../models/network';
+import { createNetwork, type Network, type Tensors } from '../models/network';
 import type { Backend, Kernels, Ptr } from './backend';
 import { BatchSchedule } from './batches';
 import { CHUNK_ROWS, networkKind, tensorPtrs, type EnginePlan, type ModelPlan } from './layout';
@@ -32,10 +32,12 @@ export class ModelRunner {
   private readonly u8: Uint8Array;
 
   constructor(private readonly backend: Backend, private readonly plan: EnginePlan, index: number) {
-    const m = (this.model = plan.models[index]);
+    const m = plan.models[index];
+    if (m === undefined) throw new Error(`engine: no model ${index} in the plan (${plan.models.length} models)`);
+    this.model = m;
     const params = tensorPtrs(m, m.params);
     const kind = networkKind(plan.dims);
-    this.nets = m.lanes.map((lane) => kind.create({
+    this.nets = m.lanes.map((lane) => createNetwork(kind, {
       kernels: packingKernels(backend.kernels, lane.scratch, kind.scratchSize(plan.dims)), dims: plan.dims, params, buffers: lane.buffers, scratch: lane.scratch,
     }));
     this.chunkGrads = m.chunkGrads.map((block) => tensorPtrs(m, block));
@@ -57,7 +59,7 @@ export class ModelRunner {
     if (!this.schedule) return m.trainIdx + c * CHUNK_ROWS * 4;
     const pos = this.schedule.positions(step).subarray(c * CHUNK_ROWS, c * CHUNK_ROWS + n);
     const train = m.trainIdx >>> 2, out = (m.batchIdx >>> 2) + c * CHUNK_ROWS;
-    for (let j = 0; j < n; j++) this.i32[out + j] = this.i32[train + pos[j]];
+    for (let j = 0; j < n; j++) this.i32[out + j] = this.i32[train + pos[j]!]!; // j < n <= pos.length
     return m.batchIdx + c * CHUNK_ROWS * 4;
   }
 
@@ -73,7 +75,7 @@ export class ModelRunner {
   /** Sums the chunk gradients in chunk order and takes the AdamW step t. */
   update(t: number): void {
     const k = this.backend.kernels, m = this.model;
-    for (let c = 1; c < m.chunkGrads.length; c++) k.add(m.grads, m.grads, m.chunkGrads[c], m.blockFloats);
+    for (let c = 1; c < m.chunkGrads.length; c++) k.add(m.grads, m.grads, m.chunkGrads[c]!, m.blockFloats);
     k.adamw(m.params, m.grads, m.adamM, m.adamV, m.blockFloats, learningRate(m.run, t), m.run.weightDecay,
       this.plan.betas[0], this.plan.betas[1], this.plan.eps, t);
   }
@@ -99,15 +101,17 @@ export class ModelRunner {
 
   /** Gradient of scale · (loss sum over n examples at idx) into chunk block c. */
   private chunkGradient(idx: number, n: number, scale: number, c: number, lane: number): void {
-    const m = this.model;
+    const block = this.model.chunkGrads[c], grads = this.chunkGrads[c];
+    if (block === undefined || grads === undefined) throw new Error(`engine: no chunk ${c} (of ${this.chunks})`);
     this.forward(idx, n, true, lane, scale);
-    this.backend.kernels.zero(m.chunkGrads[c], m.blockFloats);
-    this.nets[lane].backward(this.plan.inputs, idx, n, this.chunkGrads[c]);
+    this.backend.kernels.zero(block, this.model.blockFloats);
+    this.nets[lane]!.backward(this.plan.inputs, idx, n, grads); // forward checked the lane
   }
 
   /** Forward and loss over n ≤ cap examples at idx; with grad, leaves dlogits of (loss sum · scale) in place. */
   forward(idx: number, n: number, grad: boolean, lane = 0, scale = 1 / n): void {
     const net = this.nets[lane], out = this.model.lanes[lane];
+    if (net === undefined || out === undefined) throw new Error(`engine: no lane ${lane} (of ${this.nets.length})`);
     net.forward(this.plan.inputs, idx, n);
     this.backend.kernels.softmaxCrossEntropy(net.logits, this.plan.labels, idx, n, this.plan.dims.C,
       grad ? net.logits : 0, scale, out.loss, out.correct);
@@ -128,7 +132,7 @@ export class ModelRunner {
 
   /** Logits [count, C] of every example of the dataset (a forward pass in lane 0). */
   logits(): Float32Array {
-    const m = this.model, C = this.plan.dims.C, net = this.nets[0];
+    const m = this.model, C = this.plan.dims.C, net = this.lane0();
     const out = new Float32Array(this.plan.count * C);
     for (let start = 0; start < this.plan.count; start += m.cap) {
       const n = Math.min(m.cap, this.plan.count - start);
@@ -138,16 +142,21 @@ export class ModelRunner {
     return out;
   }
 
+  private lane0(): Network {
+    return this.nets[0]!; // layout.ts gives every model lane 0 (one network per lane)
+  }
+
   private evalSplit(idx: number, count: number): [SplitSums, SplitSums[]] {
-    const m = this.model, out = m.lanes[0];
+    const m = this.model, out = m.lanes[0]!; // layout.ts gives every model lane 0
     const total = emptySums();
     const parts = Array.from({ length: this.plan.componentCount }, emptySums);
     for (let start = 0; start < count; start += m.cap) {
       const n = Math.min(m.cap, count - start);
       this.forward(idx + start * 4, n, false);
       for (let j = 0; j < n; j++) {
-        const loss = this.f32[(out.loss >>> 2) + j], correct = this.f32[(out.correct >>> 2) + j];
-        const part = parts[this.u8[this.plan.component + this.i32[(idx >>> 2) + start + j]]];
+        // Type-only: the indices stay inside the plan's regions (j < n <= cap, components < componentCount).
+        const loss = this.f32[(out.loss >>> 2) + j]!, correct = this.f32[(out.correct >>> 2) + j]!;
+        const part = parts[this.u8[this.plan.component + this.i32[(idx >>> 2) + start + j]!]!]!;
         total.loss += loss; total.correct += correct; total.count++;
         part.loss += loss; part.correct += correct; part.count++;
       }

@@ -27,8 +27,8 @@ export function writeSafetensors(tensors: WritableTensor[], metadata: Record<str
   let at = 8 + head.length;
   for (const t of tensors) {
     const le = new DataView(out.buffer, at, t.data.length * 4);
-    if (t.data instanceof Int32Array) for (let i = 0; i < t.data.length; i++) le.setInt32(i * 4, t.data[i], true);
-    else for (let i = 0; i < t.data.length; i++) le.setFloat32(i * 4, t.data[i], true);
+    if (t.data instanceof Int32Array) for (let i = 0; i < t.data.length; i++) le.setInt32(i * 4, t.data[i]!, true);
+    else for (let i = 0; i < t.data.length; i++) le.setFloat32(i * 4, t.data[i]!, true);
     at += t.data.length * 4;
   }
   return out;

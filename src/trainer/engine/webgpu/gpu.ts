@@ -125,7 +125,7 @@ export class GpuMachine {
     const pass = enc.beginComputePass();
     dispatches.forEach((x, k) => {
       pass.setPipeline(this.pipeline(x.kernel));
-      pass.setBindGroup(0, this.bindGroup!, [offsets[k]]);
+      pass.setBindGroup(0, this.bindGroup!, [offsets[k]!]); // one offset per dispatch
       pass.dispatchWorkgroups(x.x, x.y, x.table.length / ARGS);
     });
     pass.end();

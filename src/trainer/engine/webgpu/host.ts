@@ -18,14 +18,21 @@ import { Recorder, type Call } from './recorder';
 export interface GpuJob { model: number; step: number }
 
 /** Per model after evaluate: per split and component (loss sum, correct sum), then Σx² per tensor. */
-export interface GpuStats { train: number[][]; val: number[][]; squares: number[] }
+export interface GpuStats { train: [number, number][]; val: [number, number][]; squares: number[] }
 
 export class GpuHost {
   private readonly recorder = new Recorder();
   private readonly models: GpuModel[];
 
   private constructor(readonly machine: GpuMachine, readonly plan: GpuPlan, spec: LockstepSpec) {
-    this.models = plan.models.map((m, i) => new GpuModel(this.recorder, plan, m, spec.runs[i].trainIdx));
+    this.models = plan.models.map((m, i) => new GpuModel(this.recorder, plan, m, runOf(spec.runs, i).trainIdx));
+  }
+
+  /** Model i's memory plan and recorder; throws for an index that names no model. */
+  private model(i: number): GpuModel {
+    const g = this.models[i];
+    if (g === undefined) throw new Error(`webgpu backend: no model ${i} (of ${this.models.length})`);
+    return g;
   }
 
   /** Plans the memory, creates the device buffer and uploads the data, index lists and initial weights. */
@@ -44,14 +51,14 @@ export class GpuHost {
   }
 
   private builder(models: number[]): ProgramBuilder {
-    return new ProgramBuilder({ scratch: models.map((i) => this.plan.models[i].partial / 4), vocab: this.plan.dims.V });
+    return new ProgramBuilder({ scratch: models.map((i) => this.model(i).m.partial / 4), vocab: this.plan.dims.V });
   }
 
   /** Records fn for each model into its own call list. */
   private record(models: number[], fn: (model: GpuModel, index: number) => void): Call[][] {
     return models.map((i) => {
       this.recorder.calls = [];
-      fn(this.models[i], i);
+      fn(this.model(i), i);
       return this.recorder.calls;
     });
   }
@@ -76,10 +83,10 @@ export class GpuHost {
     const b = this.builder(models);
     b.addGroup(this.record(models, (g) => recorder.zero(g.m.stats, plan.statsFloats)));
     for (const split of [0, 1]) {
-      const count = (i: number): number => (split === 0 ? plan.models[i].trainCount : plan.models[i].valCount);
-      const chunks = models.map((i) => Math.ceil(count(i) / plan.models[i].cap));
+      const count = (i: number): number => (split === 0 ? this.model(i).m.trainCount : this.model(i).m.valCount);
+      const chunks = models.map((i) => Math.ceil(count(i) / this.model(i).m.cap));
       for (let c = 0; c < Math.max(0, ...chunks); c++) {
-        const group = models.filter((_, z) => chunks[z] > c);
+        const group = models.filter((_, z) => chunks[z]! > c); // one chunk count per model
         const sub = this.builder(group);
         sub.addGroup(this.record(group, (g, i) => {
           const m = g.m;
@@ -95,9 +102,10 @@ export class GpuHost {
       plan.tensors.forEach((t, k) => recorder.squares(g.m.params + t.offset, t.size, g.m.stats + (4 * comps + k) * 4));
     }));
     await this.machine.run(b.dispatches);
-    const raw = await this.readFloats(models.map((i) => ({ ptr: plan.models[i].stats, count: plan.statsFloats })));
+    const raw = await this.readFloats(models.map((i) => ({ ptr: this.model(i).m.stats, count: plan.statsFloats })));
     return raw.map((f) => {
-      const split = (s: number): number[][] => Array.from({ length: comps }, (_, c) => [f[(s * comps + c) * 2], f[(s * comps + c) * 2 + 1]]);
+      // f holds plan.statsFloats = 4·comps + tensors floats: the pairs below are in range.
+      const split = (s: number): [number, number][] => Array.from({ length: comps }, (_, c) => [f[(s * comps + c) * 2]!, f[(s * comps + c) * 2 + 1]!]);
       return { train: split(0), val: split(1), squares: Array.from(f.subarray(4 * comps, 4 * comps + plan.tensors.length)) };
     });
   }
@@ -117,8 +125,9 @@ export class GpuHost {
 
   /** Model i's params, AdamW m and v blocks, concatenated. */
   async readState(i: number): Promise<Float32Array> {
-    const m = this.plan.models[i], n = this.plan.blockFloats;
+    const m = this.model(i).m, n = this.plan.blockFloats;
     const [p, mm, v] = await this.readFloats([m.params, m.adamM, m.adamV].map((ptr) => ({ ptr, count: n })));
+    if (!p || !mm || !v) throw new Error(`webgpu backend: model ${i}'s state did not come back whole`);
     const out = new Float32Array(3 * n);
     out.set(p, 0); out.set(mm, n); out.set(v, 2 * n);
     return out;
@@ -126,7 +135,7 @@ export class GpuHost {
 
   /** Writes model i's params, m and v blocks (as readState returns them). */
   async writeState(i: number, blocks: Float32Array): Promise<void> {
-    const m = this.plan.models[i], n = this.plan.blockFloats;
+    const m = this.model(i).m, n = this.plan.blockFloats;
     if (blocks.length !== 3 * n) throw new Error(`state of ${blocks.length} floats, expected ${3 * n}`);
     const bytes = (k: number): Uint8Array => new Uint8Array(blocks.buffer, blocks.byteOffset + k * n * 4, n * 4);
     await this.machine.write(m.params, bytes(0));
@@ -152,10 +161,17 @@ export function planWithPartials(dims: ModelDims, data: Dataset, runs: ModelRunS
   const dry = new ProgramBuilder({ scratch: draft.models.map(() => 4), vocab: dims.V });
   draft.models.forEach((m, i) => {
     recorder.calls = [];
-    new GpuModel(recorder, draft, m, runs[i].trainIdx).train(1);
+    new GpuModel(recorder, draft, m, runOf(runs, i).trainIdx).train(1);
     dry.addGroup([recorder.calls]);
   });
   return planGpu(dims, data, runs, batchSize, optimizer, dry.partialNeed);
+}
+
+/** Run i of a batch whose plan has one model per run. */
+function runOf(runs: ModelRunSpec[], i: number): ModelRunSpec {
+  const run = runs[i];
+  if (run === undefined) throw new Error(`webgpu backend: no run ${i} (of ${runs.length})`);
+  return run;
 }
 
 /** The non-zero initial contents: dataset, index lists and initial weights (the rest starts as zeros). */
@@ -173,6 +189,7 @@ function initialImage(plan: GpuPlan, spec: LockstepSpec): { offset: number; data
   ];
   spec.runs.forEach((run, i) => {
     const m = plan.models[i];
+    if (m === undefined) throw new Error(`run ${i}: no model in the GPU plan (${plan.models.length} models)`);
     for (const ix of [run.trainIdx, run.valIdx]) {
       for (const e of ix) if (e < 0 || e >= data.count) throw new Error(`run ${i}: example index ${e} outside the dataset`);
     }

@@ -2,7 +2,7 @@
 // Recorder: the same ops as the CPU engine's runner, over the whole batch at once.
 import { networkKind } from '../layout';
 import { BatchSchedule } from '../batches';
-import type { Network, Tensors } from '../../models/network';
+import { createNetwork, type Network, type Tensors } from '../../models/network';
 import type { GpuModelPlan, GpuPlan } from './layout';
 import type { Recorder } from './recorder';
 
@@ -18,7 +18,7 @@ export class GpuModel {
 
   constructor(private readonly k: Recorder, private readonly plan: GpuPlan, readonly m: GpuModelPlan, private readonly trainIdx: Int32Array) {
     const ptrs = (block: number): Tensors => Object.fromEntries(plan.tensors.map((t) => [t.name, block + t.offset]));
-    this.net = networkKind(plan.dims).create({ kernels: k, dims: plan.dims, params: ptrs(m.params), buffers: m.buffers, scratch: m.scratch });
+    this.net = createNetwork(networkKind(plan.dims), { kernels: k, dims: plan.dims, params: ptrs(m.params), buffers: m.buffers, scratch: m.scratch });
     this.grads = ptrs(m.grads);
     this.schedule = m.batchSize === null ? null : new BatchSchedule(m.run.seed, m.trainCount, m.batchSize);
   }
@@ -33,7 +33,7 @@ export class GpuModel {
     if (this.schedule) {
       const pos = this.schedule.positions(t - 1);
       batch = new Int32Array(pos.length);
-      for (let j = 0; j < pos.length; j++) batch[j] = this.trainIdx[pos[j]];
+      for (let j = 0; j < pos.length; j++) batch[j] = this.trainIdx[pos[j]!]!; // positions index the training set
       idx = m.batchIdx; n = pos.length;
     }
     this.gradients(idx, n);

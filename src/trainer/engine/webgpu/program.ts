@@ -23,7 +23,7 @@ export interface GroupContext { scratch: number[]; vocab: number }
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
-export function bits(x: number): number { f32[0] = x; return u32[0]; }
+export function bits(x: number): number { f32[0] = x; return u32[0]!; }
 
 const w = (p: number): number => {
   if (p % 4 !== 0) throw new Error(`webgpu backend: pointer ${p} is not 4-byte aligned`);
@@ -46,7 +46,7 @@ function table(rows: number[][]): Uint32Array {
   const t = new Uint32Array(rows.length * ARGS);
   rows.forEach((r, z) => {
     if (r.length > ARGS) throw new Error(`webgpu backend: ${r.length} arguments > ${ARGS}`);
-    for (let i = 0; i < r.length; i++) t[z * ARGS + i] = r[i] >>> 0;
+    for (let i = 0; i < r.length; i++) t[z * ARGS + i] = r[i]! >>> 0;
   });
   return t;
 }
@@ -60,6 +60,13 @@ interface Product { a: number; b: number; c: number; rows: number; K: number; co
 /** A column sum out[j] += Σ_p x[p·stride + j] (· y[…]) per model, in words. */
 interface ColSum { x: number; y: number; rows: number; cols: number; stride: number; out: number }
 
+/**
+ * A recorded call's arguments, as wide as the widest op (maskedAttnForward, maskedAttnBackward). Each
+ * case of ProgramBuilder.add reads only the positions its op's Recorder method pushes (recorder.ts),
+ * and add checks that every model of the group passed as many.
+ */
+type Args = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
 export class ProgramBuilder {
   readonly dispatches: Dispatch[] = [];
   /** Largest partial-sum region any model needed, in floats. */
@@ -71,45 +78,60 @@ export class ProgramBuilder {
     this.dispatches.push({ kernel, x: Math.max(1, x), y: Math.max(1, y), table: table(rows) });
   }
 
-  private elementwise(kernel: KernelName, rows: number[][], count: (r: number[]) => number): void {
+  /** Rows are inferred as tuples ([] | number[]), so `count` reads their positions as numbers. */
+  private elementwise<R extends [] | number[]>(kernel: KernelName, rows: R[], count: (r: R) => number): void {
     this.emit(kernel, ew(maxOf(rows.map(count))), 1, rows);
   }
 
+  /** Model z's partial-sum region (word index). */
+  private scratch(z: number): number {
+    const s = this.ctx.scratch[z];
+    if (s === undefined) throw new Error(`webgpu backend: no scratch region for model ${z} (of ${this.ctx.scratch.length})`);
+    return s;
+  }
+
   private products(ps: Product[]): void {
-    const tiles = ps.map((p) => Math.ceil(p.rows / TILE) * Math.ceil(p.cols / TILE));
-    const splits = ps.map((p, z) => splitsFor(p.K, tiles[z]));
-    const split = splits.some((s) => s > 1);
-    const splitLen = ps.map((p, z) => Math.ceil(p.K / splits[z]));
-    if (split) this.partialNeed = Math.max(this.partialNeed, ...ps.map((p, z) => splits[z] * p.rows * p.cols));
-    this.emit('matmul', maxOf(tiles), maxOf(splits), ps.map((p, z) => [
-      p.a, p.b, p.c, p.rows, p.K, p.cols, p.acc, p.asi, p.asp, p.bsp, p.bsj, splitLen[z], split ? this.ctx.scratch[z] : 0,
+    const parts = ps.map((p) => {
+      const tiles = Math.ceil(p.rows / TILE) * Math.ceil(p.cols / TILE);
+      const splits = splitsFor(p.K, tiles);
+      return { p, tiles, splits, splitLen: Math.ceil(p.K / splits) };
+    });
+    const split = parts.some((x) => x.splits > 1);
+    if (split) this.partialNeed = Math.max(this.partialNeed, ...parts.map(({ p, splits }) => splits * p.rows * p.cols));
+    this.emit('matmul', maxOf(parts.map((x) => x.tiles)), maxOf(parts.map((x) => x.splits)), parts.map(({ p, splitLen }, z) => [
+      p.a, p.b, p.c, p.rows, p.K, p.cols, p.acc, p.asi, p.asp, p.bsp, p.bsj, splitLen, split ? this.scratch(z) : 0,
     ]));
     if (split) {
-      const rows = ps.map((p, z) => [this.ctx.scratch[z], p.c, p.rows * p.cols, splits[z], p.acc]);
-      this.elementwise('reduce', rows, (r) => r[2]);
+      this.elementwise('reduce', parts.map(({ p, splits }, z) => [this.scratch(z), p.c, p.rows * p.cols, splits, p.acc]), (r) => r[2]);
     }
   }
 
   private colsums(cs: ColSum[]): void {
-    const groups = cs.map((c) => Math.ceil(c.cols / COLS));
-    const splits = cs.map((c, z) => splitsFor(c.rows, groups[z]));
-    const split = splits.some((s) => s > 1);
-    const splitLen = cs.map((c, z) => Math.max(1, Math.ceil(c.rows / splits[z])));
-    if (split) this.partialNeed = Math.max(this.partialNeed, ...cs.map((c, z) => splits[z] * c.cols));
-    this.emit('colsum', maxOf(groups), maxOf(splits), cs.map((c, z) => [
-      c.x, c.y, c.rows, c.cols, c.stride, splitLen[z], c.out, split ? this.ctx.scratch[z] : 0,
+    const parts = cs.map((c) => {
+      const groups = Math.ceil(c.cols / COLS);
+      const splits = splitsFor(c.rows, groups);
+      return { c, groups, splits, splitLen: Math.max(1, Math.ceil(c.rows / splits)) };
+    });
+    const split = parts.some((x) => x.splits > 1);
+    if (split) this.partialNeed = Math.max(this.partialNeed, ...parts.map(({ c, splits }) => splits * c.cols));
+    this.emit('colsum', maxOf(parts.map((x) => x.groups)), maxOf(parts.map((x) => x.splits)), parts.map(({ c, splitLen }, z) => [
+      c.x, c.y, c.rows, c.cols, c.stride, splitLen, c.out, split ? this.scratch(z) : 0,
     ]));
     if (split) {
-      const rows = cs.map((c, z) => [this.ctx.scratch[z], c.out, c.cols, splits[z], 1]);
-      this.elementwise('reduce', rows, (r) => r[2]);
+      this.elementwise('reduce', parts.map(({ c, splits }, z) => [this.scratch(z), c.out, c.cols, splits, 1]), (r) => r[2]);
     }
   }
 
   /** Adds the dispatches of one call made by every model of the group (calls[z] of model z). */
   add(calls: Call[]): void {
-    const op = calls[0].op;
-    for (const c of calls) if (c.op !== op) throw new Error(`webgpu backend: models of a group diverged (${op} vs ${c.op})`);
-    const A = calls.map((c) => c.args);
+    const [first] = calls;
+    if (first === undefined) throw new Error('webgpu backend: a call of a group of no models');
+    const { op, args: { length: arity } } = first;
+    for (const c of calls) {
+      if (c.op !== op) throw new Error(`webgpu backend: models of a group diverged (${op} vs ${c.op})`);
+      if (c.args.length !== arity) throw new Error(`webgpu backend: models of a group passed ${arity} and ${c.args.length} arguments to ${op}`);
+    }
+    const A = calls.map((c) => c.args as Args);
     switch (op) {
       case 'matmul': // a[m,k] b[k,n] c[m,n]
         return this.products(A.map(([a, b, c, m, k, n, acc]) => ({ a: w(a), b: w(b), c: w(c), rows: m, K: k, cols: n, acc, asi: k, asp: 1, bsp: n, bsj: 1 })));
@@ -120,7 +142,7 @@ export class ProgramBuilder {
       case 'biasAct':
         return this.elementwise('biasAct', A.map(([z, bias, y, m, n, act]) => [w(z), w(bias), w(y), m, n, act]), (r) => r[3] * r[4]);
       case 'biasActBackward': {
-        const [, dy0, dz0, dbias0, , , act0] = A[0];
+        const [, dy0, dz0, dbias0, , , act0] = first.args as Args;
         if (!(act0 === 0 && dy0 === dz0)) {
           this.elementwise('actBackward', A.map(([z, dy, dz, , m, n, act]) => [w(z), w(dy), w(dz), m * n, act]), (r) => r[3]);
         }
@@ -165,8 +187,9 @@ export class ProgramBuilder {
         this.emit('embedScatter', V * Math.ceil(d0 / COLS), 1, A.map(([inputs, idx, n, S, dx, dtok, , d, ps, rs]) => [
           w(inputs), w(idx), n, S, w(dx), w(dtok), d, w(ps), w(rs), V,
         ]));
-        if (A[0][6] !== 0) {
-          const S = A[0][3];
+        const a0 = first.args as Args;
+        if (a0[6] !== 0) {
+          const S = a0[3];
           for (let s = 0; s < S; s++) {
             this.colsums(A.map(([, , n, , dx, , dpos, d, ps, rs]) => ({ x: w(dx + s * ps), y: 0, rows: n, cols: d, stride: w(rs), out: w(dpos) + s * d })));
           }
@@ -206,8 +229,10 @@ export class ProgramBuilder {
 
   /** Adds the calls of a group: lists[z] holds model z's calls, all of the same length. */
   addGroup(lists: Call[][]): void {
-    const len = lists[0].length;
+    const [first] = lists;
+    if (first === undefined) throw new Error('webgpu backend: a group of no models');
+    const len = first.length;
     for (const l of lists) if (l.length !== len) throw new Error(`webgpu backend: models of a group made ${len} and ${l.length} calls`);
-    for (let k = 0; k < len; k++) this.add(lists.map((l) => l[k]));
+    for (let k = 0; k < len; k++) this.add(lists.map((l) => l[k]!)); // every list has len calls
   }
 }

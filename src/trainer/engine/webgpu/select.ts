@@ -32,13 +32,13 @@ export type DeviceChoice =
   | { kind: 'gpu'; adapter: GPUAdapter; description: string; software: boolean; attempt: AdapterAttempt; tried: string[] }
   | { kind: 'cpu'; reason: string; tried: string[] };
 
+/** The adapter of the CI tests: Dawn's OpenGL ES backend (Mesa llvmpipe on a GPU-less machine). */
+export const OPENGLES_ATTEMPT: AdapterAttempt = { label: 'Dawn OpenGL ES backend, compatibility', flags: ['backend=opengles'], featureLevel: 'compatibility' };
+
 export const DEFAULT_ATTEMPTS: AdapterAttempt[] = [
   { label: 'Dawn default backend (Vulkan/Metal/D3D12), core', flags: [], featureLevel: 'core' },
-  { label: 'Dawn OpenGL ES backend, compatibility', flags: ['backend=opengles'], featureLevel: 'compatibility' },
+  OPENGLES_ATTEMPT,
 ];
-
-/** The adapter of the CI tests: Dawn's OpenGL ES backend (Mesa llvmpipe on a GPU-less machine). */
-export const OPENGLES_ATTEMPT: AdapterAttempt = DEFAULT_ATTEMPTS[1];
 
 interface DawnModule { create(flags: string[]): GPU; globals: object }
 

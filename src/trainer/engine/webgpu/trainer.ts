@@ -138,7 +138,7 @@ export class GpuTrainer implements LockstepTrainer {
     const comps = Math.max(1, spec.dataset.componentNames.length);
     const count = (idx: Int32Array): number[] => {
       const c = new Array<number>(comps).fill(0);
-      for (const e of idx) c[spec.dataset.component[e]]++;
+      for (const e of idx) c[spec.dataset.component[e]!]!++; // the engine checked e; components < comps
       return c;
     };
     this.counts = spec.runs.map((r) => ({ train: count(r.trainIdx), val: count(r.valIdx) }));
@@ -149,7 +149,7 @@ export class GpuTrainer implements LockstepTrainer {
 
   async trainStep(): Promise<void> {
     const jobs = [];
-    for (let i = 0; i < this.steps.length; i++) if (this.active[i]) jobs.push({ model: i, step: this.steps[i] + 1 });
+    for (const [i, step] of this.steps.entries()) if (this.active[i]) jobs.push({ model: i, step: step + 1 });
     if (jobs.length) await this.thread.request({ kind: 'train', host: this.host, jobs });
     for (const j of jobs) this.steps[j.model] = j.step;
   }
@@ -167,19 +167,30 @@ export class GpuTrainer implements LockstepTrainer {
   private metrics(i: number, s: GpuStats): EvalMetrics {
     const names = this.spec.dataset.componentNames;
     const c = this.counts[i];
-    const mean = (sums: number[], count: number): { loss: number; acc: number } =>
+    if (c === undefined) throw new Error(`GPU trainer: no model ${i} (of ${this.counts.length})`);
+    const mean = (sums: [number, number], count: number): { loss: number; acc: number } =>
       (count === 0 ? { loss: NaN, acc: NaN } : { loss: sums[0] / count, acc: sums[1] / count });
-    const total = (parts: number[][]): number[] => parts.reduce((a, p) => [a[0] + p[0], a[1] + p[1]], [0, 0]);
+    const total = (parts: [number, number][]): [number, number] => parts.reduce<[number, number]>((a, p) => [a[0] + p[0], a[1] + p[1]], [0, 0]);
     const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
     const train = mean(total(s.train), sum(c.train)), val = mean(total(s.val), sum(c.val));
     const norms: Record<string, number> = {};
-    this.tensors.forEach((t, k) => { norms[t.name] = Math.sqrt(s.squares[k]); });
+    this.tensors.forEach((t, k) => {
+      const q = s.squares[k];
+      if (q === undefined) throw new Error(`GPU trainer: model ${i}: no sum of squares for tensor ${t.name}`);
+      norms[t.name] = Math.sqrt(q);
+    });
     const out: EvalMetrics = {
-      step: this.steps[i], trainLoss: train.loss, trainAcc: train.acc, valLoss: val.loss, valAcc: val.acc,
+      // counts and steps: one per run, so c above proves i.
+      step: this.steps[i]!, trainLoss: train.loss, trainAcc: train.acc, valLoss: val.loss, valAcc: val.acc,
       weightNorm: Math.sqrt(sum(s.squares)), norms,
     };
     if (names.length > 1) {
-      out.components = Object.fromEntries(names.map((name, k) => [name, { train: mean(s.train[k], c.train[k]), val: mean(s.val[k], c.val[k]) }]));
+      const part = (sums: [number, number][], counts: number[], k: number): { loss: number; acc: number } => {
+        const pair = sums[k], count = counts[k];
+        if (pair === undefined || count === undefined) throw new Error(`GPU trainer: model ${i}: no sums for component ${k} "${names[k]}"`);
+        return mean(pair, count);
+      };
+      out.components = Object.fromEntries(names.map((name, k) => [name, { train: part(s.train, c.train, k), val: part(s.val, c.val, k) }]));
     }
     return out;
   }
@@ -206,7 +217,7 @@ export class GpuTrainer implements LockstepTrainer {
     const all = new Float32Array(sab, READ_HEADER, 3 * n);
     const block = (k: number): Map<string, Float32Array> =>
       new Map(this.tensors.map((t) => [t.name, all.slice(k * n + t.offset / 4, k * n + t.offset / 4 + t.size)]));
-    return encodeCheckpoint(this.dims, this.tensors, { step: this.steps[i], params: block(0), adamM: block(1), adamV: block(2) }, this.hash);
+    return encodeCheckpoint(this.dims, this.tensors, { step: this.steps[i]! /* checkIndex(i) above */, params: block(0), adamM: block(1), adamV: block(2) }, this.hash);
   }
 
   loadCheckpoint(i: number, bytes: Uint8Array): void {
