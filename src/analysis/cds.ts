@@ -45,13 +45,14 @@ function runsBySize(runs: readonly DataRun[]): { sizes: number[]; at: DataRun[][
   return { sizes, at: sizes.map((s) => by.get(s)!) };
 }
 
-/** Weighted isotonic (non-decreasing) regression by pool-adjacent-violators. */
+/** Weighted isotonic (non-decreasing) regression by pool-adjacent-violators; weights[i] is ys[i]'s. */
 export function isotonic(ys: readonly number[], weights: readonly number[]): number[] {
+  if (weights.length !== ys.length) throw new Error(`isotonic: ${ys.length} values but ${weights.length} weights`);
   const blocks: Array<{ y: number; w: number; n: number }> = [];
   for (let i = 0; i < ys.length; i++) {
-    blocks.push({ y: ys[i], w: weights[i], n: 1 });
-    while (blocks.length > 1 && blocks[blocks.length - 2].y > blocks[blocks.length - 1].y) {
-      const b = blocks.pop()!, a = blocks[blocks.length - 1];
+    blocks.push({ y: ys[i]!, w: weights[i]!, n: 1 });
+    while (blocks.length > 1 && blocks[blocks.length - 2]!.y > blocks[blocks.length - 1]!.y) {
+      const b = blocks.pop()!, a = blocks[blocks.length - 1]!; // there were two or more
       a.y = (a.y * a.w + b.y * b.w) / (a.w + b.w);
       a.w += b.w;
       a.n += b.n;
@@ -88,11 +89,11 @@ export function sizeVerdicts(accs: readonly number[][], eps: number, opts: Brack
 export function bracketOf(sizes: readonly number[], verdicts: readonly SizeVerdict[]): [number | null, number | null] {
   const belowAt = sizes.filter((_, i) => verdicts[i] === 'below');
   const aboveAt = sizes.filter((_, i) => verdicts[i] === 'above');
-  const firstAbove = aboveAt.length ? aboveAt[0] : Infinity;
-  const lastBelow = belowAt.length ? belowAt[belowAt.length - 1] : -Infinity;
+  const firstAbove = aboveAt[0] ?? Infinity;
+  const lastBelow = belowAt.at(-1) ?? -Infinity;
   const below = belowAt.filter((s) => s < firstAbove);
   const above = aboveAt.filter((s) => s > lastBelow);
-  return [below.length ? below[below.length - 1] : null, above.length ? above[0] : null];
+  return [below.at(-1) ?? null, above[0] ?? null];
 }
 
 /**
@@ -112,10 +113,11 @@ function crossingCell(fit: readonly number[], eps: number): number {
   return i < 0 ? fit.length : i;
 }
 
-/** Log-size interpolation of the fit's crossing inside cell i (1 ≤ i < sizes.length). */
+/** Log-size interpolation of the fit's crossing inside cell i (1 ≤ i < sizes.length; fit has one value per size). */
 function interpolate(sizes: readonly number[], fit: readonly number[], i: number, eps: number): number {
-  const t = fit[i] === fit[i - 1] ? 0.5 : (eps - fit[i - 1]) / (fit[i] - fit[i - 1]);
-  return Math.exp(Math.log(sizes[i - 1]) + t * (Math.log(sizes[i]) - Math.log(sizes[i - 1])));
+  const f0 = fit[i - 1]!, f1 = fit[i]!, s0 = sizes[i - 1]!, s1 = sizes[i]!;
+  const t = f1 === f0 ? 0.5 : (eps - f0) / (f1 - f0);
+  return Math.exp(Math.log(s0) + t * (Math.log(s1) - Math.log(s0)));
 }
 
 /** Within-size standard deviation pooled over the sizes with two or more runs (0 without). */
@@ -157,27 +159,29 @@ function interval(sizes: number[], at: DataRun[][], eps: number, opts: Bootstrap
   });
   const values: number[] = [];
   for (let b = 0; b < opts.bootstrapResamples; b++) {
-    const drawn = seeds.map(() => seeds[rng.int(seeds.length)]);
+    const drawn = seeds.map(() => seeds[rng.int(seeds.length)]!); // rng.int(n) < n
     // A smoothed bootstrap: the resampled mean plus N(0, s²/k), s the within-size SD pooled over the
     // group, so that two seeds that happen to agree do not make a size certain; s is capped by the
     // largest SD an accuracy with that mean can have, √(m(1 − m)), so sizes at 0 or 1 stay there.
+    // accs, bySeed and means hold one entry per size; rng.int(n) < n.
     const resampled = accs.map((a, i) => {
       let sum = 0, k = 0;
-      for (const seed of drawn) for (const v of bySeed[i].get(seed) ?? []) { sum += v; k++; }
-      if (k === 0) for (; k < a.length; k++) sum += a[rng.int(a.length)];
-      const sd = Math.min(jitter, Math.sqrt(Math.max(0, means[i] * (1 - means[i]))));
+      for (const seed of drawn) for (const v of bySeed[i]!.get(seed) ?? []) { sum += v; k++; }
+      if (k === 0) for (; k < a.length; k++) sum += a[rng.int(a.length)]!;
+      const sd = Math.min(jitter, Math.sqrt(Math.max(0, means[i]! * (1 - means[i]!))));
       return [sum / k + (sd * rng.normal()) / Math.sqrt(a.length)];
     });
     const i = crossingCell(fitOf(resampled).fit, eps);
     const u = rng.uniform();
+    // 0 < i < sizes.length in the last branch: a cell inside the grid.
     values.push(i === 0 ? -Infinity : i === sizes.length ? Infinity
-      : Math.exp(Math.log(sizes[i - 1]) + u * (Math.log(sizes[i]) - Math.log(sizes[i - 1]))));
+      : Math.exp(Math.log(sizes[i - 1]!) + u * (Math.log(sizes[i]!) - Math.log(sizes[i - 1]!))));
   }
   values.sort((a, b) => a - b);
   // Outward order statistics (no interpolation into the infinite tails).
   const alpha = 1 - opts.bootstrapConfidence;
-  const last = values.length - 1;
-  return [values[Math.floor(last * (alpha / 2))], values[Math.ceil(last * (1 - alpha / 2))]];
+  const last = values.length - 1; // bootstrapResamples >= 1 (schema): both indices in 0..last
+  return [values[Math.floor(last * (alpha / 2))]!, values[Math.ceil(last * (1 - alpha / 2))]!];
 }
 
 /**
@@ -187,8 +191,9 @@ function interval(sizes: number[], at: DataRun[][], eps: number, opts: Bootstrap
 export function stepsPeak(sizes: readonly number[], at: readonly DataRun[][]): number | null {
   let best: { size: number; steps: number } | null = null;
   sizes.forEach((size, i) => {
-    const steps = at[i].map((r) => r.reachStep).filter((s): s is number => typeof s === 'number');
-    if (steps.length === 0 || steps.length * 2 < at[i].length) return;
+    const runs = at[i]!; // at holds the runs of each size
+    const steps = runs.map((r) => r.reachStep).filter((s): s is number => typeof s === 'number');
+    if (steps.length === 0 || steps.length * 2 < runs.length) return;
     const m = median(steps);
     if (!best || m > best.steps) best = { size, steps: m };
   });
@@ -211,7 +216,7 @@ export function criticalDataSize(
   const { fit } = fitOf(accs);
   const cell = crossingCell(fit, eps);
   const kind = sizes.length === 0 || cell === sizes.length ? 'not-reached' : cell === 0 ? 'below-grid' : 'interpolated';
-  const value = kind === 'not-reached' ? null : kind === 'below-grid' ? sizes[0] : interpolate(sizes, fit, cell, eps);
+  const value = kind === 'not-reached' ? null : kind === 'below-grid' ? sizes[0]! : interpolate(sizes, fit, cell, eps);
   const [rawLow, rawHigh] = runs.length > 0 ? interval(sizes, at, eps, opts) : [Infinity, Infinity];
   // The interval always holds the point estimate (it may sit near a cell edge the draws rarely reach).
   const low = value === null ? rawLow : Math.min(rawLow, value);
@@ -219,11 +224,11 @@ export function criticalDataSize(
   const bracket = widenToInterval(bracketOf(sizes, sizeVerdicts(accs, eps, opts)), sizes, low, high);
   // An infinite bound is open (null) on its own side; on the other it is the grid's end: when every
   // resample is below the grid, the interval is "≤ the smallest size", and so on.
-  const bound = (v: number, open: number): number | null => (v === open ? null : Number.isFinite(v) ? v : v < 0 ? sizes[0] : sizes[sizes.length - 1]);
+  const bound = (v: number, open: number): number | null => (v === open ? null : Number.isFinite(v) ? v : v < 0 ? sizes[0]! : sizes[sizes.length - 1]!); // called with sizes not empty
   // The runs that decide the bracket: at its ends and at every unresolved size between them (an open
   // end takes in the grid's end), so a still-moving run there flags the CDS as budget-limited.
   const [below, above] = bracket;
-  const decisive = at.filter((_, i) => (below === null || sizes[i] >= below) && (above === null || sizes[i] <= above)).flat();
+  const decisive = at.filter((_, i) => (below === null || sizes[i]! >= below) && (above === null || sizes[i]! <= above)).flat();
   return {
     group: options.group ?? sharedParams(runs),
     epsilon: eps,

@@ -44,13 +44,13 @@ export function emergence(
   const opts = { ...ANALYSIS_DEFAULTS, aggregate: 'mean' as const, ...options };
   const reduce = opts.aggregate === 'max' ? (ys: number[]) => Math.max(...ys) : mean;
   const curve = reducePerX(
-    points.filter((p) => p.components[component]).map((p) => ({ x: p.modelSize, y: p.components[component].valAcc })),
+    points.flatMap((p) => { const c = p.components[component]; return c ? [{ x: p.modelSize, y: c.valAcc }] : []; }),
     reduce,
   );
   const logCurve = curve.map(toLog);
   const crossing = firstCrossing(logCurve, eps);
   // Back to linear size (exactly the first size when below the grid, not 10^log10 of it).
-  const value = crossing.kind === 'below-grid' ? curve[0].x : crossing.value === null ? null : 10 ** crossing.value;
+  const value = crossing.kind === 'below-grid' ? curve[0]!.x : crossing.value === null ? null : 10 ** crossing.value;
 
   // The rise: from the curve's minimum on, up to its maximum.
   const ys = logCurve.map((p) => p.y);
@@ -64,9 +64,11 @@ export function emergence(
   }
 
   let maxSlope = 0, maxSlopeAt: number | null = null;
+  // 1 <= i < length: both points exist.
   for (let i = 1; i < logCurve.length; i++) {
-    const s = (logCurve[i].y - logCurve[i - 1].y) / (logCurve[i].x - logCurve[i - 1].x);
-    if (maxSlopeAt === null || s > maxSlope) { maxSlope = s; maxSlopeAt = 10 ** ((logCurve[i].x + logCurve[i - 1].x) / 2); }
+    const a = logCurve[i - 1]!, b = logCurve[i]!;
+    const s = (b.y - a.y) / (b.x - a.x);
+    if (maxSlopeAt === null || s > maxSlope) { maxSlope = s; maxSlopeAt = 10 ** ((b.x + a.x) / 2); }
   }
 
   return {

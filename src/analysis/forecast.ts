@@ -48,15 +48,15 @@ export interface RunForecast {
 }
 
 function recent(history: readonly EvalMetrics[], fraction: number): EvalMetrics[] {
-  const last = history[history.length - 1].step;
+  const last = history.at(-1)?.step ?? 0; // empty: nothing passes the filter
   const w = history.filter((e) => e.step >= last * (1 - fraction));
   return w.length >= 3 ? w : history.slice(-3);
 }
 
-/** Least-squares change of y over the window. */
+/** Least-squares change of y over the window (never empty: recent() of a history with evals). */
 function change(w: readonly EvalMetrics[], y: (e: EvalMetrics) => number): number {
   const xs = w.map((e) => e.step);
-  return slope(xs, w.map(y)) * (xs[xs.length - 1] - xs[0]);
+  return slope(xs, w.map(y)) * (xs[xs.length - 1]! - xs[0]!);
 }
 
 function clamp01(x: number): number { return Math.max(0, Math.min(1, x)); }
@@ -78,7 +78,8 @@ export function forecastRun(history: readonly EvalMetrics[], budget: number, opt
   const t = report.lastStep, seen = clamp01(t / budget);
   const out = (regime: Regime, valReachStep: number | null, confidence: number, reason: string, decided = false, circuit: number | null = null): RunForecast =>
     ({ step: t, regime, valReachStep, confidence: Math.round(clamp01(confidence) * 100) / 100, decided, reason, circuitStep: circuit });
-  if (history.length === 0) return out('unsettled', null, 0, 'no evaluations yet');
+  const last = history.at(-1);
+  if (!last) return out('unsettled', null, 0, 'no evaluations yet');
 
   // A. observed
   if (report.endValAcc !== null && report.endValAcc >= opts.epsilon && report.trainFitStep !== null) {
@@ -86,9 +87,8 @@ export function forecastRun(history: readonly EvalMetrics[], budget: number, opt
   }
   const floor = floorAccOf(opts);
   const w = recent(history, opts.recentFraction);
-  const last = history[history.length - 1];
   const valChange = change(w, (e) => e.valAcc);
-  const span = w[w.length - 1].step - w[0].step;
+  const span = w[w.length - 1]!.step - w[0]!.step; // w is not empty: history is not
   /** Linear extrapolation of val to ε (null if not rising or past the budget). */
   const extrapolate = (): number | null => {
     if (valChange <= 0 || span <= 0) return null;

@@ -38,6 +38,7 @@ export function groupRuns<T extends { params: RunParams }>(runs: readonly T[], d
 
 /** The params every run shares with the same value: the group of an already-grouped list. */
 export function sharedParams(runs: readonly { params: RunParams }[]): RunParams {
-  if (runs.length === 0) return {};
-  return Object.fromEntries(Object.entries(runs[0].params).filter(([k, v]) => runs.every((r) => r.params[k] === v)));
+  const [first] = runs;
+  if (!first) return {};
+  return Object.fromEntries(Object.entries(first.params).filter(([k, v]) => runs.every((r) => r.params[k] === v)));
 }

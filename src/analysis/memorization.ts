@@ -59,7 +59,7 @@ export function memorizationCapacity(runs: readonly MemorizationRun[], fitAcc: n
   // Non-increasing fit: isotonic on the negated rates.
   const fit = isotonic(rate.map((v) => -v), at.map((a) => a.length)).map((v) => -v);
   const last = fit.reduce((k, v, i) => (v >= 0.5 ? i : k), -1);
-  const bracket: [number | null, number | null] = [last >= 0 ? sizes[last] : null, last + 1 < sizes.length ? sizes[last + 1] : null];
+  const bracket: [number | null, number | null] = [sizes[last] ?? null, sizes[last + 1] ?? null]; // sizes[-1]: none
   const kind = last < 0 ? 'below-grid' : last === sizes.length - 1 ? 'not-reached' : 'interpolated';
   const decisive = at.filter((_, i) => sizes[i] === bracket[0] || sizes[i] === bracket[1]).flat();
   return {

@@ -31,26 +31,29 @@ export interface ConvergedOutcome {
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2; // 1 <= mid < length
 }
 
 /** The end window: evals in the last settleFraction of the steps, at least settleMinEvals of them. */
 export function endWindow(history: readonly EvalMetrics[], opts: Pick<AnalysisOptions, 'settleFraction' | 'settleMinEvals'>): EvalMetrics[] {
-  const last = history[history.length - 1].step;
+  const last = history.at(-1)?.step;
+  if (last === undefined) throw new Error('endWindow: the history has no evals');
   const byStep = history.filter((e) => e.step >= last * (1 - opts.settleFraction));
   return byStep.length >= opts.settleMinEvals ? byStep : history.slice(-opts.settleMinEvals);
 }
 
-/** Net change of `acc` over the window, from its least-squares line. */
+/** Net change of `acc` over the window (not empty: endWindow's), from its least-squares line. */
 export function changeOver(window: readonly EvalMetrics[], acc: (e: EvalMetrics) => number): number {
   const steps = window.map((e) => e.step);
-  return slope(steps, window.map(acc)) * (steps[steps.length - 1] - steps[0]);
+  return slope(steps, window.map(acc)) * (steps[steps.length - 1]! - steps[0]!);
 }
 
 /** The converged outcome of a history (in step order); null without evals. */
 export function convergedOutcome(history: readonly EvalMetrics[], opts: OutcomeOptions): ConvergedOutcome | null {
-  if (history.length === 0) return null;
+  const lastEval = history.at(-1);
+  if (!lastEval) return null;
   const window = endWindow(history, opts);
   const tail = history.slice(-Math.max(1, opts.endEvals));
   const valAcc = median(tail.map((e) => e.valAcc));
@@ -62,6 +65,6 @@ export function convergedOutcome(history: readonly EvalMetrics[], opts: OutcomeO
     valAcc, trainAcc, valTrend, trainTrend,
     endValMean: mean(window.map((e) => e.valAcc)),
     moving: !atCeiling && (Math.abs(valTrend) >= opts.moveDelta || Math.abs(trainTrend) >= opts.moveDelta),
-    lastStep: history[history.length - 1].step,
+    lastStep: lastEval.step,
   };
 }

@@ -61,9 +61,10 @@ function firstStep(history: readonly EvalMetrics[], test: (e: EvalMetrics) => bo
 
 function weightNormPeak(history: readonly EvalMetrics[]): { step: number | null; drop: number | null } {
   const withNorm = history.filter((e) => Number.isFinite(e.weightNorm));
-  if (withNorm.length === 0) return { step: null, drop: null };
+  const lastNorm = withNorm.at(-1);
+  if (!lastNorm) return { step: null, drop: null };
   const peak = withNorm.reduce((a, b) => (b.weightNorm > a.weightNorm ? b : a));
-  const final = withNorm[withNorm.length - 1].weightNorm;
+  const final = lastNorm.weightNorm;
   return { step: peak.step, drop: peak.weightNorm > 0 ? 1 - final / peak.weightNorm : 0 };
 }
 
@@ -73,9 +74,10 @@ function weightNormPeak(history: readonly EvalMetrics[]): { step: number | null;
  */
 function largestEarlierChange(history: readonly EvalMetrics[], span: number, before: number): number {
   let largest = 0;
-  for (let end = 0; end < history.length && history[end].step <= before; end++) {
+  // end < length and start - 1 >= 0: every read below is in range.
+  for (let end = 0; end < history.length && history[end]!.step <= before; end++) {
     let start = end;
-    while (start > 0 && history[end].step - history[start - 1].step <= span) start--;
+    while (start > 0 && history[end]!.step - history[start - 1]!.step <= span) start--;
     if (end - start < 1) continue;
     largest = Math.max(largest, Math.abs(changeOver(history.slice(start, end + 1), (e) => e.valAcc)));
   }
@@ -86,7 +88,8 @@ function largestEarlierChange(history: readonly EvalMetrics[], span: number, bef
 export function regimeOf(history: readonly EvalMetrics[], options: Partial<RegimeOptions> = {}): RegimeReport {
   const opts: RegimeOptions = { ...ANALYSIS_DEFAULTS, ...options };
   const floorAcc = floorAccOf(opts);
-  if (history.length === 0) {
+  const lastEval = history.at(-1);
+  if (!lastEval) {
     return {
       regime: 'unsettled', reason: 'no evaluations yet', trainFitStep: null, valFitStep: null, valReachStep: null,
       valLeavesFloorStep: null, grokDelay: null, plateauSteps: null, weightNormPeakStep: null, weightNormDrop: null, floorAcc,
@@ -101,15 +104,16 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
   // The converged outcome (outcome.ts): the median of the last evals and the end-window trends.
   const outcome = convergedOutcome(history, opts)!;
   const { valTrend: endValTrend, trainTrend: endTrainTrend, endValMean, valAcc: endValAcc } = outcome;
-  const finalValAcc = history[history.length - 1].valAcc;
+  const finalValAcc = lastEval.valAcc;
   const grokDelay = trainFitStep !== null && valReachStep !== null ? valReachStep - trainFitStep : null;
   const norm = weightNormPeak(history);
   // Still moving: a change of moveDelta over the end window that is not a residual creep, i.e. at
   // least half of val's fastest change over an earlier stretch as long as the window.
   const window = endWindow(history, opts);
-  const windowSpan = window[window.length - 1].step - window[0].step;
+  const windowStart = window[0]!.step; // endWindow of a history with evals is not empty
+  const windowSpan = window[window.length - 1]!.step - windowStart;
   const valMoving = Math.abs(endValTrend) >= opts.moveDelta
-    && Math.abs(endValTrend) >= 0.5 * largestEarlierChange(history, windowSpan, window[0].step);
+    && Math.abs(endValTrend) >= 0.5 * largestEarlierChange(history, windowSpan, windowStart);
   const plateauSteps = trainFitStep !== null && valLeavesFloorStep !== null && valLeavesFloorStep > trainFitStep
     ? valLeavesFloorStep - trainFitStep : null;
 
@@ -138,7 +142,7 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
     regime, reason, trainFitStep, valReachStep, valLeavesFloorStep, grokDelay, plateauSteps, floorAcc, finalValAcc, endValAcc,
     valFitStep: firstStep(history, (e) => e.valAcc >= opts.fitAcc),
     weightNormPeakStep: norm.step, weightNormDrop: norm.drop,
-    endValMean, endValTrend, endTrainTrend, lastStep: history[history.length - 1].step,
+    endValMean, endValTrend, endTrainTrend, lastStep: lastEval.step,
   };
 }
 

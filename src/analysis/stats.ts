@@ -6,23 +6,27 @@ export function mean(xs: readonly number[]): number {
   return s / xs.length;
 }
 
-/** Least-squares slope of ys against xs (0 with fewer than two distinct xs). */
+/** Least-squares slope of ys against xs, paired by index (0 with fewer than two distinct xs). */
 export function slope(xs: readonly number[], ys: readonly number[]): number {
+  if (ys.length !== xs.length) throw new Error(`slope: ${xs.length} xs but ${ys.length} ys`);
   const mx = mean(xs), my = mean(ys);
   let sxy = 0, sxx = 0;
   for (let i = 0; i < xs.length; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
+    const dx = xs[i]! - mx; // i < both lengths
+    sxy += dx * (ys[i]! - my);
+    sxx += dx ** 2;
   }
   return sxx === 0 ? 0 : sxy / sxx;
 }
 
-/** Quantile p of ascending `sorted`, linearly interpolated (type 7, as numpy's default). */
+/** Quantile p (0..1) of ascending `sorted`, linearly interpolated (type 7, as numpy's default); NaN when empty. */
 export function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h), hi = Math.ceil(h);
-  if (lo === hi || sorted[hi] === sorted[lo]) return sorted[lo];
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  const a = sorted[lo]!, b = sorted[hi]!; // 0 <= lo <= hi <= length - 1 for p in [0, 1]
+  if (lo === hi || b === a) return a;
+  return a + (h - lo) * (b - a);
 }
 
 export interface XY { x: number; y: number }
@@ -55,10 +59,11 @@ export interface Crossing {
  * between the last point below and the first at or above. A later dip back below does not matter.
  */
 export function firstCrossing(points: readonly XY[], level: number): Crossing {
-  if (points.length === 0) return { kind: 'not-reached', value: null };
-  if (points[0].y >= level) return { kind: 'below-grid', value: points[0].x };
+  const first = points[0];
+  if (!first) return { kind: 'not-reached', value: null };
+  if (first.y >= level) return { kind: 'below-grid', value: first.x };
   for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1], b = points[i];
+    const a = points[i - 1]!, b = points[i]!; // 1 <= i < length
     if (b.y >= level) return { kind: 'interpolated', value: a.x + ((level - a.y) / (b.y - a.y)) * (b.x - a.x) };
   }
   return { kind: 'not-reached', value: null };

@@ -61,7 +61,7 @@ export function analysisOptionsOf(config: Pick<ExperimentConfig, 'analysis' | 't
 /** One run's summary. `regime` is provisional while the run is running, null if failed or without evals. */
 export function summarizeRun(run: RunWithHistory, opts: AnalysisOptions, budget?: number): RunSummary {
   const { history } = run;
-  const last = history.length ? history[history.length - 1] : null;
+  const last = history.at(-1) ?? null;
   const report = last && regimeOf(history, opts);
   const outcome = convergedOutcome(history, opts);
   const summary: RunSummary = {

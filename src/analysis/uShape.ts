@@ -23,14 +23,19 @@ export interface UShape {
  */
 export function uShape(points: readonly SizeAcc[], minDip: number = ANALYSIS_DEFAULTS.uShapeMinDip): UShape {
   const curve = meanPerX(points.map((p) => ({ x: p.modelSize, y: p.valAcc })));
-  const at = (i: number): SizeAcc => ({ modelSize: curve[i].x, valAcc: curve[i].y });
+  const at = (i: number): SizeAcc => {
+    const p = curve[i];
+    if (!p) throw new Error(`uShape: no point ${i} of ${curve.length}`);
+    return { modelSize: p.x, valAcc: p.y };
+  };
   let best = { depth: 0, peak: -1, trough: -1, recovery: -1 };
   let peak = 0; // index of the running max before the trough
+  // 1 <= t < length - 1 and peak < t: every curve[] read below is in range.
   for (let t = 1; t < curve.length - 1; t++) {
-    if (curve[t - 1].y >= curve[peak].y) peak = t - 1;
+    if (curve[t - 1]!.y >= curve[peak]!.y) peak = t - 1;
     const after = Math.max(...curve.slice(t + 1).map((p) => p.y));
-    const level = Math.min(curve[peak].y, after);
-    const depth = level - curve[t].y;
+    const level = Math.min(curve[peak]!.y, after);
+    const depth = level - curve[t]!.y;
     if (depth > best.depth) {
       const recovery = curve.findIndex((p, k) => k > t && p.y >= level);
       best = { depth, peak, trough: t, recovery };
