@@ -7,3 +7,10 @@ export function at<T>(xs: ArrayLike<T>, i: number): T {
   assert.ok(x !== undefined, `no item ${i} in a list of ${xs.length}`);
   return x;
 }
+
+/** record[key], failing the test when the record has no such key. */
+export function entry<T>(record: Readonly<Record<string, T>>, key: string): T {
+  const x = record[key];
+  assert.ok(x !== undefined, `no entry ${JSON.stringify(key)} (there are: ${Object.keys(record).join(', ')})`);
+  return x;
+}

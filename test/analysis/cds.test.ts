@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { bracketOf, criticalDataSize, isotonic, sizeVerdicts, type DataRun } from '../../src/analysis/cds';
 import { ANALYSIS_DEFAULTS } from '../../src/analysis/options';
 import { groupRuns } from '../../src/analysis/groups';
@@ -179,9 +180,9 @@ describe('groupRuns', () => {
     }))));
     const groups = groupRuns(all, 'training.trainSize', 'seed');
     assert.equal(groups.length, 2);
-    assert.deepEqual(groups[0].params, { 'model.dModel': 64, 'optimizer.lr': 1e-3 });
-    assert.deepEqual(groups[1].params, { 'model.dModel': 32, 'optimizer.lr': 1e-3 });
-    assert.deepEqual(groups[0].runs.map((r) => r.id), ['64-1000-0', '64-1000-1', '64-2000-0', '64-2000-1']);
+    assert.deepEqual(at(groups, 0).params, { 'model.dModel': 64, 'optimizer.lr': 1e-3 });
+    assert.deepEqual(at(groups, 1).params, { 'model.dModel': 32, 'optimizer.lr': 1e-3 });
+    assert.deepEqual(at(groups, 0).runs.map((r) => r.id), ['64-1000-0', '64-1000-1', '64-2000-0', '64-2000-1']);
   });
 });
 

@@ -38,11 +38,11 @@ export function simulateSweep(index: number, eps: number): SimSweep {
   // Quadrature nodes for the seed shift (standard normal, 41 points on ±4σ).
   const nodes = Array.from({ length: 41 }, (_, i) => -4 + (8 * i) / 40);
   const weights = nodes.map((z) => Math.exp(-z * z / 2));
-  const wsum = weights.reduce((a, b) => a + b, 0);
+  const wsum = weights.reduce((a, b) => a + b, 0); // weights[i] is nodes[i]'s, read below with '!'
   const expected = (n: number) => {
     if (kind === 'noise') return lo + (hi - lo) * logistic((Math.log(n) - mu) / width);
     let s = 0;
-    nodes.forEach((z, i) => { s += weights[i] * (lo + (hi - lo) * logistic((Math.log(n) - mu - tau * z) / width)); });
+    nodes.forEach((z, i) => { s += weights[i]! * (lo + (hi - lo) * logistic((Math.log(n) - mu - tau * z) / width)); });
     return s / wsum;
   };
   // The clipped noise changes the mean near 1: take the expectation of the clipped value.
@@ -50,7 +50,7 @@ export function simulateSweep(index: number, eps: number): SimSweep {
     if (kind === 'shift') return expected(n);
     const m = expected(n);
     let s = 0;
-    nodes.forEach((z, i) => { s += weights[i] * Math.min(1, Math.max(0, m + sigma * z)); });
+    nodes.forEach((z, i) => { s += weights[i]! * Math.min(1, Math.max(0, m + sigma * z)); });
     return s / wsum;
   };
   let a = 1, b = 1e6;

@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { entry } from '../assertions';
 import { uShape } from '../../src/analysis/uShape';
 import { emergence, type ComponentPoint } from '../../src/analysis/emergence';
 
@@ -80,7 +81,7 @@ describe('emergence', () => {
     const em = emergence(logistic(4), 'random', 0.5);
     assert.equal(em.widthLog10, null);
     assert.equal(em.value, null);
-    const falling = logistic(4).map((p) => ({ ...p, components: { add: { valAcc: 1 - p.components.add.valAcc } } }));
+    const falling = logistic(4).map((p) => ({ ...p, components: { add: { valAcc: 1 - entry(p.components, 'add').valAcc } } }));
     assert.equal(emergence(falling, 'add', 0.5).widthLog10, null);
   });
 

@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { at, entry } from '../assertions';
 import { ConfigSchema } from '../../src/config/schema';
 import { summarize, dataAxisOf, type RunWithHistory } from '../../src/analysis/summarize';
 import { regimeMapData } from '../../src/analysis/regimeMap';
@@ -14,14 +15,14 @@ const config = (extra: Record<string, unknown> = {}) => ConfigSchema.parse({
 });
 
 /** Histories by data size: memorize only below 3000, grok at 3000, progress above. */
-const HISTORY: Record<number, EvalMetrics[]> = {
+const HISTORY = {
   2000: history(5000, ramp(0, 1, 0, 500), flat(0.02)),
   3000: history(5000, ramp(0, 1, 0, 500), jump(0.01, 1, 3000)),
   4000: history(5000, ramp(0, 1, 0, 1000), ramp(0, 1, 0, 1000)),
-};
+} satisfies Record<number, EvalMetrics[]>;
 
 function gridRuns(): RunWithHistory[] {
-  return [2000, 3000, 4000].flatMap((n) => [0, 1].map((seed) => ({
+  return ([2000, 3000, 4000] as const).flatMap((n) => [0, 1].map((seed) => ({
     id: `n${n}-s${seed}`, params: { 'model.dModel': 32, 'training.trainSize': n, seed }, status: 'done' as const, history: HISTORY[n],
   })));
 }
@@ -33,20 +34,20 @@ describe('summarize', () => {
     const s = summarize(gridRuns(), config(), META);
     assert.deepEqual([s.name, s.configHash, s.updatedAt], ['grid', 'abc', META.updatedAt]);
     const byId = Object.fromEntries(s.runs.map((r) => [r.id, r]));
-    assert.equal(byId['n2000-s0'].regime, 'ungrokking');
-    assert.equal(byId['n3000-s0'].regime, 'grokking');
-    assert.equal(byId['n4000-s1'].regime, 'progression');
-    assert.deepEqual(byId['n3000-s0'].steps, { trainFit: 500, valFit: 3000, valReach: 3000, last: 5000 });
-    assert.deepEqual(byId['n2000-s0'].steps, { trainFit: 500, valFit: null, valReach: null, last: 5000 });
-    assert.deepEqual(byId['n2000-s0'].outcome, { trainAcc: 1, valAcc: 0.02, moving: false });
-    assert.equal(byId['n2000-s0'].final!.valAcc, 0.02);
-    assert.equal(byId['n2000-s0'].final!.trainAcc, 1);
+    assert.equal(entry(byId, 'n2000-s0').regime, 'ungrokking');
+    assert.equal(entry(byId, 'n3000-s0').regime, 'grokking');
+    assert.equal(entry(byId, 'n4000-s1').regime, 'progression');
+    assert.deepEqual(entry(byId, 'n3000-s0').steps, { trainFit: 500, valFit: 3000, valReach: 3000, last: 5000 });
+    assert.deepEqual(entry(byId, 'n2000-s0').steps, { trainFit: 500, valFit: null, valReach: null, last: 5000 });
+    assert.deepEqual(entry(byId, 'n2000-s0').outcome, { trainAcc: 1, valAcc: 0.02, moving: false });
+    assert.equal(entry(byId, 'n2000-s0').final!.valAcc, 0.02);
+    assert.equal(entry(byId, 'n2000-s0').final!.trainAcc, 1);
   });
 
   test('critical data size and memorization capacity per group', () => {
     const s = summarize(gridRuns(), config(), META);
     assert.equal(s.criticalDataSize.length, 1);
-    const c = s.criticalDataSize[0];
+    const c = at(s.criticalDataSize, 0);
     assert.deepEqual(c.group, { 'model.dModel': 32 });
     assert.equal(c.epsilon, 0.95);
     assert.equal(c.kind, 'interpolated');
@@ -76,40 +77,40 @@ describe('summarize', () => {
 
   test('the analysis section of the config is in force', () => {
     const s = summarize(gridRuns(), config({ analysis: { epsilon: 0.5, plateauFraction: 0.9 } }), META);
-    assert.ok(Math.abs(s.criticalDataSize[0].value! - Math.exp(Math.log(2000) + (0.48 / 0.98) * Math.log(1.5))) < 1e-9);
+    assert.ok(Math.abs(at(s.criticalDataSize, 0).value! - Math.exp(Math.log(2000) + (0.48 / 0.98) * Math.log(1.5))) < 1e-9);
     // A plateau of 2500 steps < 0.9 × the 3000 steps to ε: the 3000 runs no longer count as grokking.
     assert.equal(s.runs.find((r) => r.id === 'n3000-s0')!.regime, 'progression');
   });
 
   test('unfinished, stopped and failed runs: summarized, but only done runs enter D_crit', () => {
     const runs = gridRuns();
-    runs[0] = { ...runs[0], status: 'failed', error: 'boom' };
-    runs[1] = { ...runs[1], status: 'running', history: HISTORY[2000].slice(0, 5) };
+    runs[0] = { ...at(runs, 0), status: 'failed', error: 'boom' };
+    runs[1] = { ...at(runs, 1), status: 'running', history: HISTORY[2000].slice(0, 5) };
     // Cancelled before it grokked: its low final accuracy is not an outcome.
-    runs[2] = { ...runs[2], status: 'stopped', stopReason: 'cancelled', history: HISTORY[2000] };
+    runs[2] = { ...at(runs, 2), status: 'stopped', stopReason: 'cancelled', history: HISTORY[2000] };
     runs.push({ id: 'pending', params: { 'model.dModel': 32, 'training.trainSize': 2000, seed: 2 }, status: 'pending', history: [] });
     const s = summarize(runs, config(), META);
     const byId = Object.fromEntries(s.runs.map((r) => [r.id, r]));
-    assert.equal(byId['n2000-s0'].regime, null);
-    assert.equal(byId['n2000-s0'].error, 'boom');
-    assert.equal(byId['n2000-s1'].regime, 'unsettled'); // provisional: still climbing
-    assert.deepEqual([byId.pending.regime, byId.pending.final, byId.pending.steps], [null, null, { trainFit: null, valFit: null, valReach: null, last: 0 }]);
-    assert.equal(byId['n3000-s0'].stopReason, 'cancelled');
+    assert.equal(entry(byId, 'n2000-s0').regime, null);
+    assert.equal(entry(byId, 'n2000-s0').error, 'boom');
+    assert.equal(entry(byId, 'n2000-s1').regime, 'unsettled'); // provisional: still climbing
+    assert.deepEqual([entry(byId, 'pending').regime, entry(byId, 'pending').final, entry(byId, 'pending').steps], [null, null, { trainFit: null, valFit: null, valReach: null, last: 0 }]);
+    assert.equal(entry(byId, 'n3000-s0').stopReason, 'cancelled');
     // No done run at 2000 is left, and only seed 1 at 3000, so the grid starts at 3000, already at ε.
-    assert.deepEqual([s.criticalDataSize[0].kind, s.criticalDataSize[0].value], ['below-grid', 3000]);
+    assert.deepEqual([at(s.criticalDataSize, 0).kind, at(s.criticalDataSize, 0).value], ['below-grid', 3000]);
   });
 
   test('mixture components come from the last eval', () => {
     const h = HISTORY[3000].map((e) => ({ ...e, components: { add: { train: { loss: 0, acc: 1 }, val: { loss: 0, acc: 0.9 } } } }));
     const s = summarize([{ id: 'm', params: {}, status: 'done', history: h }], config({ sweep: {} }), META);
-    assert.deepEqual(s.runs[0].components, { add: { trainAcc: 1, valAcc: 0.9 } });
+    assert.deepEqual(at(s.runs, 0).components, { add: { trainAcc: 1, valAcc: 0.9 } });
   });
 
   test('an unswept data size is read from the config', () => {
     const cfg = config({ sweep: { seed: [0, 1] }, training: { trainSize: 3000 } });
-    const s = summarize(gridRuns().filter((r) => r.params['training.trainSize'] === 3000).map((r) => ({ ...r, params: { seed: r.params.seed } })), cfg, META);
-    assert.deepEqual([s.criticalDataSize[0].kind, s.criticalDataSize[0].value], ['below-grid', 3000]);
-    assert.equal(s.runs[0].params['training.trainSize'], undefined); // stored params are untouched
+    const s = summarize(gridRuns().filter((r) => r.params['training.trainSize'] === 3000).map((r) => ({ ...r, params: { seed: entry(r.params, 'seed') } })), cfg, META);
+    assert.deepEqual([at(s.criticalDataSize, 0).kind, at(s.criticalDataSize, 0).value], ['below-grid', 3000]);
+    assert.equal(at(s.runs, 0).params['training.trainSize'], undefined); // stored params are untouched
   });
 
   test('the data axis: search.axis, else the swept size or fraction', () => {
@@ -140,27 +141,28 @@ describe('regimeMapData', () => {
     const map = regimeMapData(runs, AXES);
     assert.deepEqual([map.modelSizes, map.dataSizes], [[32, 64], [2000, 4000]]);
     assert.equal(map.panels.length, 1);
-    const [panel] = map.panels;
+    const panel = at(map.panels, 0);
     assert.deepEqual(panel.fixed, { 'optimizer.lr': 1e-3 });
-    const cell = panel.cells[0][0];
+    const cell = at(at(panel.cells, 0), 0);
     assert.deepEqual([cell.modelSize, cell.dataSize, cell.regime], [32, 2000, 'ungrokking']);
     assert.equal(cell.counts.ungrokking, 2);
     assert.equal(cell.counts.progression, 0);
     assert.ok(Math.abs(cell.meanValAcc! - 0.02) < 1e-12);
     assert.deepEqual(cell.runIds, ['d32-n2000-s0-lr0.001', 'd32-n2000-s1-lr0.001']);
     // A 1-1 tie goes to the regime listed first (grokking before semi-grokking).
-    assert.equal(panel.cells[1][0].regime, 'grokking');
+    assert.equal(at(at(panel.cells, 1), 0).regime, 'grokking');
   });
 
   test('D_crit and D_mem per model size', () => {
-    const [panel] = regimeMapData(runs, AXES, { epsilon: 0.95 }).panels;
-    assert.equal(panel.dCrit[0].modelSize, 32);
+    const panel = at(regimeMapData(runs, AXES, { epsilon: 0.95 }).panels, 0);
+    assert.equal(at(panel.dCrit, 0).modelSize, 32);
     const logLerp = (t: number) => Math.exp(Math.log(2000) + t * Math.log(2));
-    assert.ok(Math.abs(panel.dCrit[0].value! - logLerp((0.95 - 0.02) / (0.99 - 0.02))) < 1e-9);
-    assert.ok(Math.abs(panel.dCrit[1].value! - logLerp((0.95 - 0.73) / (1 - 0.73))) < 1e-9);
-    assert.deepEqual(panel.dCrit[0].bracket, [2000, null]);
+    assert.ok(Math.abs(at(panel.dCrit, 0).value! - logLerp((0.95 - 0.02) / (0.99 - 0.02))) < 1e-9);
+    assert.ok(Math.abs(at(panel.dCrit, 1).value! - logLerp((0.95 - 0.73) / (1 - 0.73))) < 1e-9);
+    assert.deepEqual(at(panel.dCrit, 0).bracket, [2000, null]);
     assert.deepEqual(panel.dMem, [], 'no memorization measurement given: no D_mem line');
-    const measured = regimeMapData(runs, AXES, { memorization: [{ group: { 'model.dModel': 32 }, value: 250, kind: 'interpolated' }] }).panels[0];
+    const measuredPanels = regimeMapData(runs, AXES, { memorization: [{ group: { 'model.dModel': 32 }, value: 250, kind: 'interpolated' }] }).panels;
+    const measured = at(measuredPanels, 0);
     assert.deepEqual(measured.dMem.map((d) => [d.modelSize, d.kind, d.value]), [[32, 'interpolated', 250], [64, 'not-reached', null]]);
   });
 
@@ -170,12 +172,13 @@ describe('regimeMapData', () => {
     assert.deepEqual(map.dataSizes, [2000, 3000, 4000]);
     assert.equal(map.panels.length, 2);
     const [a, b] = map.panels;
+    assert.ok(a && b, 'two panels');
     assert.deepEqual(b.fixed, { 'optimizer.lr': 3e-3 });
-    assert.equal(a.cells[0][1].regime, null);
-    assert.deepEqual(a.cells[0][1].runIds, []);
-    assert.equal(a.cells[0][1].meanValAcc, null);
-    assert.equal(b.cells[0][1].regime, 'grokking');
-    assert.equal(b.dCrit[1].kind, 'not-reached'); // no runs at d=64 in that panel
+    assert.equal(at(at(a.cells, 0), 1).regime, null);
+    assert.deepEqual(at(at(a.cells, 0), 1).runIds, []);
+    assert.equal(at(at(a.cells, 0), 1).meanValAcc, null);
+    assert.equal(at(at(b.cells, 0), 1).regime, 'grokking');
+    assert.equal(at(b.dCrit, 1).kind, 'not-reached'); // no runs at d=64 in that panel
   });
 });
 
