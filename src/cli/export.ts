@@ -19,11 +19,12 @@ export const exportCommand: CliCommand = {
   ].join('\n'),
   run(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { csv: { type: 'boolean' }, out: { type: 'string' } } });
-    if (positionals.length !== 1 || !values.csv) {
+    const [dir] = positionals;
+    if (positionals.length !== 1 || dir === undefined || !values.csv) {
       console.error(`grok export: ${positionals.length !== 1 ? 'expected one DIR' : 'choose a format: --csv'}\n\n${exportCommand.usage}`);
       return 2;
     }
-    const csv = sweepCsv(positionals[0]);
+    const csv = sweepCsv(dir);
     if (values.out) writeFileSync(values.out, csv);
     else process.stdout.write(csv);
     return 0;

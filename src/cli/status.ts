@@ -23,11 +23,11 @@ export const statusCommand: CliCommand = {
   ].join('\n'),
   run(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
-    if (positionals.length !== 1) {
+    const [dir] = positionals;
+    if (positionals.length !== 1 || dir === undefined) {
       console.error(`grok status: expected one DIR\n\n${statusCommand.usage}`);
       return 2;
     }
-    const dir = positionals[0];
     const manifest = readManifest(dir);
     const runs = listRuns(dir);
     if (values.json) {
@@ -80,8 +80,8 @@ export function formatTable(runs: RunSummary[]): string {
     r.id, r.status, r.regime ?? '-', String(r.steps.last), acc(r.final?.trainAcc), acc(r.final?.valAcc),
     r.error ? `error: ${r.error}` : r.stopReason ?? '',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 

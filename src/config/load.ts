@@ -128,7 +128,9 @@ export function loadConfigBytes(bytes: Uint8Array, file: string, opts: LoadOptio
   if ('text' in decoded) return loadConfig(decoded.text, file, opts);
   const lineStart = bytes.subarray(0, decoded.offset).lastIndexOf(0x0a) + 1;
   const column = new TextDecoder().decode(bytes.subarray(lineStart, decoded.offset)).length + 1;
-  const message = `not valid UTF-8 at byte offset ${decoded.offset} (byte 0x${bytes[decoded.offset].toString(16).padStart(2, '0')}); the file may be Latin-1 or UTF-16: re-save it as UTF-8`;
+  const bad = bytes[decoded.offset];
+  const what = bad === undefined ? 'a sequence cut short by the end of the file' : `byte 0x${bad.toString(16).padStart(2, '0')}`;
+  const message = `not valid UTF-8 at byte offset ${decoded.offset} (${what}); the file may be Latin-1 or UTF-16: re-save it as UTF-8`;
   return { ok: false, file, errors: [{ file, line: decoded.line, column, offset: decoded.textOffset, length: 0, path: '', message }] };
 }
 
@@ -171,8 +173,8 @@ function locateInSweep(p: SemanticProblem, axes: SweepAxis[], picks: number[], r
   for (const cause of [p.path, ...(p.related ?? [])]) {
     const a = axes.findIndex((axis) => isPrefix(axis.path, cause) || isPrefix(cause, axis.path));
     if (a >= 0) {
-      const axis = axes[a];
-      return { path: ['sweep', axis.key, picks[a]], message: `${axis.key} = ${JSON.stringify(run.params[axis.key])}: ${p.message}`, severity: p.severity };
+      const axis = axes[a]!; // a found by findIndex; picks has one index per axis
+      return { path: ['sweep', axis.key, picks[a]!], message: `${axis.key} = ${JSON.stringify(run.params[axis.key])}: ${p.message}`, severity: p.severity };
     }
   }
   return p;
@@ -223,7 +225,8 @@ function checkKeys(node: Node): Array<ConfigProblem & { refused?: boolean }> {
       const seen = new Set<string>();
       for (const prop of n.children ?? []) {
         const [keyNode, value] = prop.children ?? [];
-        const key = String(keyNode?.value);
+        if (!keyNode) continue; // jsonc-parser gives every property its key node
+        const key = String(keyNode.value);
         if (PROTOTYPE_KEYS.has(key)) {
           problems.push({ path: [...path, key], refused: true, range: { offset: keyNode.offset, length: keyNode.length }, message: `the field name ${JSON.stringify(key)} is not allowed (it names an object's prototype, not a setting)` });
         } else if (seen.has(key)) {

@@ -30,8 +30,8 @@ export function getAtPath(root: unknown, path: readonly PathSegment[]): unknown 
  * the path are copied, the rest is shared, so that the cost does not grow with the config's size.
  */
 export function withValueAtPath<T>(root: T, path: readonly PathSegment[], value: unknown): T {
-  if (path.length === 0) return value as T;
   const [seg, ...rest] = path;
+  if (seg === undefined) return value as T; // the empty path: the value itself
   const node = root !== null && typeof root === 'object' ? root as Record<PathSegment, unknown> : {};
   const copy: Record<PathSegment, unknown> = Array.isArray(node) ? [...node] as unknown as Record<PathSegment, unknown> : { ...node };
   if (PROTOTYPE_KEYS.has(String(seg))) throw new Error(`refusing the prototype key ${JSON.stringify(seg)} in a field path`);

@@ -92,9 +92,9 @@ function checkTrainSizes(config: ExperimentConfig): SemanticProblem[] {
   if (!pools || task.kind === 'text') return [];
   const related: PathSegment[][] = [['task', 'modulus'], ['task', 'op']];
   return planTrainSizes(config, pools).flatMap(({ size, source }, k) => {
-    const pool = pools[k];
+    const pool = pools[k]!; // one plan per pool, one pool per component
     if (size < pool || !source) return [];
-    const op = task.kind === 'mixture' ? task.components[k].op : task.op;
+    const op = task.kind === 'mixture' ? task.components[k]!.op : task.op;
     const what = `${pool} examples (P = ${task.modulus}: ${op === 'a/b' ? 'P(P-1)' : 'P²'} pairs for ${op})`;
     const of = task.kind === 'mixture' ? `component ${k} (${op}) has ${what}` : `the dataset has ${what}`;
     const field = formatPath(source);
@@ -114,7 +114,7 @@ function checkComponentNames(task: TaskConfig): SemanticProblem[] {
   return names.flatMap((name, k) => {
     const first = names.indexOf(name);
     if (first === k) return [];
-    const at: PathSegment[] = task.components[k].name !== undefined ? ['task', 'components', k, 'name'] : ['task', 'components', k];
+    const at: PathSegment[] = task.components[k]?.name !== undefined ? ['task', 'components', k, 'name'] : ['task', 'components', k];
     return [{ path: at, message: `component name ${JSON.stringify(name)} is already used by component ${first}; give each component a distinct "name"` }];
   });
 }

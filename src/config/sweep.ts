@@ -36,8 +36,9 @@ export function runCount(config: Pick<ExperimentConfig, 'sweep'>): number {
 export function axisValueIndices(axes: readonly SweepAxis[], index: number): number[] {
   const out = new Array<number>(axes.length);
   for (let a = axes.length - 1; a >= 0; a--) {
-    out[a] = index % axes[a].values.length;
-    index = Math.floor(index / axes[a].values.length);
+    const size = axes[a]!.values.length;
+    out[a] = index % size;
+    index = Math.floor(index / size);
   }
   return out;
 }
@@ -76,11 +77,13 @@ export function expandSweep(config: ExperimentConfig): RunPlan[] {
     // copy per run made a 100k-run sweep spend seconds in the garbage collector).
     let run = base as Record<string, unknown>;
     const params: Record<string, SweepValue> = {};
+    // picks and labels hold one entry per axis, and picks[a] < that axis's value count.
     axes.forEach((axis, a) => {
-      params[axis.key] = axis.values[picks[a]];
-      run = withField(run, axis.path, params[axis.key]);
+      const value = axis.values[picks[a]!]!;
+      params[axis.key] = value;
+      run = withField(run, axis.path, value);
     });
-    let id = axes.length === 0 ? 'run' : axes.map((axis, a) => labels[a] + safeToken(params[axis.key])).join('_');
+    let id = axes.length === 0 ? 'run' : axes.map((axis, a) => labels[a]! + safeToken(axis.values[picks[a]!]!)).join('_');
     if (seen.has(id)) id += `_run${index}`;
     seen.add(id);
     runs.push({ id, index, params, config: reparse ? ConfigSchema.parse(run) : (run as ExperimentConfig) });
@@ -91,7 +94,10 @@ export function expandSweep(config: ExperimentConfig): RunPlan[] {
 /** The last path segment names an axis in ids, unless two axes share it: then the whole path does. */
 function axisLabels(axes: readonly SweepAxis[]): string[] {
   const last = axes.map((a) => String(a.path[a.path.length - 1]));
-  return axes.map((a, i) => safeToken(last.filter((l) => l === last[i]).length > 1 ? a.key : last[i]));
+  return axes.map((a, i) => {
+    const own = last[i]!; // one per axis
+    return safeToken(last.filter((l) => l === own).length > 1 ? a.key : own);
+  });
 }
 
 // Spelled-out operators keep op values apart in ids ("a+b" → "aplusb", "a-b" stays "a-b").

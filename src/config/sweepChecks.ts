@@ -111,7 +111,8 @@ function searchPoolLimit(config: ExperimentConfig, path: PathSegment[]): number 
     const own = planTrainSizes(config, pools).map((p) => p.source?.[0] === 'task');
     return pools.reduce((s, p, k) => s + (own[k] ? 0 : p - 1), 0);
   }
-  return pools[path[0] === 'task' ? Number(path[2]) : 0] - 1;
+  const pool = pools[path[0] === 'task' ? Number(path[2]) : 0];
+  return pool === undefined ? null : pool - 1;
 }
 
 /** The fields a sweep axis may name (for suggestions and the JSON Schema's axis completions). */

@@ -28,13 +28,15 @@ export function planTrainSizes(config: SizedConfig, pools: readonly number[], fi
   if (task.kind !== 'mixture') {
     return [fromFields(training, pool0(pools), ['training']) ?? fallback(pool0(pools))];
   }
-  const own = task.components.map((c, k) => fromFields(c, pools[k], ['task', 'components', k]));
+  if (pools.length !== task.components.length) throw new Error(`${task.components.length} components but ${pools.length} pool sizes`);
+  // From here on k < pools.length: every index below is in range.
+  const own = task.components.map((c, k) => fromFields(c, pools[k]!, ['task', 'components', k]));
   const shared = training.trainSize !== undefined
     ? shareOut(training.trainSize, pools.map((p, k) => (own[k] ? 0 : p))) : null;
   return own.map((o, k) => o
-    ?? (shared ? { size: shared[k], source: ['training', 'trainSize'] } : null)
-    ?? fromFields({ trainFraction: training.trainFraction }, pools[k], ['training'])
-    ?? fallback(pools[k]));
+    ?? (shared ? { size: shared[k]!, source: ['training', 'trainSize'] } : null)
+    ?? fromFields({ trainFraction: training.trainFraction }, pools[k]!, ['training'])
+    ?? fallback(pools[k]!));
 }
 
 /** Total train size of a config whose dataset has `datasetSize` examples (mixtures: summed over components). */
@@ -55,7 +57,7 @@ function fractionOf(fraction: number, pool: number): number {
 
 function pool0(pools: readonly number[]): number {
   if (pools.length !== 1) throw new Error(`expected one pool, got ${pools.length}`);
-  return pools[0];
+  return pools[0]!;
 }
 
 /** Splits `total` in proportion to `weights` (largest remainder, ties to the first). */
@@ -65,6 +67,6 @@ function shareOut(total: number, weights: readonly number[]): number[] {
   const exact = weights.map((w) => (total * w) / sum);
   const shares = exact.map(Math.floor);
   const order = exact.map((x, k) => ({ k, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.k - b.k);
-  for (let i = 0, left = total - shares.reduce((s, x) => s + x, 0); i < left; i++) shares[order[i].k]++;
+  for (let i = 0, left = total - shares.reduce((s, x) => s + x, 0); i < left; i++) shares[order[i]!.k]!++; // left < weights.length: each remainder is below 1
   return shares;
 }

@@ -58,7 +58,7 @@ export function buildReport(dir: string, options: ReportOptions = {}): ReportDat
   const dirs = sweepDirsOf(dir);
   const sweeps = dirs.map((d) => buildSweepReport(d, dirs.length > 1 ? relative(dir, d) : basename(d)));
   return {
-    title: options.title ?? (sweeps.length === 1 ? `Grok report: ${sweeps[0].name}` : `Grok report: ${basename(dir)}`),
+    title: options.title ?? (sweeps.length === 1 && sweeps[0] ? `Grok report: ${sweeps[0].name}` : `Grok report: ${basename(dir)}`),
     generatedAt: (options.now ?? new Date()).toISOString(),
     sweeps,
   };
@@ -88,7 +88,7 @@ export function buildSweepReport(dir: string, label: string): SweepReport {
   const configData = valueAtPath(config, dataAxis);
   const plans = new Map(expandSweep(config).map((p) => [p.id, p.config]));
   const runs: LoadedRun[] = summary.runs.map((s, i) => {
-    const history = withHistory[i].history as EvalRecord[];
+    const history = withHistory[i]!.history as EvalRecord[]; // summarize keeps one summary per run, in order
     const params = s.params[dataAxis] === undefined && typeof configData === 'number' ? { ...s.params, [dataAxis]: configData } : s.params;
     return { summary: { ...s, params }, params, history, report: history.length ? regimeOf(history, opts) : null, config: plans.get(s.id) ?? config };
   });
@@ -180,6 +180,7 @@ export function paramsLabel(params: RunParams): string {
 const round = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(4)) : x);
 
 /** Indices of at most `max` evenly spread points, first and last kept. */
+/** At most `max` indices spread over 0..n-1 (every one in range for a list of n). */
 function downsample(n: number, max: number): number[] {
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
   const out = new Set<number>();
@@ -190,7 +191,7 @@ function downsample(n: number, max: number): number[] {
 /** Mean/min/max over seeds at every eval step any seed has (a seed that ended keeps its last value: seedStats). */
 function seedBands(histories: EvalRecord[][]): { steps: number[]; val: Band; train: Band; weightNorm: Band } {
   const steps = [...new Set(histories.flatMap((h) => h.map((e) => e.step)))].sort((a, b) => a - b);
-  const pick = downsample(steps.length, MAX_POINTS).map((i) => steps[i]);
+  const pick = downsample(steps.length, MAX_POINTS).map((i) => steps[i]!);
   const band = (get: (e: EvalRecord) => number): Band => {
     const stats = new Map(seedStats(histories.map((h) => h.map((e) => ({ x: e.step, y: get(e) }))), pick).map((s) => [s.x, s]));
     const b: Band = { mean: [], min: [], max: [] };
@@ -294,12 +295,15 @@ function emergenceView(runs: LoadedRun[], config: ExperimentConfig, modelAxis: s
   if (done.length === 0) return null;
   const names = [...new Set(done.flatMap((r) => Object.keys(r.summary.components!)))].filter((n) => !n.startsWith('random('));
   const lines = groupBy(done.map((r) => ({ params: r.params, run: r })), [modelAxis, SEED_AXIS]).flatMap((g) => names.map((component) => {
-    const at = g.runs.map((x) => x.run).filter((r) => r.summary.components![component]);
-    const cps = at.map((r) => ({ modelSize: numericParam(r.summary, modelAxis)!, components: { [component]: { valAcc: r.summary.components![component].valAcc } } }));
+    const at = g.runs.flatMap(({ run }) => {
+      const c = run.summary.components?.[component];
+      return c ? [{ run, valAcc: c.valAcc, modelSize: numericParam(run.summary, modelAxis) }] : [];
+    });
+    const cps = at.map((r) => ({ modelSize: r.modelSize!, components: { [component]: { valAcc: r.valAcc } } }));
     const points = [...new Set(cps.map((p) => p.modelSize))].sort((a, b) => a - b).map((m) => {
-      const rs = at.filter((r) => numericParam(r.summary, modelAxis) === m);
-      const accs = rs.map((r) => r.summary.components![component].valAcc);
-      return { modelSize: m, params: parameterCount(rs[0].config), mean: round(accs.reduce((a, b) => a + b, 0) / accs.length), min: round(Math.min(...accs)), max: round(Math.max(...accs)) };
+      const rs = at.filter((r) => r.modelSize === m); // not empty: m is one of their sizes
+      const accs = rs.map((r) => r.valAcc);
+      return { modelSize: m, params: parameterCount(rs[0]!.run.config), mean: round(accs.reduce((a, b) => a + b, 0) / accs.length), min: round(Math.min(...accs)), max: round(Math.max(...accs)) };
     });
     return {
       label: `${component}${Object.keys(g.params).length ? ` (${paramsLabel(g.params)})` : ''}`, group: g.params, component, points,
@@ -358,8 +362,8 @@ function snapshotSteps(dir: string, id: string): number[] {
 
 function heatmapOf(bytes: Uint8Array, phase: string, step: number): Heatmap | null {
   const t = readSafetensors(bytes).tensors.find((x) => x.name === 'unembed.w');
-  if (!t || t.shape.length !== 2) return null;
-  const [rows, cols] = t.shape;
+  const [rows, cols] = t?.shape ?? [];
+  if (!t || t.shape.length !== 2 || rows === undefined || cols === undefined) return null;
   let absMax = 0;
   for (const v of t.data) absMax = Math.max(absMax, Math.abs(v));
   return { phase, step, tensor: t.name, rows, cols, values: Array.from(t.data, round), absMax: round(absMax) };
@@ -369,7 +373,8 @@ function heatmapOf(bytes: Uint8Array, phase: string, step: number): Heatmap | nu
 function progressView(history: EvalRecord[], idx: number[]): WeightNormView['progress'] | null {
   if (!history.some((e) => e.progress)) return null;
   const at = (get: (p: NonNullable<EvalRecord['progress']>) => number | undefined) => idx.map((i) => {
-    const v = history[i].progress && get(history[i].progress!);
+    const p = history[i]!.progress; // idx: downsample's, in range
+    const v = p && get(p);
     return v === undefined ? null : round(v);
   });
   const grid = spectrumGrid(history.map(toCurvePoint));
@@ -398,19 +403,20 @@ function weightNormViews(dir: string, runs: LoadedRun[], _opts: AnalysisOptions)
     if (snaps.length) {
       for (const p of phases) {
         // The snapshot nearest the end of the phase.
-        const step = snaps.reduce((best, s) => (Math.abs(s - p.to) < Math.abs(best - p.to) ? s : best), snaps[0]);
+        const step = snaps.reduce((best, s) => (Math.abs(s - p.to) < Math.abs(best - p.to) ? s : best), snaps[0]!); // snaps is not empty here
         if (heatmaps.some((h) => h.step === step)) continue;
         const h = heatmapOf(new Uint8Array(readFileSync(join(runDir(dir, r.summary.id), SNAPSHOT_DIR, `ckpt-${step}.safetensors`))), p.name, step);
         if (h) heatmaps.push(h);
       }
     }
     const idx = downsample(r.history.length, MAX_POINTS * 2);
+    const picked = idx.map((i) => r.history[i]!);
     const progress = progressView(r.history, idx);
     return {
       ...(progress ? { progress } : {}),
       runId: r.summary.id, label: paramsLabel(r.summary.params), regime: r.summary.regime,
-      steps: idx.map((i) => r.history[i].step), weightNorm: idx.map((i) => round(r.history[i].weightNorm)),
-      trainAcc: idx.map((i) => round(r.history[i].trainAcc)), valAcc: idx.map((i) => round(r.history[i].valAcc)),
+      steps: picked.map((e) => e.step), weightNorm: picked.map((e) => round(e.weightNorm)),
+      trainAcc: picked.map((e) => round(e.trainAcc)), valAcc: picked.map((e) => round(e.valAcc)),
       phases, boundaries, weightNormDrop: normDropOf(r.history, boundaries.normPeak) ?? (report.weightNormDrop === null ? null : round(report.weightNormDrop)), heatmaps,
     };
   });

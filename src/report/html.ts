@@ -59,8 +59,8 @@ function cdsTrend(s: SweepReport): string {
   const m = s.axes.model;
   if (!m) return '';
   const pts = s.cds.filter((t) => t.cds.value != null && t.cds.kind === 'interpolated' && typeof t.group[m] === 'number');
-  if (pts.length < 2) return '';
-  const first = pts[0], last = pts[pts.length - 1];
+  const first = pts[0], last = pts.at(-1);
+  if (pts.length < 2 || !first || !last) return '';
   const dir = last.cds.value! < first.cds.value! ? 'falls' : last.cds.value! > first.cds.value! ? 'rises' : 'stays';
   // A direction inside the seeds' noise is no trend: say so when the two ends' intervals overlap.
   const overlap = (a: typeof first, b: typeof first) => a.cds.low != null && a.cds.high != null && b.cds.low != null && b.cds.high != null

@@ -16,7 +16,7 @@ export function listCheckpoints(dir: string, id: string): number[] {
 
 export function latestCheckpoint(dir: string, id: string): number | null {
   const steps = listCheckpoints(dir, id);
-  return steps.length ? steps[steps.length - 1] : null;
+  return steps.at(-1) ?? null;
 }
 
 export function writeCheckpoint(dir: string, id: string, step: number, bytes: Uint8Array): void {

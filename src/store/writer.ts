@@ -59,7 +59,7 @@ export class SweepStore {
     const path = metricsPath(this.dir, id);
     const contents = readJsonl<EvalRecord>(path);
     let keep = 0;
-    while (keep < contents.records.length && contents.records[keep].step <= step) keep++;
+    while (keep < contents.records.length && contents.records[keep]!.step <= step) keep++;
     if (keep < contents.records.length || contents.tornTail) truncateJsonl(path, contents, keep);
     return contents.records.slice(0, keep);
   }

@@ -78,13 +78,20 @@ function replay(slot: Slot, records: EvalRecord[]): string | null {
   return null;
 }
 
+/** The engine's evaluation of a slot's model (the engine returns one per model, in slot order). */
+function metricsOf(metrics: EvalMetrics[], s: Slot): EvalMetrics {
+  const m = metrics[s.index];
+  if (!m) throw new Error(`the engine returned ${metrics.length} evaluation(s); model ${s.index} has none`);
+  return m;
+}
+
 /** Evaluates every model; the due ones get their progress measures too. */
 async function evaluateDue(trainer: LockstepTrainer, due: Slot[], probe: ReturnType<typeof progressProbe>): Promise<EvalMetrics[]> {
   const metrics = await trainer.evaluate();
   if (probe) {
     for (const s of due) {
       const progress = await probe(trainer, s.index, s.trainIdx);
-      if (progress) metrics[s.index].progress = progress;
+      if (progress) metricsOf(metrics, s).progress = progress;
     }
   }
   return metrics;
@@ -92,7 +99,8 @@ async function evaluateDue(trainer: LockstepTrainer, due: Slot[], probe: ReturnT
 
 export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset: Dataset, resumeStep: number | null): Promise<void> {
   const { sink, ledger, meter, control, deps, emit } = ctx;
-  const first = runs[0].config;
+  const first = runs[0]?.config;
+  if (!first) return; // no runs: nothing to train
   const { evalEvery, checkpointEvery } = first.training;
   let trainer: LockstepTrainer | null = null;
   let clockStart = Date.now();
@@ -143,12 +151,12 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
 
   try {
     const splits = slots.map((s) => deps.split(dataset, s.run.config));
-    slots.forEach((s, i) => { s.trainIdx = splits[i].train; });
+    slots.forEach((s, i) => { s.trainIdx = splits[i]!.train; }); // one split per slot
     trainer = await deps.createTrainer({
       model: first.model,
       optimizer: { betas: first.optimizer.betas, eps: first.optimizer.eps },
       dataset,
-      runs: slots.map((s, i) => modelRunSpec(s.run.config, splits[i])),
+      runs: slots.map((s, i) => modelRunSpec(s.run.config, splits[i]!)),
       batchSize: first.training.batchSize,
       threads: ctx.threads,
       configHash: ctx.configHash,
@@ -163,7 +171,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
 
     if (resumeStep === null) {
       const metrics = await evaluate(slots);
-      for (const s of slots) record(s, metrics[s.index]);
+      for (const s of slots) record(s, metricsOf(metrics, s));
     }
     let lastYield = Date.now();
     for (let active = slots.filter((s) => s.active); active.length; active = active.filter((s) => s.active)) {
@@ -182,7 +190,7 @@ export async function trainBatch(ctx: BatchContext, runs: PlannedRun[], dataset:
       const due = active.filter((s) => step % evalEvery === 0 || step >= s.maxSteps);
       if (due.length) {
         const metrics = await evaluate(due);
-        for (const s of due) record(s, metrics[s.index]);
+        for (const s of due) record(s, metricsOf(metrics, s));
         ledger.writeSummary('running');
       }
       if (step % checkpointEvery === 0) {

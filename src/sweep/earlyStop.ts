@@ -35,7 +35,7 @@ export class EarlyStopMonitor {
     else this.trainFitSince = null;
     this.window.push({ step: rec.step, valAcc: rec.valAcc });
     // Keep exactly one record at or before the window start, so the window spans plateauSteps.
-    while (this.window.length > 1 && this.window[1].step <= rec.step - plateauSteps) this.window.shift();
+    while (this.window.length > 1 && this.window[1]!.step <= rec.step - plateauSteps) this.window.shift();
 
     const forecast = this.cfg.forecast === true ? { confidence: 0.8, minFraction: 0.25 } : this.cfg.forecast || null;
     if (forecast && this.forecast) this.history.push(rec);
@@ -46,7 +46,7 @@ export class EarlyStopMonitor {
       const f = forecastRun(this.history, this.forecast.budget, this.forecast.options);
       if (forecastSaysStop(f, this.forecast.budget, forecast.confidence, forecast.minFraction)) return 'forecast';
     }
-    const start = this.window[0].step;
+    const start = this.window[0]!.step; // rec was pushed above, and shift() keeps one
     if (this.trainFitSince !== null && this.trainFitSince <= start && rec.step - start >= plateauSteps) {
       let lo = Infinity, hi = -Infinity;
       for (const w of this.window) { lo = Math.min(lo, w.valAcc); hi = Math.max(hi, w.valAcc); }

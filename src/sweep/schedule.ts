@@ -65,9 +65,9 @@ export function planBatches<R extends PlannedRun>(runs: R[], bytesOf: (run: R) =
     for (const r of members) {
       const bytes = bytesOf(r);
       if (!current || current.bytes + bytes > budgetBytes) {
-        current = { runs: [], shapeKey: key, bytes: 0 };
-        batches.push({ ...current, rank: seedRank(r), order: batches.length });
-        current = batches[batches.length - 1];
+        const fresh: Batch<R> & { rank: number; order: number } = { runs: [], shapeKey: key, bytes: 0, rank: seedRank(r), order: batches.length };
+        batches.push(fresh);
+        current = fresh;
       }
       current.runs.push(r);
       current.bytes += bytes;

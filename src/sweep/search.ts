@@ -36,8 +36,9 @@ export async function runSearch(c: SearchContext): Promise<void> {
     const results: ProbeResult[] = [];
     const failed: string[] = [];
     step.probes.forEach((p, i) => {
-      const valAcc = c.ledger.status(runs[i].id) === 'done' ? c.ledger.finalValAcc(runs[i].id) : null;
-      if (valAcc === null) failed.push(runs[i].id);
+      const id = runs[i]!.id; // one run per probe
+      const valAcc = c.ledger.status(id) === 'done' ? c.ledger.finalValAcc(id) : null;
+      if (valAcc === null) failed.push(id);
       else results.push({ group: p.group, dataSize: p.dataSize, seed: p.seed, valAcc });
     });
     if (failed.length) throw new Error(`the search cannot go on: probe run(s) ${failed.join(', ')} did not finish`);
@@ -55,6 +56,7 @@ function probeRun(c: SearchContext, p: Probe): PlannedRun {
   axes[SEED_AXIS] = [p.seed];
   // expandSweep of a one-point grid gives the run the same id scheme and resolved config as a grid run.
   const [run] = c.deps.expand({ ...config, search: undefined, sweep: axes });
+  if (!run) throw new Error(`probe at ${p.dataSize} examples, seed ${p.seed}: its one-point grid expanded to no run`);
   return run;
 }
 

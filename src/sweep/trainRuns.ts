@@ -62,11 +62,13 @@ export class RunTrainer {
     this.meter.planned(batches.reduce((n, b) => n + b.runs.reduce((m, r) => m + r.config.training.steps - (b.resumeStep ?? 0), 0), 0));
     for (const batch of batches) {
       if (control.cancelled) break;
+      const head = batch.runs[0];
+      if (!head) continue; // planBatches makes no empty batch
       try {
-        await trainBatch(this.ctx, batch.runs, this.datasets.get(datasetKey(batch.runs[0].config))!, batch.resumeStep);
+        await trainBatch(this.ctx, batch.runs, this.datasets.get(datasetKey(head.config))!, batch.resumeStep);
       } catch (e) {
         this.failed = true;
-        this.o.emit(errorEvent(e, batch.runs.length === 1 ? batch.runs[0].id : undefined,
+        this.o.emit(errorEvent(e, batch.runs.length === 1 ? head.id : undefined,
           `batch of ${batch.runs.length} run(s): ${batch.runs.map((r) => r.id).join(', ')}`));
       }
       this.ctx.reportProgress(true);

@@ -30,7 +30,7 @@ export function tryDecodeUtf8(bytes: Uint8Array): { text: string } | { offset: n
 export function firstInvalidByte(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
-    const c = b[i];
+    const c = b[i]!; // i < b.length
     let n: number; let min: number;
     if (c < 0x80) { i++; continue; }
     else if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }

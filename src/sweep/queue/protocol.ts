@@ -55,7 +55,7 @@ export function encodeEvent(e: StreamEntry): string[] {
 /** The event of an entry's fields, or null for an entry this version does not know. */
 export function decodeEvent(fields: string[]): StreamEntry | null {
   const map = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i], fields[i + 1]);
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
   const type = CODE_TYPES[map.get('t') ?? ''];
   if (!type) return null;
   try {
