@@ -38,7 +38,7 @@ test('grok validate on malformed files: exit 1 (2 for a missing file) and file:l
     ['test/fixtures/invalid/sweep-non-numeric.grok.json', ':5:35: sweep["model.dModel"][1]: '],
     ['test/fixtures/invalid/empty.grok.json', ':1:1: the file is empty'],
     ['test/fixtures/invalid/missing.grok.json', ':1:1: cannot read the experiment file'],
-  ]) {
+  ] as const) {
     const r = grok('validate', file);
     // An invalid config is validate's answer (1); a file it cannot read is bad usage (2).
     assert.equal(r.status, file.endsWith('missing.grok.json') ? 2 : 1, `${file}: ${r.stderr}`);

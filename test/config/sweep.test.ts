@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { at } from '../assertions';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { requireConfigFile } from '../../src/config/load';
@@ -12,8 +13,8 @@ test('the example expands to 48 runs with unique, readable, filesystem-safe ids'
   assert.equal(runs.length, 48);
   assert.equal(new Set(runs.map((r) => r.id)).size, 48);
   for (const r of runs) assert.match(r.id, /^[A-Za-z0-9._-]+$/);
-  assert.equal(runs[0].id, 'dModel16_trainSize1000_seed0');
-  assert.equal(runs[47].id, 'dModel128_trainSize4000_seed2');
+  assert.equal(at(runs, 0).id, 'dModel16_trainSize1000_seed0');
+  assert.equal(at(runs, 47).id, 'dModel128_trainSize4000_seed2');
   assert.deepEqual(runs.map((r) => r.index), [...Array(48).keys()]);
 });
 
@@ -39,11 +40,11 @@ const parse = (sweep: Record<string, unknown[]>, training: object = {}) =>
 
 test('a data-size axis clears the other form of data size', () => {
   const byFraction = expandSweep(parse({ 'training.trainFraction': [0.3] }, { trainSize: 50 }));
-  assert.equal(byFraction[0].config.training.trainSize, undefined);
-  assert.equal(byFraction[0].config.training.trainFraction, 0.3);
+  assert.equal(at(byFraction, 0).config.training.trainSize, undefined);
+  assert.equal(at(byFraction, 0).config.training.trainFraction, 0.3);
   const bySize = expandSweep(parse({ 'training.trainSize': [40] }, { trainFraction: 0.5 }));
-  assert.equal(bySize[0].config.training.trainFraction, undefined);
-  assert.equal(bySize[0].config.training.trainSize, 40);
+  assert.equal(at(bySize, 0).config.training.trainFraction, undefined);
+  assert.equal(at(bySize, 0).config.training.trainSize, 40);
 });
 
 test('ids spell out operators, and use full paths where last segments collide', () => {
@@ -56,8 +57,8 @@ test('ids spell out operators, and use full paths where last segments collide', 
 test('a sweep without axes is one run of the base config', () => {
   const runs = expandSweep(parse({}));
   assert.equal(runs.length, 1);
-  assert.equal(runs[0].id, 'run');
-  assert.deepEqual(runs[0].params, {});
+  assert.equal(at(runs, 0).id, 'run');
+  assert.deepEqual(at(runs, 0).params, {});
 });
 
 test('configHash is stable under key order and sensitive to every value', () => {
@@ -73,7 +74,7 @@ test('configHash is stable under key order and sensitive to every value', () => 
   assert.notEqual(configHash({ ...a, optimizer: { ...a.optimizer, lr: 0.0011 } }), h);
   assert.notEqual(configHash({ ...a, sweep: { seed: [1, 0] } }), h);
   const runs = expandSweep(a);
-  assert.notEqual(configHash(runs[0].config), configHash(runs[1].config));
+  assert.notEqual(configHash(at(runs, 0).config), configHash(at(runs, 1).config));
 });
 
 test('resolvedTrainSize: trainSize, trainFraction (rounded), default half', () => {

@@ -174,7 +174,7 @@ export function listeningSockets(pid: number): string[] | null {
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
     try {
       const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) inodes.add(m[1]);
+      if (m?.[1]) inodes.add(m[1]);
     } catch { /* closed meanwhile */ }
   }
   const found: string[] = [];
@@ -183,7 +183,7 @@ export function listeningSockets(pid: number): string[] | null {
     for (const line of readFileSync(table, 'utf8').trim().split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
       // f[1] local address (hex ip:port), f[3] state (0A = LISTEN), f[9] inode
-      if (f[3] === '0A' && inodes.has(f[9])) found.push(`${f[1]} (${table})`);
+      if (f[3] === '0A' && f[9] !== undefined && inodes.has(f[9])) found.push(`${f[1]} (${table})`);
     }
   }
   return found;

@@ -4,6 +4,7 @@
 // and a submission that Redis lost (restart without persistence) trained after submitting again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { startQueueSweep } from '../../src/sweep/queue/coordinator';
@@ -111,7 +112,7 @@ test('SIGTERM: a worker checkpoints its batch into --checkpoint-dir and hands it
     assert.match(first.output(), /put back in the queue \(checkpointed\)/);
     const taken = attempts.filter((a) => a.worker === 'second');
     assert.equal(taken.length, 1, JSON.stringify(attempts));
-    const step = taken[0].resumeStep!;
+    const step = at(taken, 0).resumeStep!;
     assert.ok(step >= 1300 && step % 1000 !== 0, `resumed at the step where the first worker stopped (${step}), not at its last periodic checkpoint`);
     // Same results as a local sweep, the final weights copied from the checkpoint directory.
     for (const run of listRuns(reference)) {

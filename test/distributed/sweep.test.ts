@@ -104,6 +104,7 @@ test('3 workers, one SIGKILLed mid-batch: the batch resumes from its checkpoint 
     const probe = async (job: string): Promise<void> => {
       const worker = owner.get(job)!;
       const w = workers[Number(worker.slice(1)) - 1];
+      assert.ok(w, `a worker named ${worker}`);
       w.child.kill('SIGSTOP');
       const state = await queue.getJobState(job).catch(() => 'unknown');
       if (state === 'active') {

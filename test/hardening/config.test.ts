@@ -1,6 +1,7 @@
 // Issue 16, the config checker as a hostile or unlucky user meets it: huge sweeps, prototype keys,
 // deep nesting and encodings each get a positioned error (or pass), never an exception.
 import { strict as assert } from 'node:assert';
+import { at } from '../assertions';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ test('JSON nested 3000 deep is refused with a position, not a stack overflow', (
   for (const text of ['{"a":' + '['.repeat(3000) + ']'.repeat(3000) + '}', '{"a":' + '{"b":'.repeat(3000) + '1' + '}'.repeat(3000) + '}']) {
     const r = loadConfig(text, 'deep.grok.json');
     assert.equal(r.ok, false);
-    const [e] = r.ok ? [] : r.errors;
+    const e = at(r.ok ? [] : r.errors, 0);
     assert.match(formatConfigError(e), /^deep\.grok\.json:1:\d+: nested more than 64 levels deep/);
     assert.ok(e.offset > 0);
   }
@@ -74,18 +75,19 @@ test('Latin-1 bytes are an error naming the byte offset, line and column, not si
   writeFileSync(file, Buffer.concat([Buffer.from('{ "name": "latin",\n  "description": "caf'), Buffer.from([0xe9]), Buffer.from('", "task": { "kind": "modular" } }')]));
   const r = loadConfigFile(file);
   assert.equal(r.ok, false);
-  assert.match(errorsOf(r)[0], /latin1\.grok\.json:2:22: not valid UTF-8 at byte offset 40 \(byte 0xe9\)/);
+  assert.match(at(errorsOf(r), 0), /latin1\.grok\.json:2:22: not valid UTF-8 at byte offset 40 \(byte 0xe9\)/);
 });
 
 test('an unterminated comment is named as such, also when it opens the file', () => {
-  for (const [text, where] of [['/* notes\n{ "name": "x" }', ':1:1:'], ['{ "name": "x", "task": { "kind": "modular" } /* the end\n}', ':1:46:']]) {
+  for (const [text, where] of [['/* notes\n{ "name": "x" }', ':1:1:'], ['{ "name": "x", "task": { "kind": "modular" } /* the end\n}', ':1:46:']] as const) {
     const r = loadConfig(text, 'c.grok.json');
     assert.equal(r.ok, false);
     const errors = errorsOf(r);
     assert.equal(errors.length, 1, errors.join('\n'));
-    assert.ok(errors[0].includes(where), errors[0]);
-    assert.match(errors[0], /unterminated comment/);
-    assert.doesNotMatch(errors[0], /empty/);
+    const error = at(errors, 0);
+    assert.ok(error.includes(where), error);
+    assert.match(error, /unterminated comment/);
+    assert.doesNotMatch(error, /empty/);
   }
 });
 

@@ -1,6 +1,7 @@
 // Divergence (issue 16): with lr 1e30 the loss turns NaN; the run stops with reason "diverged" and
 // gets its own regime label, which the regime map counts.
 import { strict as assert } from 'node:assert';
+import { at } from '../assertions';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { regimeOf } from '../../src/analysis/regime';
@@ -21,6 +22,7 @@ test('lr 1e30 on the real CPU engine: the run stops at the first non-finite loss
   assert.deepEqual(errors, []);
   assert.equal(status, 'done');
   const [run] = listRuns(outDir);
+  assert.ok(run, 'the run is listed');
   assert.equal(run.stopReason, 'diverged');
   assert.equal(run.regime, 'diverged');
   const records = readRunMetrics(outDir, run.id);
@@ -28,7 +30,7 @@ test('lr 1e30 on the real CPU engine: the run stops at the first non-finite loss
   assert.equal(Number.isFinite(records.at(-1)!.trainLoss), false, 'the last record is the non-finite one');
   assert.ok(records.slice(0, -1).every((r) => Number.isFinite(r.trainLoss)), 'it stopped at the first');
   const summary = readSummary(outDir)!;
-  assert.equal(summary.runs[0].regime, 'diverged');
+  assert.equal(at(summary.runs, 0).regime, 'diverged');
 });
 
 test('regimeOf: a NaN loss anywhere makes the run "diverged", whatever its accuracies', () => {

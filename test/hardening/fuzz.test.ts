@@ -1,6 +1,7 @@
 // Fuzzing the config checker (issue 16): 10,000 configs mutated from the bundled examples by random
 // edits of values, keys and bytes. No exception may escape, and every rejection must name a position.
 import { strict as assert } from 'node:assert';
+import { at } from '../assertions';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -20,7 +21,11 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 class Mutator {
   constructor(private readonly rng: Rng) {}
   int(n: number): number { return this.rng.nextU32() % n; }
-  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]; }
+  pick<T>(xs: readonly T[]): T {
+    const x = xs[this.int(xs.length)];
+    if (x === undefined) throw new Error('pick from an empty list');
+    return x;
+  }
 
   value(depth = 0): Json {
     switch (this.int(depth > 2 ? 6 : 9)) {
@@ -47,14 +52,14 @@ class Mutator {
     const nodes: Array<{ parent: Json[] | Record<string, Json>; key: string | number }> = [];
     const walk = (v: Json) => {
       if (Array.isArray(v)) v.forEach((c, i) => { nodes.push({ parent: v, key: i }); walk(c); });
-      else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) { nodes.push({ parent: v, key: k }); walk(v[k]); }
+      else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) { nodes.push({ parent: v, key: k }); walk(v[k]!); }
     };
     walk(root);
     if (!nodes.length) return this.value();
     const { parent, key } = this.pick(nodes);
     const op = this.int(4);
     if (op <= 1 || Array.isArray(parent)) (parent as Record<string | number, Json>)[key] = this.value();
-    else if (op === 2) { const v = parent[key]; delete parent[key]; define(parent, this.key(), v); }
+    else if (op === 2) { const v = parent[key]!; /* walk read key from parent */ delete parent[key]; define(parent, this.key(), v); }
     else if (this.int(2)) delete parent[key as string];
     else define(parent, this.key(), this.value());
     return root;
@@ -101,7 +106,7 @@ test(`${CONFIGS} mutated example configs: no exception escapes, every rejection 
   const m = new Mutator(new Rng(SEED, 16));
   const counts = { accepted: 0, rejected: 0 };
   for (let i = 0; i < CONFIGS; i++) {
-    const src = sources[i % sources.length];
+    const src = at(sources, i % sources.length);
     let bytes: Buffer;
     const kind = m.int(3);
     if (kind === 2) {

@@ -1,6 +1,7 @@
 // One writer per results folder (issue 16): two sweeps on one folder, a second writer refused by
 // name, a stale lock after kill -9 taken over with a log line.
 import { strict as assert } from 'node:assert';
+import { at } from '../assertions';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -21,9 +22,9 @@ test('two sweeps started on one folder at once: one trains, the other is refused
   const outDir = join(tempDir(), 'r');
   const deps = { ...projectDeps, createTrainer: fakeCreateTrainer() };
   const messages: WorkerMessage[][] = [[], []];
-  const [a, b] = await Promise.all([0, 1].map((i) => runSweep({ configPath, outDir, writer: `writer ${i}` }, deps, (m) => messages[i].push(m))));
+  const [a, b] = await Promise.all([0, 1].map((i) => runSweep({ configPath, outDir, writer: `writer ${i}` }, deps, (m) => at(messages, i).push(m))));
   assert.deepEqual([a, b].sort(), ['done', 'failed']);
-  const loser = messages[a === 'failed' ? 0 : 1];
+  const loser = at(messages, a === 'failed' ? 0 : 1);
   const error = loser.find((m) => m.type === 'error');
   assert.ok(error && error.type === 'error');
   assert.match(error.message, new RegExp(`is being written by writer ${a === 'failed' ? 1 : 0} \\(pid ${process.pid} on ${hostname()}, since `));
@@ -68,7 +69,7 @@ test('a stale lock of a process killed with kill -9 is taken over, with a log li
   const logs: string[] = [];
   const lock = ResultsLock.acquire(dir, 'grok resume', (m) => logs.push(m));
   assert.equal(logs.length, 1);
-  assert.match(logs[0], new RegExp(`took over the lock of grok sweep \\(pid ${child.pid} on .*no longer running`));
+  assert.match(at(logs, 0), new RegExp(`took over the lock of grok sweep \\(pid ${child.pid} on .*no longer running`));
   assert.equal(readLock(dir)?.holder.pid, process.pid);
   lock.release();
 });

@@ -2,6 +2,7 @@
 // evaluation, on one thread and on two; and a real sweep stores the measures with its metrics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { dirname, join } from 'node:path';
 import { createTrainer } from '../../src/trainer/engine/index';
 const deps = { ...projectDeps, createTrainer };
@@ -16,7 +17,7 @@ function meanLoss(logits: Float32Array, labels: Int32Array, idx: Int32Array, C: 
   for (const e of idx) {
     const row = logits.subarray(e * C, (e + 1) * C);
     const max = Math.max(...row);
-    loss += max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) - row[labels[e]];
+    loss += max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) - at(row, at(labels, e));
     correct += row.indexOf(max) === labels[e] ? 1 : 0;
   }
   return { loss: loss / idx.length, acc: correct / idx.length };
@@ -33,11 +34,12 @@ for (const threads of [1, 2]) {
       for (let i = 0; i < runs.length; i++) {
         const logits = await trainer.logits!(i);
         assert.equal(logits.length, data.count * 11);
-        const train = meanLoss(logits, data.labels, runs[i].trainIdx, 11), val = meanLoss(logits, data.labels, runs[i].valIdx, 11);
-        assert.ok(Math.abs(train.loss - metrics[i].trainLoss) < 1e-5, `${train.loss} vs ${metrics[i].trainLoss}`);
-        assert.ok(Math.abs(val.loss - metrics[i].valLoss) < 1e-5);
-        assert.equal(train.acc, metrics[i].trainAcc);
-        assert.equal(val.acc, metrics[i].valAcc);
+        const r = at(runs, i), m = at(metrics, i);
+        const train = meanLoss(logits, data.labels, r.trainIdx, 11), val = meanLoss(logits, data.labels, r.valIdx, 11);
+        assert.ok(Math.abs(train.loss - m.trainLoss) < 1e-5, `${train.loss} vs ${m.trainLoss}`);
+        assert.ok(Math.abs(val.loss - m.valLoss) < 1e-5);
+        assert.equal(train.acc, m.trainAcc);
+        assert.equal(val.acc, m.valAcc);
       }
     } finally {
       await trainer.dispose();
@@ -49,7 +51,7 @@ test('a modular sweep stores the progress measures at every eval; progress.enabl
   const configPath = writeConfig({ sweep: { 'training.trainSize': [90] }, training: { steps: 40, evalEvery: 20, progress: { keyFrequencies: 2 } } });
   assert.equal(await runSweep({ configPath, threads: 1 }, deps, () => {}), 'done');
   const dir = join(dirname(configPath), '.grok', 'tiny');
-  const id = readManifest(dir).runs[0].id;
+  const id = at(readManifest(dir).runs, 0).id;
   const records = readRunMetrics(dir, id);
   assert.deepEqual(records.map((r) => r.step), [0, 20, 40]);
   for (const r of records) {
@@ -65,5 +67,5 @@ test('a modular sweep stores the progress measures at every eval; progress.enabl
   const off = writeConfig({ sweep: { 'training.trainSize': [90] }, training: { steps: 20, evalEvery: 20, progress: { enabled: false } } });
   const outDir = join(tempDir(), 'off');
   assert.equal(await runSweep({ configPath: off, outDir, threads: 1 }, deps, () => {}), 'done');
-  for (const r of readRunMetrics(outDir, readManifest(outDir).runs[0].id)) assert.equal(r.progress, undefined);
+  for (const r of readRunMetrics(outDir, at(readManifest(outDir).runs, 0).id)) assert.equal(r.progress, undefined);
 });

@@ -1,12 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import {
   embeddingSpectrum, gini, keyFrequencies, progressMeasures, restrictedExcludedLosses, type LogitTable,
 } from '../../src/trainer/progress/measures';
 
 const P = 23;
 const KEYS = [3, 7];
-const AMPS = [2, 0.5];
+const AMPS: readonly [number, number] = [2, 0.5]; // AMPS[j] is KEYS[j]'s amplitude
 
 /** Rows a = 0..P-1: amp_j (cos(w_j a), sin(w_j a)) in dimensions (2j, 2j+1), then one '=' row of noise. */
 function handBuiltEmbedding(d = 6): Float64Array {
@@ -14,8 +15,8 @@ function handBuiltEmbedding(d = 6): Float64Array {
   for (let a = 0; a < P; a++) {
     KEYS.forEach((k, j) => {
       const w = (2 * Math.PI * k) / P;
-      E[a * d + 2 * j] = AMPS[j] * Math.cos(w * a);
-      E[a * d + 2 * j + 1] = AMPS[j] * Math.sin(w * a);
+      E[a * d + 2 * j] = AMPS[j]! * Math.cos(w * a);
+      E[a * d + 2 * j + 1] = AMPS[j]! * Math.sin(w * a);
     });
   }
   for (let j = 0; j < d; j++) E[P * d + j] = 100 + j; // the '=' token: must not count
@@ -28,7 +29,7 @@ function handBuiltLogits(keys: number[], s: number): LogitTable {
   for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) {
     const e = a * P + b;
     answers[e] = (a + b) % P;
-    for (let c = 0; c < P; c++) for (const k of keys) logits[e * P + c] += s * Math.cos((2 * Math.PI * k * (a + b - c)) / P);
+    for (let c = 0; c < P; c++) for (const k of keys) logits[e * P + c]! += s * Math.cos((2 * Math.PI * k * (a + b - c)) / P);
   }
   return { logits, answers, labels: answers, count };
 }
@@ -49,7 +50,7 @@ describe('embedding Fourier spectrum: closed form', () => {
     assert.equal(spec.length, 12); // k = 0..11
     for (let k = 0; k < spec.length; k++) {
       const j = KEYS.indexOf(k);
-      near(spec[k], j >= 0 ? AMPS[j] * Math.sqrt(P) : 0, 1e-9);
+      near(spec[k]!, j >= 0 ? AMPS[j]! * Math.sqrt(P) : 0, 1e-9);
     }
     assert.deepEqual(keyFrequencies(spec, 2), [3, 7]);
   });
@@ -61,7 +62,7 @@ describe('embedding Fourier spectrum: closed form', () => {
     const total = E.reduce((t, v) => t + v * v, 0);
     near(spec.reduce((t, n) => t + n * n, 0), total, 1e-9);
     const flat = embeddingSpectrum(new Float64Array(P * d).fill(2), P, d);
-    near(flat[0], 2 * Math.sqrt(P * d));
+    near(at(flat, 0), 2 * Math.sqrt(P * d));
     for (const n of flat.slice(1)) near(n, 0);
   });
 

@@ -3,6 +3,7 @@
 // run summary's last-eval measures and live forecast.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { buildSeries, curvesCsv, hasProgress, type ViewOptions } from '../../webview/curves/model';
 import { toCurvePoint, type CurvePoint, type CurveRun } from '../../webview/curves/protocol';
 import { spectrumGrid } from '../../webview/curves/spectrumModel';
@@ -25,7 +26,7 @@ test('curves: restricted/excluded and key fraction/Gini series, CSV columns; the
   const runs: CurveRun[] = [{ id: 'r', params: { seed: 0 }, status: 'running', regime: null }];
   const points: Record<string, CurvePoint[]> = { r: records([0, 100, 200]).map(toCurvePoint) };
   assert.equal(hasProgress(points), true);
-  assert.equal((points.r[0]!.progress as { ms?: number }).ms, undefined);
+  assert.equal((at(points.r ?? [], 0).progress as { ms?: number }).ms, undefined);
   const circuit = buildSeries('circuit', runs, points, opts);
   assert.deepEqual(circuit.map((s) => s.split), ['restricted', 'excluded']);
   assert.deepEqual(circuit[1]!.points.map((p) => p.y), [1, 2, 3]);

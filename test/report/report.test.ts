@@ -3,6 +3,7 @@
 // headless Chromium: every chart draws, nothing is fetched, no page errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -44,7 +45,7 @@ test('regime map, CDS and regimes come from the analysis module over the stored 
   assert.deepEqual(s.regimeMap.modelSizes, [8, 32]);
   assert.deepEqual(s.regimeMap.dataSizes, [150, 300, 400]);
   assert.equal(s.regimeMap.panels.length, 1);
-  for (const row of s.regimeMap.panels[0].cells) for (const cell of row) assert.equal(cell.runIds.length, 2);
+  for (const row of at(s.regimeMap.panels, 0).cells) for (const cell of row) assert.equal(cell.runIds.length, 2);
   // D_crit per model size equals criticalDataSize over that model's finished runs.
   // (with the converged outcome of each run's metrics, as the runner writes it today)
   const runs = listRuns(dir).map((r) => ({ ...r, regime: null, final: r.final, outcome: { ...convergedOutcome(readRunMetrics(dir, r.id), opts)!, moving: convergedOutcome(readRunMetrics(dir, r.id), opts)!.moving } }));
@@ -58,16 +59,16 @@ test('regime map, CDS and regimes come from the analysis module over the stored 
     assert.equal(t.rows.reduce((n, r) => n + r.runs, 0), 6);
   }
   // The smallest data size only memorizes, the largest generalizes (what the fixture was made to show).
-  const cells = s.regimeMap.panels[0].cells;
-  assert.ok(cells.every((row) => row[0].regime === 'ungrokking'), 'trainSize 150: memorization only');
-  assert.ok(cells.every((row) => (row[2].meanValAcc ?? 0) > 0.9), 'trainSize 400 generalizes');
+  const cells = at(s.regimeMap.panels, 0).cells;
+  assert.ok(cells.every((row) => at(row, 0).regime === 'ungrokking'), 'trainSize 150: memorization only');
+  assert.ok(cells.every((row) => (at(row, 2).meanValAcc ?? 0) > 0.9), 'trainSize 400 generalizes');
   // Curves: one chart per model size, one banded line per data size, over 2 seeds.
   assert.equal(s.curves.length, 2);
   for (const c of s.curves) {
     assert.equal(c.series.length, 3);
     for (const line of c.series) {
       assert.equal(line.seeds, 2);
-      line.steps.forEach((_, i) => assert.ok(line.val.min[i] <= line.val.mean[i] + 1e-9 && line.val.mean[i] <= line.val.max[i] + 1e-9));
+      line.steps.forEach((_, i) => assert.ok(at(line.val.min, i) <= at(line.val.mean, i) + 1e-9 && at(line.val.mean, i) <= at(line.val.max, i) + 1e-9));
     }
   }
 });
@@ -76,18 +77,18 @@ test('emergence of the mixture and the weight-norm phases with heatmaps from sna
   const mix = buildSweepReport(join(FIXTURE, 'mixture'), 'mixture');
   assert.ok(mix.emergence);
   assert.deepEqual(mix.emergence.lines.map((l) => l.component), ['a+b'], 'only the op-labelled component');
-  assert.deepEqual(mix.emergence.lines[0].points.map((p) => p.modelSize), [4, 8, 16, 32]);
-  const params = mix.emergence.lines[0].points.map((p) => p.params!);
-  assert.ok(params.every((p, i) => i === 0 || p > params[i - 1]), 'parameter counts grow with dModel');
+  assert.deepEqual(at(mix.emergence.lines, 0).points.map((p) => p.modelSize), [4, 8, 16, 32]);
+  const params = at(mix.emergence.lines, 0).points.map((p) => p.params!);
+  assert.ok(params.every((p, i) => i === 0 || p > at(params, i - 1)), 'parameter counts grow with dModel');
   assert.equal(mix.uCurves.length, 1, 'dModel has 4 sizes: a U-curve panel');
 
   const w = buildSweepReport(join(FIXTURE, 'weights'), 'weights');
   assert.equal(w.weightNorm.length, 1);
-  const view = w.weightNorm[0];
+  const view = at(w.weightNorm, 0);
   assert.deepEqual(view.phases.map((p) => p.name), ['fit', 'norm growth', 'decay', 'grok', 'settle']);
   view.phases.forEach((p, i) => {
     assert.ok(p.from <= p.to);
-    if (i > 0) assert.equal(p.from, view.phases[i - 1].to);
+    if (i > 0) assert.equal(p.from, at(view.phases, i - 1).to);
   });
   assert.equal(view.phases.at(-1)!.to, view.steps.at(-1));
   assert.ok(view.heatmaps.length >= 2);
@@ -139,8 +140,9 @@ test('norm growth ends at the largest norm after train fit, not at the initial n
 
 test('the D_crit direction is called no clear trend when the two ends\' intervals overlap', () => {
   const data = buildReport(join(FIXTURE, 'grid'), { now: new Date(0) });
-  const [small, large] = data.sweeps[0].cds;
-  const set = (t: typeof small, value: number, low: number, high: number) => { t.cds = { ...t.cds, kind: 'interpolated', value, low, high }; };
+  const [small, large] = at(data.sweeps, 0).cds;
+  assert.ok(small && large, 'two model sizes');
+  const set = (t: NonNullable<typeof small>, value: number, low: number, high: number) => { t.cds = { ...t.cds, kind: 'interpolated', value, low, high }; };
   set(small, 300, 298, 334); set(large, 318, 297, 333);
   assert.match(renderReportHtml(data, ''), /D_crit <b>rises<\/b> as model.dModel grows \(within the confidence intervals of both ends: not a clear trend\): 8 → 300, 32 → 318/);
   set(large, 250, 240, 260);
@@ -149,8 +151,9 @@ test('the D_crit direction is called no clear trend when the two ends\' interval
 
 test('an emergence line that never reaches ε gets a lower bound on the ratio', () => {
   const data = buildReport(join(FIXTURE, 'mixture'), { now: new Date(0) });
-  const e = data.sweeps[0].emergence!;
-  const [line] = e.lines;
+  const e = at(data.sweeps, 0).emergence;
+  assert.ok(e, 'the mixture has an emergence view');
+  const line = at(e.lines, 0);
   line.best = { ...line.best, value: 5, kind: 'interpolated' };
   e.lines.push({ ...line, label: 'a+b (with memorization)', best: { ...line.best, value: null, kind: 'not-reached' } });
   const last = line.points.at(-1)!;
@@ -167,7 +170,7 @@ test('embedded JSON and the inlined bundle cannot close their <script> element',
   assert.ok(!/<\/script/i.test(js));
   assert.ok(!js.includes('sourceMappingURL'));
   const data = buildReport(join(FIXTURE, 'weights'), { now: new Date(0) });
-  data.sweeps[0].description = evil;
+  at(data.sweeps, 0).description = evil;
   const html = renderReportHtml(data, '');
   assert.equal(html.split('</script>').length - 1, 2, 'only the data and the bundle elements close');
   assert.ok(html.includes('&#60;/script&#62;'));
@@ -185,10 +188,10 @@ test('the report\'s CSP allows only its own inline scripts, by hash: no \'unsafe
   assert.ok(!scriptSrc.includes("'unsafe-inline'") && !scriptSrc.includes("'unsafe-eval'"), `script-src ${scriptSrc.join(' ')}`);
   // Every script the browser would run is listed by the SHA-256 of its exact text; the data block is not a script.
   const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
-  const executable = scripts.filter(([, attrs]) => !/type="application\/json"/.test(attrs));
+  const executable = scripts.filter(([, attrs = '']) => !/type="application\/json"/.test(attrs));
   assert.equal(executable.length, 1, 'one inline script: the bundle');
   assert.equal(scripts.length - executable.length, 1, 'one JSON data block');
-  for (const [, , body] of executable) {
+  for (const [, , body = ''] of executable) { // both groups always take part
     const hash = `'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`;
     assert.ok(scriptSrc.includes(hash), `${hash} in script-src ${scriptSrc.join(' ')}`);
   }
@@ -217,8 +220,8 @@ test('the HTML report draws every chart offline in headless Chromium', async () 
     const expected = chartCount(embedded);
     // grid: 1 map + 2 curve charts + 1 CDS chart + the norm of its first grokking run; mixture: 1 curve
     // chart + 1 U-curve + 1 emergence; weights: 1 curve chart + 1 norm chart + its heatmaps.
-    assert.equal(embedded.sweeps[0].weightNorm.length, 1);
-    assert.equal(expected, 5 + 3 + 2 + embedded.sweeps[2].weightNorm[0].heatmaps.length);
+    assert.equal(at(embedded.sweeps, 0).weightNorm.length, 1);
+    assert.equal(expected, 5 + 3 + 2 + at(at(embedded.sweeps, 2).weightNorm, 0).heatmaps.length);
 
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({

@@ -2,6 +2,7 @@
 // argument errors, through the built CLI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runSweep } from '../../src/sweep/runner';
@@ -24,14 +25,14 @@ test('grok export --csv: one row per eval per run, with the run params and every
   const dir = await results();
   const r = grok('export', dir, '--csv');
   assert.equal(r.status, 0, r.stderr);
-  const [header, ...rows] = r.stdout.trimEnd().split('\n');
+  const [header = '', ...rows] = r.stdout.trimEnd().split('\n'); // split gives at least one line
   assert.deepEqual(header.split(',').slice(0, 9), ['run', 'training.trainSize', 'seed', 'step', 'trainLoss', 'trainAcc', 'valLoss', 'valAcc', 'weightNorm']);
   assert.ok(header.includes('norm.w'));
   const runs = readManifest(dir).runs;
   const total = runs.reduce((n, run) => n + readRunMetrics(dir, run.id).length, 0);
   assert.equal(rows.length, total);
-  const first = readRunMetrics(dir, runs[0].id)[0];
-  assert.deepEqual(rows[0].split(',').slice(0, 6), [runs[0].id, '30', '0', '0', String(first.trainLoss), String(first.trainAcc)]);
+  const run0 = at(runs, 0).id, first = at(readRunMetrics(dir, run0), 0);
+  assert.deepEqual(at(rows, 0).split(',').slice(0, 6), [run0, '30', '0', '0', String(first.trainLoss), String(first.trainAcc)]);
 });
 
 test('the manifest records the CPU kernel build (relaxed SIMD or the plain fallback) of the process that started the sweep', async () => {
@@ -46,8 +47,8 @@ test('grok status: a row per run with status, regime, step, accuracies and stop 
   const r = grok('status', dir);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.split('\n');
-  assert.match(lines[0], /^tiny: 4 runs \(4 done\); sweep done$/);
-  assert.match(lines[1], /^run\s+status\s+regime\s+step\s+train\s+val\s+stop$/);
+  assert.match(at(lines, 0), /^tiny: 4 runs \(4 done\); sweep done$/);
+  assert.match(at(lines, 1), /^run\s+status\s+regime\s+step\s+train\s+val\s+stop$/);
   assert.match(r.stdout, /\ntrainSize90_seed0\s+done\s+progression\s+\d+\s+1\.000\s+(1\.000|0\.99\d)\s+generalized\n/);
   assert.match(r.stdout, /\ntrainSize30_seed1\s+done\s+ungrokking\s+\d+\s+(1\.000|0\.99\d)\s+0\.05\d\s+plateau\n/);
   // The bracket first (two seeds at 1.0 are not 3 standard errors above ε: it may be open above).

@@ -2,6 +2,7 @@
 // interruption (with a torn metrics line), and the changed-config refusal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runSweep } from '../../src/sweep/runner';
@@ -77,7 +78,7 @@ test('an interrupted sweep resumes from checkpoints, tolerating a torn metrics l
   const statuses = Object.values(statusesOf(outDir));
   assert.ok(statuses.includes('stopped'), `some run was stopped: ${statuses}`);
   // A kill in the middle of an append leaves half a line behind.
-  const someRun = readManifest(outDir).runs[0].id;
+  const someRun = at(readManifest(outDir).runs, 0).id;
   appendFileSync(join(outDir, 'runs', someRun, 'metrics.jsonl'), '{"step":160,"trainLoss":0.');
 
   const stopped = Object.entries(statusesOf(outDir)).filter(([, s]) => s === 'stopped').map(([id]) => id);

@@ -29,7 +29,8 @@ test('depth is a sweep axis: each depth trains in batches of its own, deeper run
   assert.deepEqual(batches.map((b) => b.runs.map((r) => r.config.model.layers)), [[1, 1], [2, 2], [4, 4]]);
   const shape = { count: 529, seqLen: 3, vocabSize: 24, numClasses: 23 };
   const bytes = deep.filter((r) => r.params.seed === 0).map((r) => estimateModelBytes(r.config.model, shape));
-  assert.ok(bytes[0] < bytes[1] && bytes[1] < bytes[2], `${bytes}`);
+  const [small, mid, large] = bytes;
+  assert.ok(small !== undefined && mid !== undefined && large !== undefined && small < mid && mid < large, `${bytes}`);
 });
 
 test('the memory budget bounds a batch; first-seed batches run before the rest', () => {

@@ -31,29 +31,36 @@ class FakeTrainer implements LockstepTrainer {
 
   get modelCount(): number { return this.spec.runs.length; }
 
+  /** Model i's state: STATE floats, so s[0..3] below are always there. */
+  private stateOf(i: number): Float32Array {
+    const s = this.state[i];
+    if (!s) throw new Error(`fake engine: no model ${i} of ${this.state.length}`);
+    return s;
+  }
+
   async trainStep(): Promise<void> {
     if (this.options.stepDelayMs) await new Promise((r) => setTimeout(r, this.options.stepDelayMs));
     this.step++;
     if (this.step === this.options.failAtStep) this.fail();
     this.spec.runs.forEach((r, i) => {
       if (!this.active[i]) return;
-      const s = this.state[i];
+      const s = this.stateOf(i);
       const frac = r.trainIdx.length / (r.trainIdx.length + r.valIdx.length);
-      const wobble = Math.fround(Math.sin(this.step * 0.37 + s[2] * 10) * 0.002);
-      s[0] = Math.fround(s[0] + 0.05 * r.lr * 1000 + wobble);
-      s[1] = Math.fround(s[1] + (frac >= 0.5 ? 0.05 * frac : 0) + wobble);
-      s[3] = Math.fround(s[3] * 0.9 + wobble);
+      const wobble = Math.fround(Math.sin(this.step * 0.37 + s[2]! * 10) * 0.002);
+      s[0] = Math.fround(s[0]! + 0.05 * r.lr * 1000 + wobble);
+      s[1] = Math.fround(s[1]! + (frac >= 0.5 ? 0.05 * frac : 0) + wobble);
+      s[3] = Math.fround(s[3]! * 0.9 + wobble);
     });
   }
 
   async evaluate(): Promise<EvalMetrics[]> {
     this.options.onEvaluate?.(this.step);
     return this.state.map((s) => {
-      const trainAcc = sigmoid(s[0] - 4);
-      const valAcc = Math.min(1, 0.05 + 0.05 * s[3] + sigmoid(s[1] - 6));
+      const trainAcc = sigmoid(s[0]! - 4);
+      const valAcc = Math.min(1, 0.05 + 0.05 * s[3]! + sigmoid(s[1]! - 6));
       return {
         step: this.step, trainAcc, valAcc, trainLoss: 1 - trainAcc, valLoss: 1 - valAcc,
-        weightNorm: Math.hypot(s[0], s[1]), norms: { w: Math.abs(s[0]) },
+        weightNorm: Math.hypot(s[0]!, s[1]!), norms: { w: Math.abs(s[0]!) },
       };
     });
   }
@@ -61,7 +68,7 @@ class FakeTrainer implements LockstepTrainer {
   deactivate(i: number): void { this.active[i] = false; }
 
   saveCheckpoint(i: number): Uint8Array {
-    const data = new Uint8Array(this.state[i].slice().buffer);
+    const data = new Uint8Array(this.stateOf(i).slice().buffer);
     const header = JSON.stringify({
       __metadata__: { step: String(this.step), format: 'grok-1' },
       state: { dtype: 'F32', shape: [STATE], data_offsets: [0, data.length] },
