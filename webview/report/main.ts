@@ -18,8 +18,18 @@ type Line = ChartDataset<'line', XY[]>;
 
 const data = JSON.parse(document.getElementById(REPORT_DATA_ID)!.textContent!) as ReportData;
 
+/** xs[i], or an error naming what the report data lacks (draw() shows it in the status line). */
+function item<T>(xs: readonly T[], i: number, what: string): T {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`the report data has no ${what} ${i}`);
+  return x;
+}
+
+/** Colour i of a palette, cycling (palette() gives at least 7). */
+const colorOf = (colors: readonly string[], i: number): string => colors[i % colors.length]!;
+
 function points(xs: number[], ys: number[], positiveX = false): XY[] {
-  return xs.map((x, i) => ({ x, y: Number.isFinite(ys[i]) ? ys[i] : null })).filter((p) => !positiveX || p.x > 0);
+  return xs.map((x, i) => { const y = ys[i]; return { x, y: y !== undefined && Number.isFinite(y) ? y : null }; }).filter((p) => !positiveX || p.x > 0);
 }
 
 /** Mean line plus a min–max band (two invisible lines filled between). */
@@ -64,11 +74,11 @@ function lineChart(canvas: HTMLCanvasElement, datasets: Line[], scales: Record<s
 }
 
 function drawCurves(canvas: HTMLCanvasElement, s: SweepReport, index: number): void {
-  const chart = s.curves[index];
+  const chart = item(s.curves, index, 'curve chart');
   const colors = palette();
   const datasets = chart.series.flatMap((c, i) => [
-    ...banded(`val ${c.label}`, c.steps, c.val, colors[i % colors.length], { positiveX: true }),
-    ...banded(`train ${c.label}`, c.steps, c.train, colors[i % colors.length], { positiveX: true, dash: [4, 3], band: false }),
+    ...banded(`val ${c.label}`, c.steps, c.val, colorOf(colors, i), { positiveX: true }),
+    ...banded(`train ${c.label}`, c.steps, c.train, colorOf(colors, i), { positiveX: true, dash: [4, 3], band: false }),
   ]);
   lineChart(canvas, datasets, { x: xAxis('step (log)', true), y: accAxis() });
 }
@@ -77,11 +87,12 @@ function drawCds(canvas: HTMLCanvasElement, s: SweepReport): void {
   const colors = palette();
   const tc = themeColors();
   const datasets: Line[] = s.cds.filter((t) => t.rows.length > 1).flatMap((t, i) => {
-    const c = colors[i % colors.length];
+    const c = colorOf(colors, i);
     const xs = t.rows.map((r) => r.dataSize);
     const band: Band = { mean: t.rows.map((r) => r.meanValAcc ?? NaN), min: t.rows.map((r) => r.minValAcc ?? NaN), max: t.rows.map((r) => r.maxValAcc ?? NaN) };
     const ds = banded(`val ${t.label}`, xs, band, c);
-    ds[ds.length - 1].pointRadius = 3;
+    const mean = ds.at(-1); // banded() puts the mean line last
+    if (mean) mean.pointRadius = 3;
     ds.push({ label: `steps ${t.label}`, data: points(xs, t.rows.map((r) => r.meanValReachStep ?? NaN)), borderColor: c, backgroundColor: c, borderDash: [5, 3], borderWidth: 1.2, pointRadius: 2, yAxisID: 'y2', parsing: false });
     return ds;
   });
@@ -92,12 +103,13 @@ function drawCds(canvas: HTMLCanvasElement, s: SweepReport): void {
 }
 
 function drawUCurve(canvas: HTMLCanvasElement, s: SweepReport, index: number): void {
-  const p = s.uCurves[index];
+  const p = item(s.uCurves, index, 'U-curve panel');
   const colors = palette();
   const datasets = p.lines.flatMap((l, i) => {
     const xs = l.points.map((q) => q.modelSize);
-    const ds = banded(`data ${l.dataSize}`, xs, { mean: l.points.map((q) => q.mean), min: l.points.map((q) => q.min), max: l.points.map((q) => q.max) }, colors[i % colors.length]);
-    ds[ds.length - 1].pointRadius = 3;
+    const ds = banded(`data ${l.dataSize}`, xs, { mean: l.points.map((q) => q.mean), min: l.points.map((q) => q.min), max: l.points.map((q) => q.max) }, colorOf(colors, i));
+    const mean = ds.at(-1); // banded() puts the mean line last
+    if (mean) mean.pointRadius = 3;
     return ds;
   });
   lineChart(canvas, datasets, { x: xAxis(`${s.axes.model} (log)`, true), y: accAxis('final val accuracy') });
@@ -107,7 +119,7 @@ function drawEmergence(canvas: HTMLCanvasElement, s: SweepReport): void {
   const e = s.emergence!;
   const colors = palette();
   const datasets: Line[] = e.lines.flatMap((l, i) => {
-    const c = colors[i % colors.length];
+    const c = colorOf(colors, i);
     const xs = l.points.map((p) => p.modelSize);
     return [
       { label: `${l.label} best`, data: points(xs, l.points.map((p) => p.max)), borderColor: c, backgroundColor: c, pointRadius: 3, borderWidth: 2, parsing: false },
@@ -129,7 +141,7 @@ function phasePlugin(w: WeightNormView): Plugin<'line'> {
       w.phases.forEach((p, i) => {
         if (p.to <= p.from) return;
         const x0 = scales.x!.getPixelForValue(p.from), x1 = scales.x!.getPixelForValue(p.to);
-        ctx.fillStyle = withAlpha(colors[(i + 3) % colors.length], 0.1);
+        ctx.fillStyle = withAlpha(colorOf(colors, i + 3), 0.1);
         ctx.fillRect(x0, chartArea.top, x1 - x0, chartArea.bottom - chartArea.top);
         ctx.strokeStyle = withAlpha(themeColors().fg, 0.5);
         ctx.setLineDash([3, 3]);
@@ -148,16 +160,16 @@ function phasePlugin(w: WeightNormView): Plugin<'line'> {
 }
 
 function drawNorm(canvas: HTMLCanvasElement, s: SweepReport, index: number): void {
-  const w = s.weightNorm[index];
+  const w = item(s.weightNorm, index, 'weight-norm view');
   const colors = palette();
   const tc = themeColors();
   const datasets: Line[] = [
-    { label: 'weight norm', data: points(w.steps, w.weightNorm), borderColor: colors[3], backgroundColor: colors[3], borderWidth: 2, pointRadius: 0, yAxisID: 'y', parsing: false },
-    { label: 'train acc', data: points(w.steps, w.trainAcc), borderColor: colors[0], borderDash: [4, 3], borderWidth: 1.2, pointRadius: 0, yAxisID: 'y2', parsing: false },
-    { label: 'val acc', data: points(w.steps, w.valAcc), borderColor: colors[2], borderWidth: 1.6, pointRadius: 0, yAxisID: 'y2', parsing: false },
+    { label: 'weight norm', data: points(w.steps, w.weightNorm), borderColor: colorOf(colors, 3), backgroundColor: colorOf(colors, 3), borderWidth: 2, pointRadius: 0, yAxisID: 'y', parsing: false },
+    { label: 'train acc', data: points(w.steps, w.trainAcc), borderColor: colorOf(colors, 0), borderDash: [4, 3], borderWidth: 1.2, pointRadius: 0, yAxisID: 'y2', parsing: false },
+    { label: 'val acc', data: points(w.steps, w.valAcc), borderColor: colorOf(colors, 2), borderWidth: 1.6, pointRadius: 0, yAxisID: 'y2', parsing: false },
   ];
   lineChart(canvas, datasets, {
-    x: { ...xAxis('step', false), min: 0, max: w.steps[w.steps.length - 1] },
+    x: { ...xAxis('step', false), min: 0, max: w.steps.at(-1) },
     y: { title: { display: true, text: 'L2 norm of all parameters', color: tc.muted }, ticks: { color: tc.muted }, grid: { color: tc.grid } },
     y2: { ...accAxis(), position: 'right', grid: { display: false } },
   }, [phasePlugin(w)]);
@@ -165,19 +177,19 @@ function drawNorm(canvas: HTMLCanvasElement, s: SweepReport, index: number): voi
 
 /** The progress measures of a weight-norm view's run, on its steps. */
 function drawProgress(canvas: HTMLCanvasElement, s: SweepReport, index: number): void {
-  const w = s.weightNorm[index];
+  const w = item(s.weightNorm, index, 'weight-norm view');
   const p = w.progress!;
   const colors = palette();
   const tc = themeColors();
   const pos = (ys: Array<number | null>) => ys.map((y) => (y !== null && y > 0 ? y : NaN));
   const datasets: Line[] = [
-    { label: 'restricted loss', data: points(w.steps, pos(p.restrictedLoss)), borderColor: colors[5], backgroundColor: colors[5], borderWidth: 2, pointRadius: 0, yAxisID: 'y', parsing: false },
-    { label: 'excluded loss', data: points(w.steps, pos(p.excludedLoss)), borderColor: colors[5], borderDash: [6, 3], borderWidth: 1.6, pointRadius: 0, yAxisID: 'y', parsing: false },
-    { label: 'key fraction', data: points(w.steps, p.keyFraction), borderColor: colors[2], borderWidth: 1.6, pointRadius: 0, yAxisID: 'y2', parsing: false },
-    { label: 'Gini', data: points(w.steps, p.gini), borderColor: colors[4], borderDash: [2, 2], borderWidth: 1.4, pointRadius: 0, yAxisID: 'y2', parsing: false },
+    { label: 'restricted loss', data: points(w.steps, pos(p.restrictedLoss)), borderColor: colorOf(colors, 5), backgroundColor: colorOf(colors, 5), borderWidth: 2, pointRadius: 0, yAxisID: 'y', parsing: false },
+    { label: 'excluded loss', data: points(w.steps, pos(p.excludedLoss)), borderColor: colorOf(colors, 5), borderDash: [6, 3], borderWidth: 1.6, pointRadius: 0, yAxisID: 'y', parsing: false },
+    { label: 'key fraction', data: points(w.steps, p.keyFraction), borderColor: colorOf(colors, 2), borderWidth: 1.6, pointRadius: 0, yAxisID: 'y2', parsing: false },
+    { label: 'Gini', data: points(w.steps, p.gini), borderColor: colorOf(colors, 4), borderDash: [2, 2], borderWidth: 1.4, pointRadius: 0, yAxisID: 'y2', parsing: false },
   ];
   lineChart(canvas, datasets, {
-    x: { ...xAxis('step', false), min: 0, max: w.steps[w.steps.length - 1] },
+    x: { ...xAxis('step', false), min: 0, max: w.steps.at(-1) },
     y: { type: 'logarithmic', title: { display: true, text: 'train cross-entropy (log)', color: tc.muted }, ticks: { color: tc.muted }, grid: { color: tc.grid } },
     y2: { ...accAxis('fraction'), position: 'right', grid: { display: false } },
   }, [phasePlugin(w)]);
@@ -197,9 +209,12 @@ function sizeCanvas(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D;
 
 /** Fractional row of a data size (linear between grid rows; outside: clamped half a cell). */
 function rowOf(value: number, sizes: number[]): number {
-  if (value <= sizes[0]) return sizes.length === 1 ? 0 : -0.5 + 0.5 * Math.max(0, Math.min(1, value / sizes[0]));
+  const first = sizes[0];
+  if (first === undefined) return 0;
+  if (value <= first) return sizes.length === 1 ? 0 : -0.5 + 0.5 * Math.max(0, Math.min(1, value / first));
   for (let i = 1; i < sizes.length; i++) {
-    if (value <= sizes[i]) return i - 1 + (value - sizes[i - 1]) / (sizes[i] - sizes[i - 1]);
+    const lo = sizes[i - 1]!, hi = sizes[i]!; // 1 <= i < length
+    if (value <= hi) return i - 1 + (value - lo) / (hi - lo);
   }
   return sizes.length - 1 + 0.5;
 }
@@ -207,7 +222,7 @@ function rowOf(value: number, sizes: number[]): number {
 /** The regime map in the panel's orientation: model size across (x), data size up (y). */
 function drawRegime(canvas: HTMLCanvasElement, s: SweepReport, index: number): void {
   const map = s.regimeMap!;
-  const panel = map.panels[index];
+  const panel = item(map.panels, index, 'regime-map panel');
   const { ctx, w, h } = sizeCanvas(canvas);
   const tc = themeColors();
   const legendW = 170, left = 64, bottom = 40, top = 8;
@@ -226,7 +241,7 @@ function drawRegime(canvas: HTMLCanvasElement, s: SweepReport, index: number): v
     ctx.fillStyle = c.meanValAcc != null && c.meanValAcc > 0.6 ? '#ffffff' : tc.fg;
     ctx.textAlign = 'center';
     const n = Object.values(c.counts).reduce((a, b) => a + b, 0);
-    ctx.fillText(c.meanValAcc == null ? '–' : `${(100 * c.meanValAcc).toFixed(0)}%${n > 1 ? ` (${c.counts[c.regime!]}/${n})` : ''}`, X(i), Y(j));
+    ctx.fillText(c.meanValAcc == null ? '–' : `${(100 * c.meanValAcc).toFixed(0)}%${n > 1 ? ` (${c.counts[c.regime!] ?? 0}/${n})` : ''}`, X(i), Y(j));
   }));
   ctx.fillStyle = tc.fg;
   ctx.textAlign = 'right';
@@ -284,17 +299,18 @@ function diverging(v: number): string {
 }
 
 function drawHeatmap(canvas: HTMLCanvasElement, s: SweepReport, index: string): void {
-  const [wi, hi] = index.split(':').map(Number);
-  const hm = s.weightNorm[wi].heatmaps[hi];
+  const [wi = NaN, hi = NaN] = index.split(':').map(Number);
+  const view = item(s.weightNorm, wi, 'weight-norm view');
+  const hm = item(view.heatmaps, hi, 'heatmap');
   const { ctx, w, h } = sizeCanvas(canvas);
   const tc = themeColors();
   const left = 34, bottom = 22, top = 4, right = 8;
   const cw = (w - left - right) / hm.cols, ch = (h - top - bottom) / hm.rows;
   // Every map of a run shares one scale (the largest |w| of its snapshots), so the phases compare.
-  const scale = Math.max(...s.weightNorm[wi].heatmaps.map((x) => x.absMax)) || 1;
+  const scale = Math.max(...view.heatmaps.map((x) => x.absMax)) || 1;
   for (let i = 0; i < hm.rows; i++) {
     for (let j = 0; j < hm.cols; j++) {
-      ctx.fillStyle = diverging(hm.values[i * hm.cols + j] / scale);
+      ctx.fillStyle = diverging((hm.values[i * hm.cols + j] ?? 0) / scale);
       ctx.fillRect(left + j * cw, top + i * ch, Math.ceil(cw), Math.ceil(ch));
     }
   }
@@ -309,9 +325,9 @@ function draw(): void {
   let drawn = 0;
   const errors: string[] = [];
   for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]')) {
-    const s = data.sweeps[Number(canvas.dataset.sweep)];
     const index = canvas.dataset.index ?? '0';
     try {
+      const s = item(data.sweeps, Number(canvas.dataset.sweep), 'sweep');
       switch (canvas.dataset.chart) {
         case 'curves': drawCurves(canvas, s, Number(index)); break;
         case 'cds': drawCds(canvas, s); break;
