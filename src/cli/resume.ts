@@ -37,7 +37,8 @@ export const resumeCommand: CliCommand = {
       return usageError((e as Error).message);
     }
     const { values, positionals } = parsed;
-    if (positionals.length !== 1) return usageError('expected one DIR');
+    const [dir] = positionals;
+    if (positionals.length !== 1 || dir === undefined) return usageError('expected one DIR');
     let engine;
     try {
       engine = parseEngineFlags(values);
@@ -45,14 +46,14 @@ export const resumeCommand: CliCommand = {
       return usageError((e as Error).message);
     }
     const { threads, device } = engine;
-    if (!isSweepDir(positionals[0])) {
-      console.error(`grok resume: ${positionals[0]}: not a results folder (${existsSync(positionals[0]) ? 'no manifest.json' : 'no such folder'}); give the folder a sweep wrote, e.g. .grok/<name>/`);
+    if (!isSweepDir(dir)) {
+      console.error(`grok resume: ${dir}: not a results folder (${existsSync(dir) ? 'no manifest.json' : 'no such folder'}); give the folder a sweep wrote, e.g. .grok/<name>/`);
       return 2;
     }
     const dataRoots = values['data-root'];
-    if (wantsQueue(values, positionals[0])) return runQueuedSweep('resume', { outDir: positionals[0], threads, device, writer: 'grok resume' }, values);
+    if (wantsQueue(values, dir)) return runQueuedSweep('resume', { outDir: dir, threads, device, writer: 'grok resume' }, values);
     const ignoreConfigChange = values['ignore-config-change'] === true;
-    return exitCodeOf(await followSweep(startSweep({ outDir: positionals[0], threads, device, ignoreConfigChange, writer: 'grok resume', dataRoots }), { handleSigint: true }));
+    return exitCodeOf(await followSweep(startSweep({ outDir: dir, threads, device, ignoreConfigChange, writer: 'grok resume', dataRoots }), { handleSigint: true }));
   },
 };
 

@@ -48,7 +48,8 @@ export const sweepCommand: CliCommand = {
       return usageError((e as Error).message);
     }
     const { values, positionals } = parsed;
-    if (positionals.length !== 1) return usageError('expected one FILE');
+    const [file] = positionals;
+    if (positionals.length !== 1 || file === undefined) return usageError('expected one FILE');
     let engine;
     try {
       engine = parseEngineFlags(values);
@@ -57,19 +58,19 @@ export const sweepCommand: CliCommand = {
     }
     const { threads, device } = engine;
     const options: SweepOptions = {
-      configPath: positionals[0], outDir: values.out, threads, device,
+      configPath: file, outDir: values.out, threads, device,
       earlyStop: !values['no-early-stop'], fresh: Boolean(values.fresh), writer: 'grok sweep', dataRoots: values['data-root'],
     };
     if (wantsQueue(values)) {
       // Before anything else, so that a secret in the file is never echoed by another message.
       try {
-        assertNoQueueSecrets(positionals[0]);
+        assertNoQueueSecrets(file);
       } catch (e) {
         console.error(`grok sweep: ${(e as Error).message}`);
         return 2;
       }
     }
-    if (!checkConfig(positionals[0], values['data-root'])) return 2;
+    if (!checkConfig(file, values['data-root'])) return 2;
     if (wantsQueue(values)) return runQueuedSweep('sweep', options, values);
     return exitCodeOf(await followSweep(startSweep(options), { handleSigint: true }));
   },

@@ -40,10 +40,11 @@ export const validateCommand: CliCommand = {
       return usageError((e as Error).message);
     }
     const { values, positionals } = parsed;
-    if (positionals.length !== 1) return usageError('expected one FILE');
+    const [file] = positionals;
+    if (positionals.length !== 1 || file === undefined) return usageError('expected one FILE');
     const device = (values.device ?? 'auto') as LimitDevice;
     if (!['cpu', 'gpu', 'auto'].includes(device)) return usageError(`--device: expected cpu, gpu or auto, got "${values.device}"`);
-    const result = loadConfigFile(positionals[0], { dataRoots: values['data-root'], checks: engineChecks(device) });
+    const result = loadConfigFile(file, { dataRoots: values['data-root'], checks: engineChecks(device) });
     if (values.json) {
       console.log(JSON.stringify(result.ok
         ? { ok: true, file: result.file, runs: result.runs.map((r) => ({ id: r.id, params: r.params })), warnings: result.warnings ?? [] }

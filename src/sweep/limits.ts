@@ -89,6 +89,7 @@ export function runMemory(config: ExperimentConfig, data: Dataset, split: { trai
   };
   const plan = planEngine(modelDims(model, data), data, [run], training.batchSize, { betas: optimizer.betas, eps: optimizer.eps }, threads);
   const [m] = plan.models;
+  if (!m) throw new Error('the engine planned no model for a one-run sweep');
   return {
     cpu: plan.bytes,
     gpu: gpuModelBytes(model, data, training.batchSize, split),

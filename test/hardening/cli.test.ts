@@ -3,6 +3,7 @@
 // exit codes of every command for bad usage, a target folder the file system refuses, a damaged
 // store file, and --data-root on sweep and resume.
 import { strict as assert } from 'node:assert';
+import { at } from '../assertions';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,7 +68,7 @@ test('two grok sweep processes on one folder: one trains, the other exits 1 nami
   assert.doesNotMatch(second.stderr, /\n\s+at /, 'no stack trace');
   const alone = join(tempDir(), 'alone');
   assert.equal(grok('sweep', file, '--out', alone, '--threads', '1', '--device', 'cpu').status, 0);
-  const strip = (rows: string[]) => rows.map((row) => row.split(',').filter((_, i) => i !== rows[0].split(',').indexOf('wallMs')).join(','));
+  const strip = (rows: string[]) => rows.map((row) => row.split(',').filter((_, i) => i !== at(rows, 0).split(',').indexOf('wallMs')).join(','));
   const [shared, single] = [csvRows(out), csvRows(alone)];
   assert.equal(shared.length, single.length, 'export row count');
   assert.deepEqual(strip(shared), strip(single), 'the same records (wall times aside)');
@@ -86,7 +87,7 @@ test('kill -9 of the sweep worker: grok status says interrupted (not running) an
   assert.notEqual(cliExit.code, 0);
   const status = grok('status', out);
   assert.equal(status.status, 0, status.stderr);
-  const [head, , ...rows] = status.stdout.split('\n');
+  const [head = '', , ...rows] = status.stdout.split('\n'); // split gives at least one line
   assert.match(head, new RegExp(`^x: 2 runs \\(2 stopped\\); sweep interrupted \\(its writer, grok sweep \\(pid ${holder.pid} .*\\), is no longer running\\); continue it with \`grok resume ${out}\`$`));
   assert.ok(rows.slice(0, 2).every((r) => /^seed\d\s+stopped\s.*interrupted$/.test(r)), rows.join('\n'));
 });

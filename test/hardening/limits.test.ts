@@ -2,6 +2,7 @@
 // the fields to change, and the sweep refuses that run by name (the others train) instead of dying
 // in the engine; a sweep far beyond a sane compute budget gets a warning with its ETA.
 import { strict as assert } from 'node:assert';
+import { at } from '../assertions';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,8 +47,8 @@ test('the limit of a swept value points at that value, once per kind however man
   assert.equal(r.ok, false);
   if (r.ok) return;
   assert.equal(r.errors.length, 1, JSON.stringify(r.errors));
-  assert.equal(r.errors[0].path, 'sweep["model.dModel"][1]');
-  assert.match(r.errors[0].message, /^model\.dModel = 4096: this run needs about/);
+  assert.equal(at(r.errors, 0).path, 'sweep["model.dModel"][1]');
+  assert.match(at(r.errors, 0).message, /^model\.dModel = 4096: this run needs about/);
 });
 
 test('the sweep refuses the run too large for the CPU engine by name, without a stack trace; the other run trains', async () => {
@@ -57,7 +58,7 @@ test('the sweep refuses the run too large for the CPU engine by name, without a 
   const status = await runSweep({ configPath, outDir, threads: 1 }, { ...projectDeps, createTrainer }, (m) => { if (m.type === 'error') errors.push(m); });
   assert.equal(status, 'failed');
   assert.equal(errors.length, 1, JSON.stringify(errors));
-  const [e] = errors;
+  const e = at(errors, 0);
   assert.ok(e.type === 'error');
   assert.equal(e.runId, 'dModel4096');
   assert.match(e.message, /this run needs about \d+\.\d GiB on the CPU engine, more than the 4 GiB wasm32 addresses \(model\.dModel 4096, model\.dMlp 16384/);

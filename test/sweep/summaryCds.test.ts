@@ -3,6 +3,7 @@
 // supports. Read as raw JSON, not through the reader's types, so a field that goes missing fails here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { at } from '../assertions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSweep } from '../../src/sweep/runner';
@@ -19,7 +20,7 @@ async function cdsOnDisk(patch: Record<string, unknown> = {}): Promise<Array<Rec
   assert.equal(await runSweep({ configPath: writeConfig(patch), outDir }, deps, () => {}), 'done');
   const summary = JSON.parse(readFileSync(summaryPath(outDir), 'utf8')) as { criticalDataSize: Array<Record<string, unknown>> };
   assert.equal(summary.criticalDataSize.length, 1, 'one group (the seeds and data sizes of one model)');
-  const entry = summary.criticalDataSize[0];
+  const entry = at(summary.criticalDataSize, 0);
   for (const key of ['bracket', 'value', 'low', 'high', 'confidence', 'budgetLimited', 'kind', 'seeds', 'epsilon']) {
     assert.ok(key in entry, `criticalDataSize[0] has "${key}": ${JSON.stringify(entry)}`);
   }
@@ -28,7 +29,7 @@ async function cdsOnDisk(patch: Record<string, unknown> = {}): Promise<Array<Rec
 
 test('summary.json: a settled crossing between 30 and 90: the bracket starts at 30, the estimate and the interval lie in (30, 90], not budget-limited', async () => {
   // The fake engine: 30 pairs memorize (val at the floor), 90 generalize; early stop settles both.
-  const [c] = await cdsOnDisk();
+  const c = at(await cdsOnDisk(), 0);
   const [below, above] = c.bracket as [number | null, number | null];
   assert.equal(below, 30, '30 pairs are decisively below ε');
   // 90 is above ε; whether 2 seeds make it decisive is the bracket rule's call (cds.ts): 90 or open.
@@ -45,7 +46,7 @@ test('summary.json: a settled crossing between 30 and 90: the bracket starts at 
 
 test('summary.json: runs cut off while still learning make the CDS budget-limited, with the bracket open above', async () => {
   // 100 steps without early stop: at 90 pairs validation is still rising when the budget ends.
-  const [c] = await cdsOnDisk({ training: { steps: 100, evalEvery: 20, checkpointEvery: 100, earlyStop: { enabled: false } } });
+  const c = at(await cdsOnDisk({ training: { steps: 100, evalEvery: 20, checkpointEvery: 100, earlyStop: { enabled: false } } }), 0);
   assert.equal(c.kind, 'not-reached');
   assert.deepEqual(c.bracket, [90, null]);
   assert.equal(c.value, null);
