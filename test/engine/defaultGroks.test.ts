@@ -54,6 +54,7 @@ test('a config with no init groks on the standard setting: (a+b) mod 97, 40% of 
   // plateauFraction 0.2: val leaves the floor, chance + 10%, at 450, a plateau of 17% of the steps
   // to ε; docs/reproduction.md "Inits".)
   const [run] = readSummary(outDir)!.runs;
+  assert.ok(run, 'the run is summarized');
   const history = readRunMetrics(outDir, run.id);
   const fit = history.find((e) => e.trainAcc >= 0.99);
   assert.ok(fit, 'train fits');
