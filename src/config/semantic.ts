@@ -1,7 +1,8 @@
 // Checks the schema cannot express: relations between fields (heads must divide dModel, a train
 // size must leave validation examples, a/b needs a prime modulus) and files a text task names.
-import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isInsideFolder, realPathOrNull } from '../util/paths';
 import type { ConfigProblem, PathSegment } from './errors';
 import { formatPath } from './errors';
 import type { ExperimentConfig, TaskConfig } from './schema';
@@ -144,15 +145,13 @@ export function checkTextFiles(task: TaskConfig, ctx: CheckContext): SemanticPro
 
 /** The real path of `file` when it lies outside every root (symlinks resolved on both sides), else null. */
 function outsideDataRoots(file: string, roots: readonly string[]): string | null {
-  let real: string;
-  try { real = realpathSync(file); } catch { return null; }
-  for (const root of roots) {
-    let r: string;
-    try { r = realpathSync(root); } catch { continue; }
-    const rel = relative(r, real);
-    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) return null;
-  }
-  return real;
+  const real = realPathOrNull(file);
+  if (real === null) return null;
+  const inside = roots.some((root) => {
+    const r = realPathOrNull(root);
+    return r !== null && isInsideFolder(real, r);
+  });
+  return inside ? null : real;
 }
 
 /** Checks of the base config that are not per run: exclusive size fields and the search block. */

@@ -3,8 +3,8 @@
 // could name any folder on the machine. So the host only reopens a folder that is a results folder
 // (manifest.json) and lies inside a workspace folder, or that the extension opened itself before
 // (remembered per workspace). Symlinks and `..` are resolved before the check.
-import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { isInsideFolder, realPathOrNull as realOrNull } from '../../util/paths';
 import { isSweepDir } from './store';
 
 export interface RestoreTrust {
@@ -27,7 +27,7 @@ export function checkRestoredDirs(saved: readonly unknown[], trust: RestoreTrust
     const real = realOrNull(d);
     if (real === null) return { ok: false, dir: d, reason: 'the folder no longer exists' };
     if (!isSweepDir(real)) return { ok: false, dir: d, reason: 'not a Grok results folder (no manifest.json)' };
-    if (!trust.opened.has(real) && !roots.some((root) => isInside(real, root))) {
+    if (!trust.opened.has(real) && !roots.some((root) => isInsideFolder(real, root))) {
       return { ok: false, dir: d, reason: 'it lies outside this workspace\'s folders and Grok did not open it here before' };
     }
     dirs.push(d);
@@ -38,13 +38,4 @@ export function checkRestoredDirs(saved: readonly unknown[], trust: RestoreTrust
 /** The real path of a folder the extension opens (to remember it), or the path itself if it is gone. */
 export function realResultsDir(dir: string): string {
   return realOrNull(dir) ?? resolve(dir);
-}
-
-function realOrNull(p: string): string | null {
-  try { return realpathSync(p); } catch { return null; }
-}
-
-function isInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
