@@ -4,7 +4,9 @@
 //   CDS 200–420 · ≈ 330 (90% CI 230–415) · budget-limited
 //   CDS ≥ 200 · ≈ 330 (90% CI 230–415)   (no size decisively at or above ε: open above)
 //   CDS ≤ 200 (below the grid)      CDS > 420 (not reached)
-import type { CriticalDataSize } from '../store/types';
+// A sweep over a random-label mixture component's sample count has no CDS (mixtureSize.ts); it reads
+//   a+b val 0.99 @ 1 · 0.31 @ 250 random(a-b) samples · no CDS (the swept size is a random-label count)
+import type { CriticalDataSize, Summary } from '../store/types';
 import { ANALYSIS_DEFAULTS } from './options';
 
 /** A data size for display: counts as whole numbers from 10 up, fractions with 3 significant digits. */
@@ -41,4 +43,11 @@ export function formatCds(c: CriticalDataSize): string {
       : `${formatBracket(c.bracket)} · fit ≤ ${formatSize(c.value)} (below the grid)${limited}`;
   }
   return `${formatBracket(c.bracket)} · ≈ ${formatSize(c.value)}${ci ? ` (${ci})` : ''}${limited}`;
+}
+
+/** One op component's converged val accuracy per random-label count, in place of a CDS (see the header). */
+export function formatRandomCount(entry: NonNullable<Summary['randomCount']>['accuracy'][number], random: string): string {
+  const points = entry.points.map((p) => `${p.valAcc.toFixed(2)} @ ${formatSize(p.size)}`).join(' · ');
+  const limited = entry.points.some((p) => p.moving) ? ' · budget-limited' : '';
+  return `${entry.component} val ${points} ${random} samples${limited} · no CDS (the swept size is a random-label count)`;
 }

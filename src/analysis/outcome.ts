@@ -68,3 +68,15 @@ export function convergedOutcome(history: readonly EvalMetrics[], opts: OutcomeO
     lastStep: lastEval.step,
   };
 }
+
+/**
+ * A mixture's per-component converged accuracies: the median of each component's train and val
+ * accuracy over the same last endEvals evals as convergedOutcome; null without component metrics.
+ */
+export function convergedComponents(history: readonly EvalMetrics[], opts: Pick<AnalysisOptions, 'endEvals'>): Record<string, { trainAcc: number; valAcc: number }> | null {
+  const tail = history.slice(-Math.max(1, opts.endEvals)).filter((e) => e.components);
+  const names = Object.keys(tail.at(-1)?.components ?? {});
+  if (names.length === 0) return null;
+  const of = (name: string, split: 'train' | 'val') => median(tail.flatMap((e) => { const c = e.components?.[name]; return c ? [c[split].acc] : []; }));
+  return Object.fromEntries(names.map((name) => [name, { trainAcc: of(name, 'train'), valAcc: of(name, 'val') }]));
+}

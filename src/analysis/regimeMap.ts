@@ -6,6 +6,7 @@ import type { CriticalDataSize, Regime, RunParams, RunSummary, Summary } from '.
 import { criticalDataSize, type BootstrapOptions } from './cds';
 import { groupBy } from './groups';
 import { memorizationFor } from './memorization';
+import type { AxisComponent } from './mixtureSize';
 import { ANALYSIS_DEFAULTS } from './options';
 import { REGIMES } from './regime';
 import { dataRunOf, isFinished, numericParam, outcomeOf } from './runs';
@@ -44,7 +45,8 @@ export interface RegimePanel {
   fixed: RunParams;
   /** cells[i][j]: model size modelSizes[i], data size dataSizes[j] (all present, maybe empty). */
   cells: RegimeCell[][];
-  /** Critical data size per model size (cds.ts: bracket, estimate, interval, budget flag). */
+  /** Critical data size per model size (cds.ts: bracket, estimate, interval, budget flag); empty when
+   *  the data axis counts a random-label mixture component's samples (options.component). */
   dCrit: Array<BoundaryPoint & Pick<CriticalDataSize, 'low' | 'high' | 'bracket' | 'confidence' | 'budgetLimited'>>;
   /** Memorization capacity per model size, from a memorization sweep's summary when one is given
    *  (options.memorization); empty otherwise. */
@@ -84,14 +86,15 @@ function ascending(values: Iterable<number>): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
-function panelOf(fixed: RunParams, runs: readonly RunSummary[], map: Omit<RegimeMapData, 'panels'>, axes: RegimeMapAxes, bootstrap: Partial<BootstrapOptions>, memorization: Summary['memorizationCapacity']): RegimePanel {
+function panelOf(fixed: RunParams, runs: readonly RunSummary[], map: Omit<RegimeMapData, 'panels'>, axes: RegimeMapAxes, bootstrap: Partial<BootstrapOptions>, memorization: Summary['memorizationCapacity'], component: AxisComponent | null): RegimePanel {
   const atModel = (m: number) => runs.filter((r) => numericParam(r, axes.model) === m);
   const cells = map.modelSizes.map((m) => {
     const row = atModel(m);
     return map.dataSizes.map((d) => cellOf(m, d, row.filter((r) => numericParam(r, axes.data) === d)));
   });
-  const dCrit = map.modelSizes.map((modelSize) => {
-    const points = atModel(modelSize).map((r) => dataRunOf(r, axes.data, axes.seed)).filter((p) => p !== null);
+  // A random-label component's count is no training-set size: no D_crit along it (mixtureSize.ts).
+  const dCrit = component?.random ? [] : map.modelSizes.map((modelSize) => {
+    const points = atModel(modelSize).map((r) => dataRunOf(r, axes.data, axes.seed, component?.name)).filter((p) => p !== null);
     const c = criticalDataSize(points, map.epsilon, { ...bootstrap, group: fixed });
     return { modelSize, value: c.value, low: c.low, high: c.high, kind: c.kind, bracket: c.bracket, confidence: c.confidence, budgetLimited: c.budgetLimited };
   });
@@ -105,12 +108,13 @@ function panelOf(fixed: RunParams, runs: readonly RunSummary[], map: Omit<Regime
 
 /**
  * The regime map of a sweep's runs. Runs without a numeric model or data param are left out;
- * any other swept axis splits the runs into panels.
+ * any other swept axis splits the runs into panels. options.component: the mixture component the
+ * data axis sizes (componentOfAxis), whose own val accuracy gives D_crit (none for random labels).
  */
 export function regimeMapData(
   summaryRuns: readonly RunSummary[],
   axes: RegimeMapAxes,
-  options: Partial<BootstrapOptions & { epsilon: number; memorization: Summary['memorizationCapacity'] }> = {},
+  options: Partial<BootstrapOptions & { epsilon: number; memorization: Summary['memorizationCapacity']; component: AxisComponent | null }> = {},
 ): RegimeMapData {
   const runs = summaryRuns.filter((r) => numericParam(r, axes.model) !== null && numericParam(r, axes.data) !== null);
   const map = {
@@ -121,7 +125,7 @@ export function regimeMapData(
     dataSizes: ascending(runs.map((r) => numericParam(r, axes.data)!)),
     regimes: REGIMES,
   };
-  const { epsilon: _epsilon, memorization = [], ...bootstrap } = options;
-  const panels = groupBy(runs, [axes.model, axes.data, axes.seed]).map((g) => panelOf(g.params, g.runs, map, axes, bootstrap, memorization));
+  const { epsilon: _epsilon, memorization = [], component = null, ...bootstrap } = options;
+  const panels = groupBy(runs, [axes.model, axes.data, axes.seed]).map((g) => panelOf(g.params, g.runs, map, axes, bootstrap, memorization, component));
   return { ...map, panels };
 }

@@ -19,13 +19,21 @@ export function numericParam(run: Pick<RunSummary, 'params'>, axis: string): num
   return typeof v === 'number' ? v : null;
 }
 
-/** A finished run as a critical-data-size point, or null (unfinished, or no numeric data size). */
-export function dataRunOf(run: RunSummary, dataAxis: string, seedAxis: string): DataRun | null {
+/**
+ * A finished run as a critical-data-size point, or null (unfinished, or no numeric data size).
+ * `component`: the mixture component the data axis sizes (mixtureSize.ts): its own converged val
+ * accuracy is the one that counts, and the run-level reach step (overall val) is not its.
+ */
+export function dataRunOf(run: RunSummary, dataAxis: string, seedAxis: string, component?: string): DataRun | null {
   const dataSize = numericParam(run, dataAxis);
   if (dataSize === null || !isFinished(run)) return null;
   const seed = run.params[seedAxis];
   const outcome = outcomeOf(run)!;
-  return { params: run.params, dataSize, seed: typeof seed === 'boolean' ? String(seed) : seed ?? 0, valAcc: outcome.valAcc, moving: outcome.moving, reachStep: run.steps.valReach };
+  const own = component === undefined ? null : componentValAcc(run, component);
+  return {
+    params: run.params, dataSize, seed: typeof seed === 'boolean' ? String(seed) : seed ?? 0, moving: outcome.moving,
+    ...(own === null ? { valAcc: outcome.valAcc, reachStep: run.steps.valReach } : { valAcc: own }),
+  };
 }
 
 /**
@@ -35,4 +43,9 @@ export function dataRunOf(run: RunSummary, dataAxis: string, seedAxis: string): 
 export function outcomeOf(run: Pick<RunSummary, 'final' | 'outcome'>): RunOutcome | null {
   if (run.outcome) return run.outcome;
   return run.final ? { trainAcc: run.final.trainAcc, valAcc: run.final.valAcc, moving: false } : null;
+}
+
+/** A run's converged val accuracy on one mixture component: its outcome's, else its last eval's; null without. */
+export function componentValAcc(run: Pick<RunSummary, 'outcome' | 'components'>, component: string): number | null {
+  return run.outcome?.components?.[component]?.valAcc ?? run.components?.[component]?.valAcc ?? null;
 }

@@ -8,7 +8,8 @@ import { criticalDataSize } from './cds';
 import { groupRuns } from './groups';
 import { memorizationCapacity } from './memorization';
 import { analysisOptions, type AnalysisOptions } from './options';
-import { convergedOutcome } from './outcome';
+import { componentOfAxis, randomCountAccuracy } from './mixtureSize';
+import { convergedComponents, convergedOutcome } from './outcome';
 import { regimeOf } from './regime';
 import { forecastRun } from './forecast';
 import { dataRunOf, isFinished, numericParam, outcomeOf, SEED_AXIS } from './runs';
@@ -30,14 +31,16 @@ export function numClassesOf(task: TaskConfig): number {
 
 /**
  * The data-size param: search.axis when searching; else the swept train size or fraction
- * (training.* first, then any *.trainSize / *.trainFraction such as a mixture component's);
- * else training.trainSize.
+ * (training.* first, then a mixture component's *.trainSize / *.trainFraction, one that learns an op
+ * before one with random labels: mixtureSize.ts); else training.trainSize.
  */
-export function dataAxisOf(config: Pick<ExperimentConfig, 'search' | 'sweep'>): string {
+export function dataAxisOf(config: Pick<ExperimentConfig, 'search' | 'sweep' | 'task'>): string {
   if (config.search) return config.search.axis;
   const swept = Object.keys(config.sweep);
+  const sized = swept.filter((k) => /\.train(Size|Fraction)$/.test(k));
   return swept.find((k) => k === 'training.trainSize' || k === 'training.trainFraction')
-    ?? swept.find((k) => /\.train(Size|Fraction)$/.test(k))
+    ?? sized.find((k) => componentOfAxis(config, k)?.random !== true)
+    ?? sized[0]
     ?? 'training.trainSize';
 }
 
@@ -84,6 +87,8 @@ export function summarizeRun(run: RunWithHistory, opts: AnalysisOptions, budget?
     const f = forecastRun(history, budget, opts);
     summary.forecast = { regime: f.regime, valReachStep: f.valReachStep, confidence: f.confidence, reason: f.reason };
   }
+  const components = summary.outcome && convergedComponents(history, opts);
+  if (summary.outcome && components) summary.outcome.components = components;
   if (last?.components) {
     summary.components = Object.fromEntries(Object.entries(last.components).map(([name, c]) => [name, { trainAcc: c.train.acc, valAcc: c.val.acc }]));
   }
@@ -111,18 +116,23 @@ export function summarize(
   // A group's task kind: its own when the sweep has a task.kind axis (grokking and memorization runs
   // in one sweep), else the config's.
   const memorizing = (g: { params: RunParams }) => (g.params['task.kind'] ?? config.task.kind) === 'memorization';
+  // A mixture component's size: its own val accuracy decides its CDS; a random-label component's
+  // count is no training-set size of anything that generalizes: no CDS along it (mixtureSize.ts).
+  const component = componentOfAxis(config, dataAxis);
+  const randomCount = randomCountAccuracy(summaries, config, dataAxis);
   return {
     name: config.name,
     configHash: meta.configHash,
     updatedAt: meta.updatedAt,
     runs: summaries,
     // Random labels have nothing to generalize: a memorization sweep measures D_mem, not a CDS.
-    criticalDataSize: groups.filter((g) => !memorizing(g)).map((g) =>
-      criticalDataSize(g.runs.map((r) => dataRunOf(r, dataAxis, SEED_AXIS)!), opts.epsilon, { ...opts, group: g.params })),
+    criticalDataSize: component?.random ? [] : groups.filter((g) => !memorizing(g)).map((g) =>
+      criticalDataSize(g.runs.map((r) => dataRunOf(r, dataAxis, SEED_AXIS, component?.name)!), opts.epsilon, { ...opts, group: g.params })),
     // D_mem is measured by a memorization sweep (random labels), and only there (memorization.ts).
     memorizationCapacity: groups.filter(memorizing).map((g) => ({
       group: g.params,
       ...memorizationCapacity(g.runs.map((r) => ({ dataSize: numericParam(r, dataAxis)!, trainAcc: outcomeOf(r)!.trainAcc, moving: outcomeOf(r)!.moving })), opts.fitAcc),
     })),
+    ...(randomCount ? { randomCount } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describeHolder, readLock } from '../store/lock';
 import { listRuns, readManifest, readSummary } from '../store/reader';
 import { QUEUE_STATE_FILE } from '../sweep/queue/state';
-import { formatCds, formatSize } from '../analysis/format';
+import { formatCds, formatRandomCount, formatSize } from '../analysis/format';
 import type { RunSummary, Summary } from '../store/types';
 import type { CliCommand } from './main';
 
@@ -93,6 +93,9 @@ export function formatGroups(summary: Summary): string {
   const cds = summary.criticalDataSize.map((c) => {
     return `critical data size ${groupName(c.group)}: ${formatCds(c)} (eps ${c.epsilon}, ${c.seeds} seeds)`;
   });
+  const random = summary.randomCount
+    ? summary.randomCount.accuracy.map((a) => `${summary.randomCount!.axis} ${groupName(a.group)}: ${formatRandomCount(a, summary.randomCount!.component)}`)
+    : [];
   const mem = (summary.memorizationCapacity ?? []).map((m) => {
     const bracket = m.bracket ? ` (fits ${formatSize(m.bracket[0])}, not ${formatSize(m.bracket[1])})` : '';
     return `memorization capacity ${groupName(m.group)}: D_mem ${formatSize(m.value)}${bracket}, ${m.kind}${m.budgetLimited ? ', budget-limited' : ''}`;
@@ -102,5 +105,5 @@ export function formatGroups(summary: Summary): string {
       `  ${groupName(g.params)}: bracket [${formatSize(g.lo)}, ${formatSize(g.hi)}], ${g.probes} probes, ${g.phase}` +
       (g.estimate ? `, estimate ${formatSize(g.estimate.value)} (${g.estimate.kind})` : ''))]
     : [];
-  return [...cds, ...mem, ...search].join('\n');
+  return [...cds, ...random, ...mem, ...search].join('\n');
 }

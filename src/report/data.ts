@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { UsageError } from '../util/userError';
 import {
-  analysisOptionsOf, dataAxisOf, emergence, groupBy, isFinished, numericParam, outcomeOf, paramKey, regimeMapData, regimeOf, SEED_AXIS,
+  analysisOptionsOf, componentOfAxis, componentValAcc, dataAxisOf, emergence, groupBy, isFinished, numericParam, outcomeOf, paramKey, regimeMapData, regimeOf, SEED_AXIS,
   summarize, uShape, type AnalysisOptions, type RegimeReport, type RunWithHistory,
 } from '../analysis/index';
 import type { ExperimentConfig } from '../config/schema';
@@ -96,9 +96,10 @@ export function buildSweepReport(dir: string, label: string): SweepReport {
   const swept = Object.keys(config.sweep);
   const modelAxis = ['model.dModel', 'model.dMlp'].find((a) => swept.includes(a)) ?? null;
   const dataSwept = swept.includes(dataAxis);
-  // A random-label component's size is no data size of a task that can generalize: no map or CDS over it.
-  const component = /^task\.components\.(\d+)\./.exec(dataAxis);
-  const mapped = dataSwept && !(component && config.task.kind === 'mixture' && config.task.components[Number(component[1])]?.labels === 'random');
+  // A random-label component's size is no data size of a task that can generalize: no map or CDS
+  // over it (the emergence view shows its op components against model size per count instead).
+  const component = componentOfAxis(config, dataAxis);
+  const mapped = dataSwept && !component?.random;
   const finished = runs.filter((r) => isFinished(r.summary));
   const sizes = (axis: string) => new Set(runs.map((r) => numericParam(r.summary, axis)).filter((v) => v !== null)).size;
 
@@ -115,9 +116,9 @@ export function buildSweepReport(dir: string, label: string): SweepReport {
     runs: runs.map(runRow),
     curves: curveCharts(runs, dataSwept ? dataAxis : modelAxis ?? swept.find((a) => a !== SEED_AXIS) ?? null),
     regimeMap: modelAxis && mapped
-      ? regimeMapData(runs.map((r) => r.summary), { model: modelAxis, data: dataAxis, seed: SEED_AXIS }, { ...opts, memorization: mem.entries })
+      ? regimeMapData(runs.map((r) => r.summary), { model: modelAxis, data: dataAxis, seed: SEED_AXIS }, { ...opts, memorization: mem.entries, component })
       : null,
-    cds: mapped ? cdsTables(runs, summary.criticalDataSize, mem.entries, dataAxis, modelAxis) : [],
+    cds: mapped ? cdsTables(runs, summary.criticalDataSize, mem.entries, dataAxis, modelAxis, component?.name) : [],
     dMemSource: mem.problem ?? (mem.linkedDir ? `D_mem: the memorization capacity measured by ${relative(dir, mem.linkedDir) || '.'} (analysis.memorizationResults)`
       : summary.memorizationCapacity.length ? 'D_mem: the memorization capacity measured by this sweep\'s memorization runs'
         : 'D_mem: none (no memorization measurement: run a memorization sweep and name it in analysis.memorizationResults)'),
@@ -224,7 +225,7 @@ function curveCharts(runs: LoadedRun[], lineAxis: string | null): CurveChart[] {
 
 function cdsTables(
   runs: LoadedRun[], cds: CriticalDataSize[],
-  mem: Summary['memorizationCapacity'], dataAxis: string, modelAxis: string | null,
+  mem: Summary['memorizationCapacity'], dataAxis: string, modelAxis: string | null, component?: string,
 ): CdsTable[] {
   const memByKey = new Map(mem.map((m) => [paramKey(m.group), m]));
   const memOf = (group: RunParams) => (modelAxis && typeof group[modelAxis] === 'number'
@@ -235,7 +236,7 @@ function cdsTables(
     const g = groups.find((x) => x.key === key);
     const inGroup = g ? g.runs.map((x) => x.run) : [];
     const sizes = [...new Set(inGroup.map((r) => numericParam(r.summary, dataAxis)!))].sort((a, b) => a - b);
-    const rows = sizes.map((d) => dataSizeRow(d, inGroup.filter((r) => numericParam(r.summary, dataAxis) === d)));
+    const rows = sizes.map((d) => dataSizeRow(d, inGroup.filter((r) => numericParam(r.summary, dataAxis) === d), component));
     const m = memOf(c.group);
     return { group: c.group, label: paramsLabel(c.group), cds: c, memorization: m ? { value: m.value, kind: m.kind } : null, rows };
   });
@@ -248,9 +249,10 @@ function meanOf(xs: number[]): number | null {
   return xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : null;
 }
 
-function dataSizeRow(dataSize: number, runs: LoadedRun[]): DataSizeRow {
+/** component: the mixture component the data axis sizes, whose own val accuracy is the one that counts. */
+function dataSizeRow(dataSize: number, runs: LoadedRun[], component?: string): DataSizeRow {
   const done = runs.filter((r) => isFinished(r.summary));
-  const accs = done.map((r) => outcomeOf(r.summary)!.valAcc);
+  const accs = done.map((r) => (component === undefined ? null : componentValAcc(r.summary, component)) ?? outcomeOf(r.summary)!.valAcc);
   const fits = done.map((r) => r.report?.trainFitStep).filter((s): s is number => s != null);
   const reach = done.map((r) => r.report?.valReachStep).filter((s): s is number => s != null);
   const regimes: Partial<Record<Regime, number>> = {};

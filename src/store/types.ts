@@ -81,6 +81,8 @@ export interface RunOutcome {
   valAcc: number;
   /** Still moving at the end of its budget: the accuracies are not converged values. */
   moving: boolean;
+  /** Additive, mixtures: each component's converged accuracies (the same median of the last evals). */
+  components?: Record<string, { trainAcc: number; valAcc: number }>;
 }
 
 export interface RunSummary {
@@ -139,4 +141,17 @@ export interface Summary {
   criticalDataSize: CriticalDataSize[];
   /** D_mem per group, measured by a `memorization` sweep (src/analysis/memorization.ts); empty for other sweeps. */
   memorizationCapacity: Array<{ group: RunParams; value: number | null; kind: string; bracket?: [number | null, number | null]; budgetLimited?: boolean; seeds?: number }>;
+  /**
+   * Additive: present when the size axis counts a random-label mixture component's samples
+   * (src/analysis/mixtureSize.ts). That count is no training-set size of anything that can
+   * generalize, so criticalDataSize is empty; instead, per group and op component, the mean
+   * converged val accuracy at each count.
+   */
+  randomCount?: {
+    /** The swept axis, e.g. task.components.1.trainSize. */
+    axis: string;
+    /** The random-label component it counts, e.g. random(a-b). */
+    component: string;
+    accuracy: Array<{ group: RunParams; component: string; points: Array<{ size: number; valAcc: number; seeds: number; moving: boolean }> }>;
+  };
 }

@@ -106,6 +106,55 @@ describe('summarize', () => {
     assert.deepEqual(at(s.runs, 0).components, { add: { trainAcc: 1, valAcc: 0.9 } });
   });
 
+  // repro-emergence's shape: a+b (300 samples) next to 1 or 250 random-label a-b samples.
+  const mixture = (sweep: Record<string, unknown>) => config({
+    task: { kind: 'mixture', modulus: 23, components: [{ op: 'a+b', trainSize: 300 }, { op: 'a-b', labels: 'random', trainSize: 250 }] },
+    model: { kind: 'mlp', dModel: 8, dMlp: 64 }, sweep,
+  });
+  /** A history whose last evals give a+b val `add` (and 0.05 for the random labels). */
+  const mixed = (add: number, moving = false) => history(5000, flat(1), moving ? ramp(0, 1, 0, 5000) : flat(add)).map((e) => ({
+    ...e, components: { 'a+b': { train: { loss: 0, acc: 1 }, val: { loss: 0, acc: moving ? add * e.valAcc : add } }, 'random(a-b)': { train: { loss: 0, acc: 1 }, val: { loss: 3, acc: 0.05 } } },
+  }));
+
+  test('a random-label component count is no data size: no CDS along it, a+b val accuracy per count instead', () => {
+    const cfg = mixture({ 'task.components.1.trainSize': [1, 250], 'model.dMlp': [8, 512], seed: [0, 1] });
+    assert.equal(dataAxisOf(cfg), 'task.components.1.trainSize');
+    const add = { 8: { 1: 0.99, 250: 0.1 }, 512: { 1: 1, 250: 0.97 } } as const;
+    const runs: RunWithHistory[] = ([8, 512] as const).flatMap((w) => ([1, 250] as const).flatMap((n) => [0, 1].map((seed) => ({
+      id: `w${w}-n${n}-s${seed}`, params: { 'task.components.1.trainSize': n, 'model.dMlp': w, seed }, status: 'done' as const,
+      history: mixed(add[w][n], w === 8 && n === 250 && seed === 1),
+    }))));
+    const s = summarize(runs, cfg, META);
+    assert.deepEqual(s.criticalDataSize, [], 'a "CDS > 250 (not reached)" along the random count is no critical data size of anything');
+    assert.equal(s.randomCount?.axis, 'task.components.1.trainSize');
+    assert.equal(s.randomCount?.component, 'random(a-b)');
+    const rows = s.randomCount!.accuracy.map((a) => [a.group, a.component, a.points.map((p) => [p.size, Number(p.valAcc.toFixed(3)), p.seeds, p.moving])]);
+    assert.deepEqual(rows, [
+      // dMlp 8 at 250: one seed converged at 0.1, one still rising to 0.1 at its end (median of the last 3 evals: 0.098).
+      [{ 'model.dMlp': 8 }, 'a+b', [[1, 0.99, 2, false], [250, 0.099, 2, true]]],
+      [{ 'model.dMlp': 512 }, 'a+b', [[1, 1, 2, false], [250, 0.97, 2, false]]],
+    ]);
+    // The converged outcome carries each component's median of the last evals.
+    assert.deepEqual(s.runs.find((r) => r.id === 'w512-n250-s0')!.outcome!.components, { 'a+b': { trainAcc: 1, valAcc: 0.97 }, 'random(a-b)': { trainAcc: 1, valAcc: 0.05 } });
+    // The map over that count draws no D_crit either.
+    const map = regimeMapData(s.runs, { model: 'model.dMlp', data: 'task.components.1.trainSize', seed: 'seed' }, { component: { index: 1, name: 'random(a-b)', random: true } });
+    assert.deepEqual(map.panels.map((p) => p.dCrit), [[]]);
+  });
+
+  test('a swept op component size is the data axis, and its own val accuracy decides the CDS', () => {
+    const cfg = mixture({ 'task.components.1.trainSize': [250], 'task.components.0.trainSize': [100, 200, 300], seed: [0, 1, 2, 3] });
+    assert.equal(dataAxisOf(cfg), 'task.components.0.trainSize', 'the op component before the random one');
+    // a+b reaches 1.0 from 200 on; the overall val (flat 0.5, the random labels at chance) never reaches ε.
+    const runs: RunWithHistory[] = [100, 200, 300].flatMap((n) => [0, 1, 2, 3].map((seed) => ({
+      id: `n${n}-s${seed}`, params: { 'task.components.1.trainSize': 250, 'task.components.0.trainSize': n, seed }, status: 'done' as const,
+      history: mixed(n >= 200 ? 1 : 0.2).map((e) => ({ ...e, valAcc: 0.5 })),
+    })));
+    const s = summarize(runs, cfg, META);
+    assert.equal(s.randomCount, undefined);
+    const c = at(s.criticalDataSize, 0);
+    assert.deepEqual([c.kind, c.bracket], ['interpolated', [100, 200]]);
+  });
+
   test('an unswept data size is read from the config', () => {
     const cfg = config({ sweep: { seed: [0, 1] }, training: { trainSize: 3000 } });
     const s = summarize(gridRuns().filter((r) => r.params['training.trainSize'] === 3000).map((r) => ({ ...r, params: { seed: entry(r.params, 'seed') } })), cfg, META);

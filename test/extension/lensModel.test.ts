@@ -9,6 +9,7 @@ import {
   cdsText, findAnchors, formatDuration, progressText, regimesText, topLenses, valueLenses, valueLensTitle,
 } from '../../src/extension/lenses/lensModel';
 import { readSummary } from '../../src/extension/results/store';
+import { formatGroups } from '../../src/cli/status';
 import type { Summary } from '../../src/store/types';
 
 const FIXTURE = join(__dirname, '../fixtures/results/modadd-grid');
@@ -107,10 +108,22 @@ describe('top-line lenses', () => {
 describe('value lenses from summary.json', () => {
   test('CDS lens under each model size: bracket, estimate, interval, budget flag, ε and seeds', () => {
     // dModel 16: a semi-grokking run at 3000 was still moving when its budget ended.
-    assert.equal(cdsText('model.dModel', 16, summary, [2000, 3000, 4000]), 'CDS 3000–4000 · ≈ 3939 (90% CI 3043–3981) · budget-limited @ ε=0.95 · 3 seeds');
-    assert.equal(cdsText('model.dModel', 64, summary, [2000, 3000, 4000]), 'CDS 2000–3000 · ≈ 2883 (90% CI 2040–2954) @ ε=0.95 · 3 seeds');
+    assert.equal(cdsText('model.dModel', 16, summary, [2000, 3000, 4000]), 'CDS ≥ 3000 · ≈ 3939 (90% CI 3049–3994) · budget-limited @ ε=0.95 · 3 seeds');
+    assert.equal(cdsText('model.dModel', 64, summary, [2000, 3000, 4000]), 'CDS ≥ 2000 · ≈ 2883 (90% CI 2043–2945) @ ε=0.95 · 3 seeds');
     assert.equal(cdsText('model.dModel', 16, null, []), 'CDS: no results yet');
     assert.equal(cdsText('model.dModel', 999, summary, []), 'CDS: no runs');
+  });
+
+  test('a sweep over a random-label count: no CDS, the op component\'s val accuracy per count; grok status says the same', () => {
+    const rc: Summary = { ...summary, criticalDataSize: [], randomCount: {
+      axis: 'task.components.1.trainSize', component: 'random(a-b)',
+      accuracy: [{ group: { 'model.dMlp': 8 }, component: 'a+b', points: [{ size: 1, valAcc: 0.991, seeds: 2, moving: false }, { size: 250, valAcc: 0.104, seeds: 2, moving: true }] }],
+    } };
+    assert.equal(cdsText('model.dMlp', 8, rc, [1, 250]),
+      'a+b val 0.99 @ 1 · 0.10 @ 250 random(a-b) samples · budget-limited · no CDS (the swept size is a random-label count) · 2 seeds');
+    assert.match(cdsText('model.dMlp', 512, rc, [1, 250]), /^no CDS \(the swept size counts random\(a-b\) samples\)/);
+    assert.equal(formatGroups(rc),
+      'task.components.1.trainSize model.dMlp=8: a+b val 0.99 @ 1 · 0.10 @ 250 random(a-b) samples · budget-limited · no CDS (the swept size is a random-label count)');
   });
 
   test('CDS not reached, below the grid, and pending runs', () => {

@@ -13,6 +13,7 @@ import { lineChartSvg } from '../../webview/shared/svg';
 import { stackSvgs } from '../../webview/shared/svgStack';
 import { REGIMES, type RegimeName } from '../../webview/regimeMap/protocol';
 import { buildMapData } from '../../src/extension/model/mapModel';
+import { formatCds } from '../../src/analysis/format';
 import { readManifest, readSummary } from '../../src/extension/results/store';
 
 const pt = (step: number, valAcc: number, extra: Partial<CurvePoint> = {}): CurvePoint =>
@@ -86,6 +87,20 @@ describe('regime map', () => {
     const cells = [...svg.matchAll(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="(#00000\d)"/g)];
     assert.equal(cells.length, 9);
     assert.match(svg, /<path d="M[^"]+L[^"]+L[^"]+"[^>]*><title>D_crit \(ε=0\.95\)<\/title>/, 'D_crit through the 3 model sizes');
+  });
+
+  test('the map line reads like the lens (bracket first); over a random-label count there is no D_crit line, and the map says why', () => {
+    const dir = join(__dirname, '../fixtures/results/modadd-grid');
+    const input = { name: 'modadd-grid', resultsDir: dir, summary: readSummary(dir), runs: readManifest(dir)!.runs, epsilon: 0.95, dataAxis: 'training.trainSize' };
+    assert.deepEqual(buildMapData(input).dCrit.map((d) => d.text), [
+      'CDS ≥ 3000 · ≈ 3939 (90% CI 3049–3994) · budget-limited', 'CDS ≥ 3000 · ≈ 3887 (90% CI 3046–3933)', 'CDS ≥ 2000 · ≈ 2883 (90% CI 2043–2945)',
+    ]);
+    // The lens reads the stored summary.json: the same text (the fixture's summary comes from the same analysis).
+    assert.deepEqual(readSummary(dir)!.criticalDataSize.map(formatCds), buildMapData(input).dCrit.map((d) => d.text));
+    // The same runs read as if their data axis counted a random-label component's samples.
+    const random = buildMapData({ ...input, component: { index: 1, name: 'random(a-b)', random: true } });
+    assert.deepEqual([random.dCrit, random.cells.length], [[], 9]);
+    assert.match(random.problem ?? '', /^No D_crit line: the data axis counts random\(a-b\)'s random-label samples/);
   });
 
   test('the SVG export escapes a hostile sweep name, axis names and values: it parses as XML with no markup of theirs', () => {

@@ -3,7 +3,7 @@
 // No vscode import: the provider (./provider.ts) is a thin wrapper, this is what the unit tests check.
 import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser/lib/esm/main.js';
 import { REGIMES, type CriticalDataSize, type Regime, type RunSummary, type Summary } from '../../store/types';
-import { formatCds, formatSize } from '../../analysis/format';
+import { formatCds, formatRandomCount, formatSize } from '../../analysis/format';
 import { LineIndex, type Span } from '../model/text';
 import { dataSizeAxis, isSeedAxis, modelSizeAxis, sameValue, shortAxis, type AxisValue, type Axes } from '../model/axes';
 
@@ -134,6 +134,7 @@ export function formatDuration(ms: number): string {
 /** Lens text under a model-size value: the critical data size of that model size. */
 export function cdsText(modelAxis: string, value: AxisValue, summary: Summary | null, dataValues: AxisValue[]): string {
   if (!summary) return 'CDS: no results yet';
+  if (summary.randomCount) return randomCountText(modelAxis, value, summary.randomCount);
   const entries = summary.criticalDataSize.filter((c) => sameValue(c.group[modelAxis], value));
   if (entries.length === 0) {
     const runs = summary.runs.filter((r) => sameValue(r.params[modelAxis], value));
@@ -144,6 +145,18 @@ export function cdsText(modelAxis: string, value: AxisValue, summary: Summary | 
     const extra = Object.entries(c.group).filter(([k]) => k !== modelAxis && !isSeedAxis(k));
     const prefix = extra.length ? `${extra.map(([k, v]) => `${shortAxis(k)}=${String(v)}`).join(' ')}: ` : '';
     return prefix + oneCds(c, dataValues);
+  }).join(' | ');
+}
+
+/** A sweep over a random-label component's count has no CDS: its op components' val accuracy per count instead. */
+function randomCountText(modelAxis: string, value: AxisValue, rc: NonNullable<Summary['randomCount']>): string {
+  const entries = rc.accuracy.filter((a) => sameValue(a.group[modelAxis], value));
+  if (entries.length === 0) return `no CDS (the swept size counts ${rc.component} samples): no finished runs yet`;
+  return entries.map((a) => {
+    const extra = Object.entries(a.group).filter(([k]) => k !== modelAxis && !isSeedAxis(k));
+    const prefix = extra.length ? `${extra.map(([k, v]) => `${shortAxis(k)}=${String(v)}`).join(' ')}: ` : '';
+    const seeds = Math.max(...a.points.map((p) => p.seeds));
+    return `${prefix}${formatRandomCount(a, rc.component)} · ${seeds} seed${seeds === 1 ? '' : 's'}`;
   }).join(' | ');
 }
 

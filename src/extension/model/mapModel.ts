@@ -1,7 +1,7 @@
 // Regime-map data for the webview, from the runs' summaries: src/analysis regimeMapData (cells,
 // D_crit, D_mem per model size) turned into the webview's MapData, with the seed spread of each
 // cell and the U-curves added. Pure: the panel sends its result, the unit tests check it.
-import { outcomeOf, regimeMapData } from '../../analysis';
+import { outcomeOf, regimeMapData, type AxisComponent } from '../../analysis';
 import { formatCds } from '../../analysis/format';
 import type { RunParams, RunSummary, Summary } from '../../store/types';
 import type { MapCell, MapData, MapLine, RegimeName, UCurve } from '../../../webview/regimeMap/protocol';
@@ -20,6 +20,8 @@ export interface MapInput {
   slice?: Selection;
   /** D_mem measurements (src/store/memorizationLink.ts): this sweep's and the linked sweep's. */
   memorization?: Summary['memorizationCapacity'];
+  /** The mixture component the data axis sizes (analysis componentOfAxis), when it is one. */
+  component?: AxisComponent | null;
 }
 
 export function mean(xs: number[]): number | null {
@@ -48,7 +50,9 @@ export function buildMapData(input: MapInput): MapData {
     base.problem = `This sweep has no ${!xPath ? 'model-size axis (model.dModel)' : 'data-size axis (training.trainSize)'} to map.`;
     return base;
   }
-  const data = regimeMapData(runs, { model: xPath, data: yPath, seed: seedAxis }, { epsilon: input.epsilon, memorization: input.memorization ?? input.summary?.memorizationCapacity ?? [] });
+  const component = yPath === input.dataAxis ? input.component ?? null : null;
+  const data = regimeMapData(runs, { model: xPath, data: yPath, seed: seedAxis }, { epsilon: input.epsilon, memorization: input.memorization ?? input.summary?.memorizationCapacity ?? [], component });
+  if (component?.random) base.problem = `No D_crit line: the data axis counts ${component.name}'s random-label samples, not the training set of a task that can generalize.`;
   base.xAxis.values = data.modelSizes;
   base.yAxis.values = data.dataSizes;
   if (!data.panels.length) return base;

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { isMapToHost, isRegimeMapState, REGIME_MAP_VIEW_TYPE, type HostToMap } from '../../../webview/regimeMap/protocol';
 import type { Selection } from '../../../webview/shared/protocolBase';
-import { dataAxisOf } from '../../analysis';
+import { componentOfAxis, dataAxisOf } from '../../analysis';
 import { buildMapData } from '../model/mapModel';
 import { readManifest, readSummary } from '../results/store';
 import { memorizationSource } from '../../store/memorizationLink';
@@ -82,7 +82,7 @@ export class RegimeMapPanel {
     const map = buildMapData({
       name: manifest?.name ?? summary?.name ?? 'sweep', resultsDir: this.resultsDir, summary, memorization: mem.entries,
       runs: manifest?.runs ?? [], epsilon: config?.analysis?.epsilon ?? 0.95,
-      ...(config ? { dataAxis: dataAxisOf(config) } : {}), slice: this.slice,
+      ...(config ? { dataAxis: dataAxisOf(config), component: componentOfAxis(config, dataAxisOf(config)) } : {}), slice: this.slice,
     });
     if (this.dirs.length > 1) {
       map.sliceAxes = { [SWEEP_AXIS]: this.names, ...map.sliceAxes };
