@@ -1,7 +1,7 @@
 // Inits by name (model.initStd): the default "scaled" = N(0, 1/sqrt(dModel)), "gpt" = 0.02, "pytorch".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { ConfigSchema } from '../../src/config/schema';
@@ -69,4 +69,20 @@ test('inits by name: "gpt" is 0.02 at every width, "pytorch" stays the fan-in ru
   assert.equal(resolveInitStd(0.05, 64), 0.05);
   assert.equal(resolveInitStd('scaled', 64), 0.125);
   assert.throws(() => ConfigSchema.parse({ name: 'x', task: { kind: 'modular', modulus: 23 }, model: { initStd: 'xavier' } }));
+});
+
+test('every bundled example and .full config names its init (model.initStd) and says why in an "// init:" comment', () => {
+  const dir = join(root, 'examples');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.grok.json'));
+  assert.ok(files.length >= 30, `${files.length} examples`);
+  const missing = files.flatMap((f) => {
+    const text = readFileSync(join(dir, f), 'utf8');
+    const config = parse(text) as { model?: { initStd?: unknown } };
+    const problems: string[] = [];
+    if (config.model?.initStd === undefined) problems.push(`${f}: no model.initStd`);
+    // The comment sits above the model (or inside it), so a reader sees the init and its reason together.
+    if (!/\/\/ init: \S.{10,}/.test(text)) problems.push(`${f}: no "// init: <why>" comment`);
+    return problems;
+  });
+  assert.deepEqual(missing, []);
 });
