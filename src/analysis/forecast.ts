@@ -113,10 +113,9 @@ export function forecastRun(history: readonly EvalMetrics[], budget: number, opt
     const eta = extrapolate();
     if (eta === null) return out('unsettled', null, 0.3 + 0.3 * seen, 'val rising too slowly to reach ε within the budget');
     const leftFloorLate = report.valLeavesFloorStep === null || report.valLeavesFloorStep > report.trainFitStep;
-    // The regime rule (regime.ts) on the extrapolated reach step: the plateau after train fit is a
-    // plateauFraction of the steps to ε or more.
+    // The regime rule (regime.ts): the plateau after train fit is plateauRatio × the fit step or more.
     const plateau = (report.valLeavesFloorStep ?? t) - report.trainFitStep;
-    const grok = leftFloorLate && plateau >= opts.plateauFraction * eta;
+    const grok = leftFloorLate && plateau >= opts.plateauRatio * report.trainFitStep;
     return out(grok ? 'grokking' : 'progression', eta, 0.5 + 0.4 * seen, `val rising ${valChange.toFixed(3)} over the last ${span} steps: extrapolated to ε`);
   }
 

@@ -15,10 +15,10 @@ export interface AnalysisOptions {
   /** Floor = chance + floorMargin × (1 − chance): a fraction of the way from chance to perfect,
    *  so the same setting works for 113 classes (floor ≈ 0.11) and for 2 (floor 0.55). */
   floorMargin: number;
-  /** Grokking needs val to stay at the floor after train fit for a plateau of at least this
-   *  fraction of the steps it takes to reach ε (a ratio of durations: the same at any learning
-   *  rate or eval spacing). */
-  plateauFraction: number;
+  /** Grokking needs val to stay at the floor after train fit for a plateau of at least this many
+   *  times the train-fit step (1: still at the floor at twice the fit step). A ratio of durations
+   *  of the same run: the same at any learning rate. */
+  plateauRatio: number;
   /** The "end of the run" window: this fraction of the last step, ... */
   settleFraction: number;
   /** ... and at least this many evals. */
@@ -56,7 +56,7 @@ export const ANALYSIS_DEFAULTS: Readonly<AnalysisOptions> = Object.freeze({
   numClasses: null,
   floorAcc: null,
   floorMargin: 0.1,
-  plateauFraction: 0.2,
+  plateauRatio: 1,
   settleFraction: 0.2,
   settleMinEvals: 3,
   moveDelta: 0.05,
@@ -83,7 +83,7 @@ export const AnalysisOptionsSchema = z.object({
   numClasses: z.number().int().min(2).nullable(),
   floorAcc: z.number().min(0).lt(1).nullable(),
   floorMargin: fraction,
-  plateauFraction: z.number().min(0).lt(1),
+  plateauRatio: z.number().min(0),
   settleFraction: fraction,
   settleMinEvals: z.number().int().min(2),
   moveDelta: z.number().gt(0),

@@ -7,8 +7,10 @@
 //   1. train never fits:               unsettled if train or val still moves at the end, else no-learning
 //   2. val ends ≥ ε (the median of the last endEvals evals, so one slingshot dip at the end does not count):
 //                                      grokking if val was still at the floor when train fit AND stayed
-//                                      there for a plateau ≥ plateauFraction of the steps it took to
-//                                      reach ε (memorization first, then a wait); else progression
+//                                      there for a plateau ≥ plateauRatio × the train-fit step (1: val
+//                                      still at the floor at twice the fit step; on a log-step axis, a
+//                                      plateau of at least one doubling after the fit): memorization
+//                                      first, then a wait as long as memorizing took; else progression
 //   3. val ends < ε and still moves:   unsettled: the end-window change is ≥ moveDelta and at least
 //                                      half the largest change val made over any earlier stretch of
 //                                      the same length (a residual creep after the rise is settled)
@@ -20,7 +22,7 @@ import { ANALYSIS_DEFAULTS, floorAccOf, type AnalysisOptions } from './options';
 import { changeOver, convergedOutcome, endWindow } from './outcome';
 
 export type RegimeOptions = Pick<AnalysisOptions,
-  'epsilon' | 'fitAcc' | 'numClasses' | 'floorAcc' | 'floorMargin' | 'plateauFraction' | 'settleFraction' | 'settleMinEvals' | 'moveDelta' | 'endEvals'>;
+  'epsilon' | 'fitAcc' | 'numClasses' | 'floorAcc' | 'floorMargin' | 'plateauRatio' | 'settleFraction' | 'settleMinEvals' | 'moveDelta' | 'endEvals'>;
 
 export interface RegimeReport {
   regime: Regime;
@@ -128,10 +130,14 @@ export function regimeOf(history: readonly EvalMetrics[], options: Partial<Regim
       if (valLeavesFloorStep !== null && valLeavesFloorStep <= trainFitStep) {
         return ['progression', 'validation started rising before train fit'];
       }
-      const share = (plateauSteps ?? 0) / valReachStep!;
-      return share >= opts.plateauFraction
-        ? ['grokking', `validation stayed at the floor for ${Math.round(share * 100)}% of the steps to ε after train fit, then reached ${opts.epsilon}`]
-        : ['progression', `validation left the floor soon after train fit (a plateau of ${Math.round(share * 100)}% of the steps to ε, < ${opts.plateauFraction * 100}%)`];
+      // The plateau is measured against the time train took to fit, not against the time to ε: a
+      // slow creep off the floor long after the fit (the canonical a+b mod 97 curve: fit at 150, val
+      // past the floor at 450, ε at 1800) is still memorization first, then a wait.
+      const ratio = trainFitStep > 0 ? (plateauSteps ?? 0) / trainFitStep : plateauSteps ? Infinity : 0; // fit at step 0: any plateau is long
+      const ratioText = `${ratio.toFixed(1)}× the ${trainFitStep} steps train took to fit`;
+      return ratio >= opts.plateauRatio
+        ? ['grokking', `validation stayed at the floor for ${plateauSteps} steps after train fit (${ratioText}), then reached ${opts.epsilon} at step ${valReachStep}`]
+        : ['progression', `validation left the floor soon after train fit (a plateau of ${ratioText}, < ${opts.plateauRatio}×)`];
     }
     if (valMoving) return ['unsettled', 'validation accuracy is still moving at the end (at half its fastest pace or more)'];
     if (endValMean <= floorAcc) return ['ungrokking', 'train fit; validation stayed at the floor'];

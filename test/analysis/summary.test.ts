@@ -76,9 +76,9 @@ describe('summarize', () => {
   });
 
   test('the analysis section of the config is in force', () => {
-    const s = summarize(gridRuns(), config({ analysis: { epsilon: 0.5, plateauFraction: 0.9 } }), META);
+    const s = summarize(gridRuns(), config({ analysis: { epsilon: 0.5, plateauRatio: 6 } }), META);
     assert.ok(Math.abs(at(s.criticalDataSize, 0).value! - Math.exp(Math.log(2000) + (0.48 / 0.98) * Math.log(1.5))) < 1e-9);
-    // A plateau of 2500 steps < 0.9 × the 3000 steps to ε: the 3000 runs no longer count as grokking.
+    // A plateau of 2500 steps < 6 × the 500 steps train took to fit: the 3000 runs no longer count as grokking.
     assert.equal(s.runs.find((r) => r.id === 'n3000-s0')!.regime, 'progression');
   });
 
