@@ -1,4 +1,4 @@
-// regimeOf against 52 real curves from the bundled examples (test/fixtures/curves/corpus.json),
+// regimeOf against 56 real curves from the bundled examples (test/fixtures/curves/corpus.json),
 // each labelled by a person from its picture (train and val accuracy against step), with the reason.
 // How it was made: docs/reproduction.md ("Labelled curves"). The disagreements are listed there;
 // the rules are in src/analysis/README.md ("Regimes").
@@ -44,8 +44,9 @@ test('the same curves stretched in time (×0.5, ×3: another learning rate) keep
 });
 
 // Another eval spacing: every other eval (both phases) and twice as many (midpoints interpolated).
-// A label may move only where the curve sits on a threshold within one eval of it.
-test('the same curves at another eval spacing (half or twice as many evals) keep their labels (≥ 51 of 52 each)', () => {
+// A label may move only where the curve sits on a threshold within one eval of it: at most two per
+// spacing (docs/reproduction.md, "Labelled curves", names them).
+test('the same curves at another eval spacing (half or twice as many evals) keep their labels (all but ≤ 2 each)', () => {
   type Evals = Array<[number, number, number]>;
   const spacings: Record<string, (e: Evals) => Evals> = {
     'every other eval (even)': (e) => e.filter((_, i) => i % 2 === 0 || i === e.length - 1),
@@ -55,6 +56,6 @@ test('the same curves at another eval spacing (half or twice as many evals) keep
   for (const [name, resample] of Object.entries(spacings)) {
     const moved = corpus.filter((c) => labelOf(c, resample(c.evals)).regime !== labelOf(c, c.evals).regime).map((c) => c.id);
     console.log(`${name}: ${corpus.length - moved.length}/${corpus.length} keep their label${moved.length ? `; moved: ${moved.join(', ')}` : ''}`);
-    assert.ok(moved.length <= 1, `${name}: ${moved.join(', ')}`);
+    assert.ok(moved.length <= 2, `${name}: ${moved.join(', ')}`);
   }
 });

@@ -50,9 +50,8 @@ test('a config with no init groks on the standard setting: (a+b) mod 97, 40% of 
 
   // Grokking in the papers' words: train fits while validation is at chance, validation stays low
   // long after, and reaches ε only many times the fit step later. Measured: fit at step 150 (val
-  // 0.053), val 0.15 at 600, 0.95 at 1800. (The analysis' label for this run is 'progression' under
-  // plateauFraction 0.2: val leaves the floor, chance + 10%, at 450, a plateau of 17% of the steps
-  // to ε; docs/reproduction.md "Inits".)
+  // 0.053), val past the floor (chance + 10%) at 450, 0.15 at 600, 0.95 at 1800; the analysis labels
+  // it grokking (a plateau of 2× the fit step; docs/reproduction.md "Inits").
   const [run] = readSummary(outDir)!.runs;
   assert.ok(run, 'the run is summarized');
   const history = readRunMetrics(outDir, run.id);
@@ -66,4 +65,5 @@ test('a config with no init groks on the standard setting: (a+b) mod 97, 40% of 
   const reach = history.find((e) => e.valAcc >= 0.95)!;
   assert.ok(reach.step >= 8 * fit.step, `generalization lags memorization: train fit at ${fit.step}, val ≥ 0.95 at ${reach.step}`);
   assert.equal(run.stopReason, 'generalized');
+  assert.equal(run.regime, 'grokking', 'the regime a person gives this curve (test/fixtures/curves/corpus.json: default-groks/run)');
 });
