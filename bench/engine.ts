@@ -3,6 +3,8 @@
 //   {"engine":"grok-wasm","case":"d32-m1","msPerStep":...,"cpuMsPerStep":...,"profile":{...},...}
 //   node --import tsx bench/engine.ts [--cases d32-m1,d128-m1,d32-m16] [--steps 20] [--warmup 3]
 //        [--threads N] [--profile-steps 5]
+//   node --import tsx bench/engine.ts --serve [--threads N]: one warm process, driven through stdin by
+//        bench/paired.ts (`npm run bench`), so that its rounds interleave with PyTorch's: see serve().
 // msPerStep: wall time of one lock-step step (all models), median; cpuMsPerStep: CPU time of all
 // threads of the process per step. profile: one model trained on this thread alone; `cpu` is its CPU
 // time per model-step measured without any timers (what T threads' CPU time is compared with), and
@@ -160,6 +162,51 @@ async function benchCase(name: string, data: Dataset, steps: number, warmup: num
   };
 }
 
+/**
+ * --serve: after the machine line, answers one JSON line per JSON line on stdin, one case at a time:
+ *   {"open": "d32-m1"}   build that case's trainer (T threads); reply {"ready": ..., dModel, models, threads}
+ *   {"steps": n}         n lock-step steps; reply {"steps": n, "wallMs": ..., "cpuMs": ..., "stepMs": [...]}
+ *                        (totals over the n steps; CPU time of every thread of this process)
+ *   {"profile": n}       profile() of one model of the open case over n steps; reply its result
+ *   {"close": true}      dispose of the trainer; reply {"closed": ...}
+ * Warm-up is the caller's: its first {"steps": n} after "open" are the warm-up.
+ */
+async function serve(data: Dataset, threads: number): Promise<void> {
+  const { createInterface } = await import('node:readline');
+  let open: { spec: LockstepSpec; trainer: Awaited<ReturnType<typeof createTrainer>> } | null = null;
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (!line.trim()) continue;
+    const cmd = JSON.parse(line) as { open?: string; steps?: number; profile?: number; close?: boolean };
+    let reply: Record<string, unknown>;
+    if (cmd.open) {
+      if (open) await open.trainer.dispose();
+      const spec = specOf(cmd.open, data, threads);
+      open = { spec, trainer: await createTrainer(spec) };
+      reply = { ready: cmd.open, dModel: spec.model.dModel, models: spec.runs.length, n: N_TRAIN, threads };
+    } else if (!open) {
+      throw new Error(`bench/engine.ts --serve: ${line} before {"open": case}`);
+    } else if (cmd.steps) {
+      const stepMs: number[] = [];
+      const cpu0 = process.cpuUsage(), t0 = performance.now();
+      for (let s = 0; s < cmd.steps; s++) {
+        const s0 = performance.now();
+        await open.trainer.trainStep();
+        stepMs.push(Number((performance.now() - s0).toFixed(3)));
+      }
+      const wallMs = performance.now() - t0, cpu = process.cpuUsage(cpu0);
+      reply = { steps: cmd.steps, wallMs: Number(wallMs.toFixed(3)), cpuMs: (cpu.user + cpu.system) / 1000, stepMs };
+    } else if (cmd.profile) {
+      reply = profile(cmd.profile, await prepareEngine({ ...open.spec, runs: open.spec.runs.slice(0, 1) }, 1));
+    } else {
+      await open.trainer.dispose();
+      reply = { closed: open.spec.runs.length };
+      open = null;
+    }
+    console.log(JSON.stringify(reply));
+  }
+  if (open) await open.trainer.dispose();
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     cases: { type: 'string', default: 'd32-m1,d128-m1,d32-m16' },
@@ -167,10 +214,12 @@ async function main(): Promise<void> {
     warmup: { type: 'string', default: '3' },
     threads: { type: 'string', default: String(availableParallelism()) },
     'profile-steps': { type: 'string', default: '5' },
+    serve: { type: 'boolean', default: false },
   } });
   const data = await additionData(P);
   const build = kernelBuild();
   console.log(JSON.stringify({ engine: 'grok-wasm', kernels: build, peakFlopsPerCore: Math.round(measurePeak(build.name)), load: load() }));
+  if (values.serve) return serve(data, Number(values.threads));
   for (const name of values.cases!.split(',')) {
     console.log(JSON.stringify(await benchCase(name.trim(), data, Number(values.steps), Number(values.warmup), Number(values.threads), Number(values['profile-steps']))));
   }

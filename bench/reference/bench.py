@@ -19,6 +19,14 @@ time of every thread (and, for procs, every process) per lock-step step.
 OpenBLAS keeps its own thread pool besides torch's: torch threads plus OpenBLAS threads
 oversubscribe the cores. --blas-threads sets OPENBLAS_NUM_THREADS (before torch is imported).
 Prints one JSON line per case.
+
+--serve (used by `npm run bench`, bench/paired.ts): one warm process for one case (and one config),
+driven through stdin so that its rounds can be interleaved with the engine's. It prints
+{"ready": ...} once torch is imported and the models are built, then answers each JSON line:
+  {"steps": n}   run n steps; reply {"steps": n, "wallMs": ..., "cpuMs": ..., "stepMs": [...]} (wallMs
+                 and cpuMs in total over the n steps; procs: the slowest process's wall, every
+                 process's CPU, all processes starting together)
+and exits at the end of stdin. Warm-up is the caller's: its first {"steps": n} are the warm-up.
 """
 import argparse
 import json
@@ -136,6 +144,62 @@ def bench_procs(d, m, procs, steps, warmup):
             "threads": 1, "procs": len(ps)}
 
 
+def _serve_worker(d, ids, barrier, conn):
+    """A -procs worker of --serve: waits for n, then runs n steps with the others (barrier)."""
+    torch.set_num_threads(1)
+    step = make_step(d, ids, False, torch.device("cpu"), torch.float32)
+    while True:
+        n = conn.recv()
+        if n is None:
+            return
+        barrier.wait()
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        for _ in range(n):
+            step()
+        conn.send({"wallMs": (time.perf_counter() - t0) * 1000, "cpuMs": (time.process_time() - cpu0) * 1000})
+
+
+def serve(name, device, dtype, threads):
+    """--serve: one warm process for case `name`; see the module's doc."""
+    d, m, mode = parse_case(name)
+    info = {"engine": "torch", "case": name, "dModel": d, "models": m, "mode": mode,
+            "blasThreads": int(os.environ["OPENBLAS_NUM_THREADS"]), "torch": torch.__version__}
+    if mode == "procs":
+        ctx = mp.get_context("fork")
+        shares = [ids for ids in (list(range(w, m, threads)) for w in range(threads)) if ids]
+        barrier = ctx.Barrier(len(shares))
+        pipes = [ctx.Pipe() for _ in shares]
+        ps = [ctx.Process(target=_serve_worker, args=(d, ids, barrier, child), daemon=True) for ids, (_, child) in zip(shares, pipes)]
+        for p in ps:
+            p.start()
+        info.update({"threads": 1, "procs": len(ps)})
+
+        def run(n):
+            for parent, _ in pipes:
+                parent.send(n)
+            results = [parent.recv() for parent, _ in pipes]
+            return {"wallMs": max(r["wallMs"] for r in results), "cpuMs": sum(r["cpuMs"] for r in results), "stepMs": []}
+    else:
+        step = make_step(d, list(range(m)), mode == "bmm", device, dtype)
+        info.update({"threads": torch.get_num_threads(), "procs": 1})
+
+        def run(n):
+            times, cpu = timed_steps(step, device, n, 0)
+            return {"wallMs": sum(times), "cpuMs": cpu, "stepMs": [round(t, 3) for t in times]}
+    print(json.dumps({"ready": True, **info}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        n = int(json.loads(line)["steps"])
+        r = run(n)
+        print(json.dumps({"steps": n, "wallMs": round(r["wallMs"], 3), "cpuMs": round(r["cpuMs"], 3), "stepMs": r["stepMs"]}), flush=True)
+    if mode == "procs":
+        for parent, _ in pipes:
+            parent.send(None)
+        for p in ps:
+            p.join()
+
+
 def bench_case(name, device, dtype, steps, warmup, threads):
     d, m, mode = parse_case(name)
     out = {"engine": "torch", "case": name, "dModel": d, "models": m, "mode": mode, "steps": steps}
@@ -160,6 +224,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1, help="torch threads (CPU); processes for -procs cases")
     ap.add_argument("--blas-threads", type=int, default=None, help="OPENBLAS_NUM_THREADS (read before torch loads)")
     ap.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    ap.add_argument("--serve", action="store_true", help="one warm process for one case, driven through stdin (see above)")
     args = ap.parse_args()
     models.configure_threads(args.threads)
     device = torch.device(args.device)
@@ -171,6 +236,9 @@ def main():
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
     dtype = getattr(torch, args.dtype)
+    if args.serve:
+        serve(args.cases, device, dtype, args.threads)
+        return
     for name in [c for c in args.cases.split(",") if c]:
         print(json.dumps(bench_case(name, device, dtype, args.steps, args.warmup, args.threads)), flush=True)
 
