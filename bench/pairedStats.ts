@@ -50,7 +50,7 @@ export function roundOrder<T>(round: number, ours: T, torch: readonly T[]): T[] 
 }
 
 /** Steps for a segment of about targetMs, from a warm step's wall time, within [min, max]. */
-export function stepsFor(msPerStep: number, targetMs: number, min = 2, max = 200): number {
+export function stepsFor(msPerStep: number, targetMs: number, min = 1, max = 200): number {
   if (!(msPerStep > 0)) return min;
   return Math.max(min, Math.min(max, Math.round(targetMs / msPerStep)));
 }

@@ -45,9 +45,10 @@ test('rounds alternate which side goes first (A B | B A | A B ...)', () => {
 test('a segment runs about the target time, within bounds', () => {
   assert.equal(stepsFor(20, 400), 20);
   assert.equal(stepsFor(130, 400), 3);
-  assert.equal(stepsFor(1000, 400), 2); // at least 2 steps
+  assert.equal(stepsFor(1000, 400), 1); // at least 1 step
+  assert.equal(stepsFor(1000, 400, 2), 2);
   assert.equal(stepsFor(0.5, 400), 200); // at most 200
-  assert.equal(stepsFor(NaN, 400), 2);
+  assert.equal(stepsFor(NaN, 400), 1);
 });
 
 test('a torch configuration more than 1.5× behind on both measures is dropped; one ahead on either stays', () => {
