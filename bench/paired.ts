@@ -159,7 +159,7 @@ async function benchCase(name: string, engine: Peer, peakCore: number, withTorch
   torch = torch.filter((c) => !dropped.includes(c.name));
 
   const steps = new Map<string, number>([['ours', fixedSteps ?? stepsFor(oursWarm.wallMs, target)]]);
-  for (const t of trials) steps.set(t.name, fixedSteps ?? stepsFor(t.wallMs, target));
+  for (const t of trials) if (!dropped.includes(t.name)) steps.set(t.name, fixedSteps ?? stepsFor(t.wallMs, target));
   const segs = new Map<string, Segment[]>([['ours', []], ...torch.map((c): [string, Segment[]] => [c.name, []])]);
   const peers = new Map<string, Peer>([['ours', engine], ...torch.map((c): [string, Peer] => [c.name, c.peer])]);
   for (let r = 0; r < ROUNDS; r++) {
