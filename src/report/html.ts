@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { formatCds } from '../analysis/format';
+import { ANALYSIS_DEFAULTS } from '../analysis/options';
 import { distAsset } from '../util/assets';
 import { REPORT_DATA_ID, type CdsTable, type ReportData, type SweepReport, type UCurvePanel } from '../../webview/report/model';
 
@@ -49,6 +50,11 @@ function cdsValue(t: CdsTable): string {
   return esc(formatCds(t.cds).replace(/^CDS /, ''));
 }
 
+/** "90%": the interval level of the sweep's CDS entries (one level everywhere: analysis.bootstrapConfidence). */
+function confidenceOf(s: SweepReport): string {
+  return `${Math.round((s.cds[0]?.cds.confidence ?? ANALYSIS_DEFAULTS.bootstrapConfidence) * 100)}%`;
+}
+
 /** Whether the sweep has a CDS chart (some group with more than one data size). */
 export function hasCdsChart(s: SweepReport): boolean {
   return s.cds.some((t) => t.rows.length > 1);
@@ -72,8 +78,8 @@ function cdsTrend(s: SweepReport): string {
 function cdsSection(s: SweepReport, si: number): string {
   if (s.cds.length === 0) return '';
   const summary = table(
-    ['group', `D_crit (ε=${s.epsilon}): bracket · estimate (interval)`, 'kind', 'seeds', 'D_mem'],
-    s.cds.map((t) => [esc(t.label), cdsValue(t), esc(t.cds.kind), String(t.cds.seeds), t.memorization ? `${num(t.memorization.value)} (${esc(t.memorization.kind)})` : '–']),
+    ['group', `D_crit (ε=${s.epsilon}): bracket · estimate (interval)`, 'kind', 'steps peak (Zhu et al.)', 'seeds', 'D_mem'],
+    s.cds.map((t) => [esc(t.label), cdsValue(t), esc(t.cds.kind), num(t.cds.stepsPeak ?? null), String(t.cds.seeds), t.memorization ? `${num(t.memorization.value)} (${esc(t.memorization.kind)})` : '–']),
     'cds-summary',
   );
   const perGroup = s.cds.map((t) => {
@@ -84,9 +90,9 @@ function cdsSection(s: SweepReport, si: number): string {
     ]);
     return `<h4>${esc(t.label)}</h4>${table(['data size', 'finished', 'mean val acc', 'min – max', 'train fits at', `val ≥ ε at (runs)`, 'regimes'], rows, 'cds-rows')}`;
   }).join('');
-  const chart = hasCdsChart(s) ? canvas('cds', si, 0, 'mean final val accuracy (solid, band: min–max over seeds) and mean steps to reach ε (dashed, right axis) against data size, one colour per group', 300) : '';
+  const chart = hasCdsChart(s) ? canvas('cds', si, 0, 'mean converged val accuracy (solid, band: min–max over seeds) and mean steps to reach ε (dashed, right axis) against data size, one colour per group', 300) : '';
   const trend = cdsTrend(s);
-  return `<section><h3>Critical data size</h3><p class="note">D_crit: the smallest data size whose mean converged validation accuracy (over seeds) reaches ε, interpolated; ${esc(s.dMemSource ?? 'D_mem: none')}. Zhu et al. locate the CDS at the peak of the steps to generalize.</p>${summary}${trend}${chart}${perGroup}</section>`;
+  return `<section><h3>Critical data size</h3><p class="note">D_crit: the smallest data size whose expected converged validation accuracy reaches ε. It reads bracket first: the grid sizes decisively below and at or above ε (≥ or ≤: open at that end), then ≈ the crossing of a monotone fit over every run and its ${esc(confidenceOf(s))} interval (seeds resampled, the crossing anywhere in its grid cell); budget-limited: a run that decides it was still moving when its steps ran out. Zhu et al.'s operational estimate is the steps peak, the data size where the steps to reach ε peak. ${esc(s.dMemSource ?? 'D_mem: none')}.</p>${summary}${trend}${chart}${perGroup}</section>`;
 }
 
 function uSection(panels: UCurvePanel[], si: number): string {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { criticalDataSize, convergedOutcome, regimeOf, analysisOptionsOf, dataRunOf, SEED_AXIS } from '../../src/analysis/index';
+import { criticalDataSize, convergedOutcome, regimeOf, analysisOptionsOf, dataRunOf, formatCds, SEED_AXIS } from '../../src/analysis/index';
 import { buildReport, buildSweepReport, phasesOf, sweepDirsOf } from '../../src/report/data';
 import { inlineScript, renderReportHtml, scriptJson } from '../../src/report/html';
 import { listRuns, readManifest, readRunMetrics } from '../../src/store/reader';
@@ -29,6 +29,21 @@ test('the fixture holds three sweeps and the report finds them all', () => {
   assert.deepEqual(dirs, ['grid', 'mixture', 'weights']);
   assert.deepEqual(sweepDirsOf(join(FIXTURE, 'grid')), [join(FIXTURE, 'grid')]);
   assert.throws(() => sweepDirsOf(join(FIXTURE, 'grid', 'runs')), /not a results folder/);
+});
+
+test('the CDS table reads as the lens does: bracket first, estimate, 90% interval, budget flag; and the steps peak', () => {
+  const data = buildReport(join(FIXTURE, 'grid'), { now: new Date(0) });
+  const html = renderReportHtml(data, '');
+  const tables = at(data.sweeps, 0).cds;
+  assert.ok(tables.length >= 2);
+  for (const t of tables) {
+    const line = formatCds(t.cds).replace(/^CDS /, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    // The same text the lens and grok status print (format.ts), in the group's row, then kind and steps peak.
+    assert.ok(html.includes(`<td>${line}</td><td>${t.cds.kind}</td><td>${t.cds.stepsPeak ?? '–'}</td>`), `${t.label}: ${line}`);
+    assert.ok(t.cds.bracket && 'budgetLimited' in t.cds, 'the entry carries its bracket and budget flag');
+  }
+  assert.match(html, /<th>steps peak \(Zhu et al\.\)<\/th>/);
+  assert.match(html, /its 90% interval/);
 });
 
 test('regime map, CDS and regimes come from the analysis module over the stored histories', () => {
