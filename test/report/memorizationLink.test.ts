@@ -12,6 +12,7 @@ import { buildReport, buildSweepReport } from '../../src/report/data';
 import { renderReportHtml } from '../../src/report/html';
 import { buildMapData } from '../../src/extension/model/mapModel';
 import { memorizationSource } from '../../src/store/memorizationLink';
+import { requireConfigFile } from '../../src/config/load';
 import { readManifest, readSummary } from '../../src/store/reader';
 import type { Manifest } from '../../src/store/types';
 
@@ -68,12 +69,31 @@ test('without a measurement there is no D_mem line; a bad link is a problem nami
     assert.match(source.problem!, /modadd-grid\.grok\.json: analysis\.memorizationResults: .*no-such-folder does not exist/);
     assert.match(buildSweepReport(dir, 'x').dMemSource!, /does not exist/);
   });
-  // A .grok.json link: its results are looked for in .grok/<name>/ next to it (not run here: a problem).
-  linked(join(root, 'examples/memorization-capacity.grok.json'), (dir) => {
-    const source = memorizationSource(readManifest(dir), readSummary(dir));
-    assert.equal(source.linkedDir, join(root, 'examples/.grok/memorization-capacity'));
-    assert.match(source.problem!, /has no memorization capacity yet/);
-  });
+  // A .grok.json link: its results are looked for in .grok/<name>/ next to it (a copy in a folder of
+  // its own, never run: a problem; the bundled one may have been run in a checkout).
+  const other = mkdtempSync(join(tmpdir(), 'grok-memlink-example-'));
+  try {
+    cpSync(join(root, 'examples/memorization-capacity.grok.json'), join(other, 'memorization-capacity.grok.json'));
+    linked(join(other, 'memorization-capacity.grok.json'), (dir) => {
+      const source = memorizationSource(readManifest(dir), readSummary(dir));
+      assert.equal(source.linkedDir, join(other, '.grok/memorization-capacity'));
+      assert.match(source.problem!, /has no memorization capacity yet/);
+    });
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
+});
+
+test('the bundled example that shows the link: regime-map-dmem names memorization-capacity, a memorization sweep over the same widths and pairs', () => {
+  const map = requireConfigFile(join(root, 'examples/regime-map-dmem.grok.json')).config;
+  const link = map.analysis.memorizationResults;
+  assert.equal(link, 'memorization-capacity.grok.json');
+  const mem = requireConfigFile(join(root, 'examples', link)).config;
+  assert.equal(mem.task.kind, 'memorization');
+  // memorizationFor matches by model size: every width of the map has its measurement.
+  assert.deepEqual(map.sweep['model.dModel'], mem.sweep['model.dModel']);
+  assert.deepEqual([map.task.kind === 'modular' && map.task.op, map.task.kind === 'modular' && map.task.modulus], [mem.task.kind === 'memorization' && mem.task.op, mem.task.kind === 'memorization' && mem.task.modulus]);
+  assert.deepEqual(map.model, mem.model);
 });
 
 test('the link trains nothing: adding it keeps the config hash (and so the results)', () => {
