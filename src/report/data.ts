@@ -164,11 +164,13 @@ function runRow(r: LoadedRun): RunRow {
   const s = r.summary;
   const row: RunRow = {
     id: s.id, params: s.params, status: s.status, regime: s.regime, reason: r.report?.reason ?? null,
-    trainAcc: s.final?.trainAcc ?? null, valAcc: s.final?.valAcc ?? null,
+    // The converged outcome (median of the last evals), as the map, the CDS and the regimes use.
+    trainAcc: outcomeOf(s)?.trainAcc ?? null, valAcc: outcomeOf(s)?.valAcc ?? null, moving: outcomeOf(s)?.moving ?? false,
     trainFitStep: r.report?.trainFitStep ?? null, valReachStep: r.report?.valReachStep ?? null,
     grokDelay: r.report?.grokDelay ?? null, lastStep: s.steps.last,
   };
-  if (s.components) row.components = s.components;
+  const components = s.outcome?.components ?? s.components;
+  if (components) row.components = components;
   return row;
 }
 

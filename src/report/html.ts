@@ -172,12 +172,12 @@ function runsSection(s: SweepReport): string {
   const components = [...new Set(s.runs.flatMap((r) => Object.keys(r.components ?? {})))];
   const rows = s.runs.map((r) => [
     esc(r.id), esc(Object.entries(r.params).map(([k, v]) => `${k.split('.').pop()}=${v}`).join(' ')), esc(r.status), regimeBadge(r.regime),
-    pct(r.trainAcc), pct(r.valAcc), num(r.trainFitStep), num(r.valReachStep), num(r.lastStep),
+    pct(r.trainAcc), `${pct(r.valAcc)}${r.moving ? ' (moving)' : ''}`, num(r.trainFitStep), num(r.valReachStep), num(r.lastStep),
     ...components.map((c) => (r.components?.[c] ? pct(r.components[c].valAcc) : '–')),
     `<span class="reason">${esc(r.reason ?? '')}</span>`,
   ]);
   return `<details><summary>All ${s.runs.length} runs</summary>${table(
-    ['id', 'params', 'status', 'regime', 'train acc', 'val acc', 'train fit', 'val ≥ ε', 'last step', ...components.map((c) => `val ${esc(c)}`), 'why'],
+    ['id', 'params', 'status', 'regime', 'train acc (converged)', 'val acc (converged)', 'train fit', 'val ≥ ε', 'last step', ...components.map((c) => `val ${esc(c)}`), 'why'],
     rows, 'runs',
   )}</details>`;
 }

@@ -44,6 +44,14 @@ test('the CDS table reads as the lens does: bracket first, estimate, 90% interva
   }
   assert.match(html, /<th>steps peak \(Zhu et al\.\)<\/th>/);
   assert.match(html, /its 90% interval/);
+  // The runs table shows each run's converged outcome (median of the last evals), not its last eval.
+  const dir = join(FIXTURE, 'grid');
+  const opts = analysisOptionsOf(readManifest(dir).config);
+  for (const row of at(data.sweeps, 0).runs) {
+    const o = convergedOutcome(readRunMetrics(dir, row.id), opts)!;
+    assert.deepEqual([row.trainAcc, row.valAcc, row.moving], [o.trainAcc, o.valAcc, o.moving], row.id);
+  }
+  assert.match(html, /<th>val acc \(converged\)<\/th>/);
 });
 
 test('regime map, CDS and regimes come from the analysis module over the stored histories', () => {

@@ -35,8 +35,10 @@ export interface RunRow {
   status: RunStatus;
   regime: Regime | null;
   reason: string | null;
+  /** The run's converged outcome (median of the last evals), and whether it was still moving at its end. */
   trainAcc: number | null;
   valAcc: number | null;
+  moving?: boolean;
   trainFitStep: number | null;
   valReachStep: number | null;
   grokDelay: number | null;
