@@ -300,8 +300,8 @@ function emergenceView(runs: LoadedRun[], config: ExperimentConfig, modelAxis: s
   const names = [...new Set(done.flatMap((r) => Object.keys(r.summary.components!)))].filter((n) => !n.startsWith('random('));
   const lines = groupBy(done.map((r) => ({ params: r.params, run: r })), [modelAxis, SEED_AXIS]).flatMap((g) => names.map((component) => {
     const at = g.runs.flatMap(({ run }) => {
-      const c = run.summary.components?.[component];
-      return c ? [{ run, valAcc: c.valAcc, modelSize: numericParam(run.summary, modelAxis) }] : [];
+      const valAcc = componentValAcc(run.summary, component); // converged (outcome.components), else the last eval
+      return valAcc !== null ? [{ run, valAcc, modelSize: numericParam(run.summary, modelAxis) }] : [];
     });
     const cps = at.map((r) => ({ modelSize: r.modelSize!, components: { [component]: { valAcc: r.valAcc } } }));
     const points = [...new Set(cps.map((p) => p.modelSize))].sort((a, b) => a - b).map((m) => {
