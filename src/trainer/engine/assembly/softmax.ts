@@ -10,7 +10,7 @@ export const TINY_P: f32 = 5.421010862427522e-20;
   let best: f32 = -Infinity;
   if (c >= 4) {
     let m4 = v128.load(row);
-    for (j = 4; j + 4 <= c; j += 4) m4 = f32x4.max(m4, v128.load(row + (j << 2)));
+    for (j = 4; j + 4 <= c; j += 4) m4 = f32x4.pmax(m4, v128.load(row + (j << 2))); // one instruction; a NaN logit makes the loss NaN anyway
     best = max(max(f32x4.extract_lane(m4, 0), f32x4.extract_lane(m4, 1)), max(f32x4.extract_lane(m4, 2), f32x4.extract_lane(m4, 3)));
   }
   for (; j < c; j++) best = max(best, load<f32>(row + (j << 2)));
