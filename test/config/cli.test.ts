@@ -21,9 +21,9 @@ before(async () => {
 const grok = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: ROOT, encoding: 'utf8' });
 
 test('grok validate prints the expanded example sweep', () => {
-  const r = grok('validate', 'examples/modadd-cds.grok.json');
+  const r = grok('validate', 'examples/modadd-cds.full.grok.json');
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /modadd-cds: 48 runs/);
+  assert.match(r.stdout, /modadd-cds-full: 48 runs/);
   assert.match(r.stdout, /model\.dModel\s+16, 32, 64, 128 {2}\(4\)/);
   assert.match(r.stdout, /seed\s+0, 1, 2 {2}\(3\)/);
   assert.match(r.stdout, /dataset 9409 examples/);
@@ -48,7 +48,7 @@ test('grok validate on malformed files: exit 1 (2 for a missing file) and file:l
 });
 
 test('grok validate --json', () => {
-  const ok = JSON.parse(grok('validate', 'examples/modadd-cds.grok.json', '--json').stdout);
+  const ok = JSON.parse(grok('validate', 'examples/modadd-cds.full.grok.json', '--json').stdout);
   assert.equal(ok.runs.length, 48);
   assert.deepEqual(ok.runs[5], { id: 'dModel16_trainSize2000_seed2', params: { 'model.dModel': 16, 'training.trainSize': 2000, seed: 2 } });
   const bad = grok('validate', 'test/fixtures/invalid/modulus-1.grok.json', '--json');

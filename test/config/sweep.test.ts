@@ -6,7 +6,7 @@ import { requireConfigFile } from '../../src/config/load';
 import { ConfigSchema } from '../../src/config/schema';
 import { configHash, expandSweep, resolvedTrainSize } from '../../src/config/sweep';
 
-const EXAMPLE = join(__dirname, '..', '..', 'examples', 'modadd-cds.grok.json');
+const EXAMPLE = join(__dirname, '..', '..', 'examples', 'modadd-cds.full.grok.json');
 
 test('the example expands to 48 runs with unique, readable, filesystem-safe ids', () => {
   const { runs } = requireConfigFile(EXAMPLE);
