@@ -51,3 +51,12 @@ export function formatRandomCount(entry: NonNullable<Summary['randomCount']>['ac
   const limited = entry.points.some((p) => p.moving) ? ' · budget-limited' : '';
   return `${entry.component} val ${points} ${random} samples${limited} · no CDS (the swept size is a random-label count)`;
 }
+
+/** A memorization capacity: "D_mem 100 (fits 100, not 150)", "D_mem ≥ 450 (every grid size fits)", "D_mem < 25 (no grid size fits)". */
+export function formatMemorization(m: Pick<Summary['memorizationCapacity'][number], 'value' | 'kind' | 'bracket' | 'budgetLimited'>): string {
+  const limited = m.budgetLimited ? ' · budget-limited' : '';
+  const [fits, not] = m.bracket ?? [m.value, null];
+  if (m.kind === 'not-reached') return `D_mem ≥ ${formatSize(m.value)} (every grid size fits)${limited}`;
+  if (m.kind === 'below-grid') return `D_mem < ${formatSize(not)} (no grid size fits)${limited}`;
+  return `D_mem ${formatSize(m.value)}${not !== null ? ` (fits ${formatSize(fits)}, not ${formatSize(not)})` : ''}${limited}`;
+}

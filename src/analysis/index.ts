@@ -5,7 +5,7 @@ export { convergedComponents, convergedOutcome, endWindow, median, type Converge
 export { pairOutcome, type PairOutcome, type PairReport } from './pair';
 export { groupRuns, groupBy, paramKey, sharedParams, withoutAxes, type RunGroup } from './groups';
 export { criticalDataSize, isotonic, type DataRun, type BootstrapOptions } from './cds';
-export { formatBracket, formatCds, formatInterval, formatRandomCount, formatSize } from './format';
+export { formatBracket, formatCds, formatInterval, formatMemorization, formatRandomCount, formatSize } from './format';
 export { memorizationCapacity, type MemorizationCapacity, type MemorizationRun } from './memorization';
 export { regimeMapData, type RegimeMapData, type RegimeMapAxes, type RegimePanel, type RegimeCell, type BoundaryPoint } from './regimeMap';
 export { uShape, type UShape, type SizeAcc } from './uShape';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describeHolder, readLock } from '../store/lock';
 import { listRuns, readManifest, readSummary } from '../store/reader';
 import { QUEUE_STATE_FILE } from '../sweep/queue/state';
-import { formatCds, formatRandomCount, formatSize } from '../analysis/format';
+import { formatCds, formatMemorization, formatRandomCount, formatSize } from '../analysis/format';
 import type { RunSummary, Summary } from '../store/types';
 import type { CliCommand } from './main';
 
@@ -96,14 +96,11 @@ export function formatGroups(summary: Summary): string {
   const random = summary.randomCount
     ? summary.randomCount.accuracy.map((a) => `${summary.randomCount!.axis} ${groupName(a.group)}: ${formatRandomCount(a, summary.randomCount!.component)}`)
     : [];
-  const mem = (summary.memorizationCapacity ?? []).map((m) => {
-    const bracket = m.bracket ? ` (fits ${formatSize(m.bracket[0])}, not ${formatSize(m.bracket[1])})` : '';
-    return `memorization capacity ${groupName(m.group)}: D_mem ${formatSize(m.value)}${bracket}, ${m.kind}${m.budgetLimited ? ', budget-limited' : ''}`;
-  });
+  const mem = (summary.memorizationCapacity ?? []).map((m) => `memorization capacity ${groupName(m.group)}: ${formatMemorization(m)}`);
   const search = summary.search
     ? [`search over ${summary.search.axis}: ${summary.search.done ? 'done' : 'in progress'}`, ...summary.search.groups.map((g) =>
       `  ${groupName(g.params)}: bracket [${formatSize(g.lo)}, ${formatSize(g.hi)}], ${g.probes} probes, ${g.phase}` +
-      (g.estimate ? `, estimate ${formatSize(g.estimate.value)} (${g.estimate.kind})` : ''))]
+      (g.estimate ? `, ${formatCds(g.estimate)}` : ''))]
     : [];
   return [...cds, ...random, ...mem, ...search].join('\n');
 }

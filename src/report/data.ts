@@ -240,7 +240,7 @@ function cdsTables(
     const sizes = [...new Set(inGroup.map((r) => numericParam(r.summary, dataAxis)!))].sort((a, b) => a - b);
     const rows = sizes.map((d) => dataSizeRow(d, inGroup.filter((r) => numericParam(r.summary, dataAxis) === d), component));
     const m = memOf(c.group);
-    return { group: c.group, label: paramsLabel(c.group), cds: c, memorization: m ? { value: m.value, kind: m.kind } : null, rows };
+    return { group: c.group, label: paramsLabel(c.group), cds: c, memorization: m ? { value: m.value, kind: m.kind, ...(m.bracket ? { bracket: m.bracket } : {}), ...(m.budgetLimited !== undefined ? { budgetLimited: m.budgetLimited } : {}) } : null, rows };
   });
   // Model size ascending, as the papers plot CDS against it.
   if (modelAxis) tables.sort((a, b) => Number(a.group[modelAxis] ?? 0) - Number(b.group[modelAxis] ?? 0));

@@ -4,7 +4,7 @@
 // script it runs is allowed by its SHA-256 hash, so no other inline script (an injected one) runs.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { formatCds } from '../analysis/format';
+import { formatCds, formatMemorization } from '../analysis/format';
 import { ANALYSIS_DEFAULTS } from '../analysis/options';
 import { distAsset } from '../util/assets';
 import { REPORT_DATA_ID, type CdsTable, type ReportData, type SweepReport, type UCurvePanel } from '../../webview/report/model';
@@ -79,7 +79,7 @@ function cdsSection(s: SweepReport, si: number): string {
   if (s.cds.length === 0) return '';
   const summary = table(
     ['group', `D_crit (ε=${s.epsilon}): bracket · estimate (interval)`, 'kind', 'steps peak (Zhu et al.)', 'seeds', 'D_mem'],
-    s.cds.map((t) => [esc(t.label), cdsValue(t), esc(t.cds.kind), num(t.cds.stepsPeak ?? null), String(t.cds.seeds), t.memorization ? `${num(t.memorization.value)} (${esc(t.memorization.kind)})` : '–']),
+    s.cds.map((t) => [esc(t.label), cdsValue(t), esc(t.cds.kind), num(t.cds.stepsPeak ?? null), String(t.cds.seeds), t.memorization ? esc(formatMemorization(t.memorization).replace(/^D_mem /, '')) : '–']),
     'cds-summary',
   );
   const perGroup = s.cds.map((t) => {

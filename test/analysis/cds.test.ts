@@ -5,6 +5,7 @@ import { bracketOf, criticalDataSize, isotonic, sizeVerdicts, type DataRun } fro
 import { ANALYSIS_DEFAULTS } from '../../src/analysis/options';
 import { groupRuns } from '../../src/analysis/groups';
 import { memorizationCapacity } from '../../src/analysis/memorization';
+import { formatMemorization } from '../../src/analysis/format';
 import { Rng } from '../../src/util/rng';
 
 const GROUP = { 'model.dModel': 64 };
@@ -198,6 +199,13 @@ describe('memorizationCapacity (a random-label sweep)', () => {
     const d = memorizationCapacity([...at(100, 1, 1), ...at(200, 0.5, 0.6), ...at(300, 1, 1), ...at(400, 0.3, 0.2)], 0.99);
     // 200 (0/2) and 300 (2/2) pool to 1/2: still fitted by half the seeds.
     assert.deepEqual([d.value, d.bracket], [300, [300, 400]]);
+  });
+
+  test('how D_mem reads (grok status, the report): its bracket, a bound off either end of the grid, the budget flag', () => {
+    assert.equal(formatMemorization(memorizationCapacity([...at(100, 1, 1), ...at(200, 1, 1), ...at(400, 0.5, 0.6)], 0.99)), 'D_mem 200 (fits 200, not 400)');
+    assert.equal(formatMemorization(memorizationCapacity([...at(100, 1), ...at(200, 1)], 0.99)), 'D_mem ≥ 200 (every grid size fits)');
+    assert.equal(formatMemorization(memorizationCapacity([...at(100, 0.5), ...at(200, 0.4)], 0.99)), 'D_mem < 100 (no grid size fits)');
+    assert.equal(formatMemorization(memorizationCapacity([...at(100, 1), { dataSize: 200, trainAcc: 0.9, moving: true }], 0.99)), 'D_mem 100 (fits 100, not 200) · budget-limited');
   });
 
   test('below-grid when nothing fits, not-reached (a lower bound) when everything does; budget flag', () => {

@@ -126,6 +126,19 @@ describe('value lenses from summary.json', () => {
       'task.components.1.trainSize model.dMlp=8: a+b val 0.99 @ 1 · 0.10 @ 250 random(a-b) samples · budget-limited · no CDS (the swept size is a random-label count)');
   });
 
+  test('grok status: each group\'s CDS, the search estimate and D_mem read as the lens does', () => {
+    const cds = summary.criticalDataSize[0]!;
+    const s: Summary = { ...summary, criticalDataSize: [cds],
+      memorizationCapacity: [{ group: { 'model.dModel': 16 }, value: 450, kind: 'not-reached', bracket: [450, null], budgetLimited: false }],
+      search: { axis: 'training.trainSize', epsilon: 0.95, done: true, groups: [{ params: { 'model.dModel': 16 }, lo: 3000, hi: 4000, phase: 'done', probes: 5, estimate: cds }] } };
+    assert.equal(formatGroups(s), [
+      'critical data size model.dModel=16: CDS ≥ 3000 · ≈ 3939 (90% CI 3049–3994) · budget-limited (eps 0.95, 3 seeds)',
+      'memorization capacity model.dModel=16: D_mem ≥ 450 (every grid size fits)',
+      'search over training.trainSize: done',
+      '  model.dModel=16: bracket [3000, 4000], 5 probes, done, CDS ≥ 3000 · ≈ 3939 (90% CI 3049–3994) · budget-limited',
+    ].join('\n'));
+  });
+
   test('CDS not reached, below the grid, and pending runs', () => {
     const base: Summary = { ...summary, criticalDataSize: [] };
     const one = (c: Partial<Summary['criticalDataSize'][number]>): Summary => ({

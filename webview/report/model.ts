@@ -66,7 +66,7 @@ export interface CdsTable {
   group: RunParams;
   label: string;
   cds: CriticalDataSize;
-  memorization: { value: number | null; kind: string } | null;
+  memorization: { value: number | null; kind: string; bracket?: [number | null, number | null]; budgetLimited?: boolean } | null;
   rows: DataSizeRow[];
 }
 
