@@ -13,6 +13,7 @@ import { lineChartSvg } from '../../webview/shared/svg';
 import { stackSvgs } from '../../webview/shared/svgStack';
 import { REGIMES, type RegimeName } from '../../webview/regimeMap/protocol';
 import { buildMapData } from '../../src/extension/model/mapModel';
+import { mapTable } from '../../webview/regimeMap/table';
 import { formatCds } from '../../src/analysis/format';
 import { readManifest, readSummary } from '../../src/extension/results/store';
 
@@ -97,10 +98,13 @@ describe('regime map', () => {
     ]);
     // The lens reads the stored summary.json: the same text (the fixture's summary comes from the same analysis).
     assert.deepEqual(readSummary(dir)!.criticalDataSize.map(formatCds), buildMapData(input).dCrit.map((d) => d.text));
+    // The keyboard table lists the same lines under the grid, one per model size.
+    assert.deepEqual(mapTable(buildMapData(input)).footer, [{ header: 'D_crit (ε=0.95)', cells: buildMapData(input).dCrit.map((d) => d.text!) }]);
     // The same runs read as if their data axis counted a random-label component's samples.
     const random = buildMapData({ ...input, component: { index: 1, name: 'random(a-b)', random: true } });
     assert.deepEqual([random.dCrit, random.cells.length], [[], 9]);
     assert.match(random.problem ?? '', /^No D_crit line: the data axis counts random\(a-b\)'s random-label samples/);
+    assert.deepEqual(mapTable(random).footer, []);
   });
 
   test('the SVG export escapes a hostile sweep name, axis names and values: it parses as XML with no markup of theirs', () => {

@@ -11,6 +11,7 @@ import { configHash } from '../../src/config/sweep';
 import { buildReport, buildSweepReport } from '../../src/report/data';
 import { renderReportHtml } from '../../src/report/html';
 import { buildMapData } from '../../src/extension/model/mapModel';
+import { mapTable } from '../../webview/regimeMap/table';
 import { memorizationSource } from '../../src/store/memorizationLink';
 import { requireConfigFile } from '../../src/config/load';
 import { readManifest, readSummary } from '../../src/store/reader';
@@ -54,6 +55,8 @@ test('a linked memorization sweep gives D_mem per model size on the map, in the 
 
     const map = buildMapData({ name: 'modadd-grid', resultsDir: dir, summary: readSummary(dir), runs: manifest.runs, epsilon: 0.95, memorization: source.entries });
     assert.deepEqual(map.dMem.map((l) => [l.x, l.value]), [[0, 1000], [1, 2000], [2, 4000]]);
+    // The map's table view names them under the grid (4000: every grid size fitted, a lower bound).
+    assert.deepEqual(mapTable(map).footer.find((f) => f.header === 'D_mem (measured)')?.cells, ['1000', '2000', '≥ 4000']);
   });
 });
 

@@ -267,6 +267,15 @@ function renderTable(): void {
       });
     });
   });
+  const foot = table.createTFoot();
+  for (const f of model.footer) {
+    const tr = foot.insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = f.header;
+    tr.append(th);
+    for (const text of f.cells) tr.insertCell().textContent = text;
+  }
   document.body.dataset.tableCells = String(model.rows.reduce((a, r) => a + r.cells.filter((c) => c.cell).length, 0));
   if (hadFocus) table.querySelector<HTMLElement>('td[tabindex="0"]')?.focus();
 }

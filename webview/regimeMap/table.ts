@@ -15,6 +15,9 @@ export interface MapTable {
   corner: string;
   columns: string[];
   rows: Array<{ header: string; cells: TableCell[] }>;
+  /** Below the grid: D_crit per model size as the lens reads it (bracket first), and D_mem when
+   *  measured; the chart shows them only on hover, and not at all off the grid. */
+  footer: Array<{ header: string; cells: string[] }>;
 }
 
 export function mapTable(map: MapData): MapTable {
@@ -31,5 +34,11 @@ export function mapTable(map: MapData): MapTable {
       return { cell: c, text, label: `${where}: ${c.regime ?? 'pending'}${seeds ? ` (${seeds})` : ''}, validation accuracy ${formatPct(c.valAcc)}, ${c.finished} of ${c.runs} runs finished` };
     }),
   })).reverse();
-  return { corner: `${short(map.yAxis.path)} \\ ${short(map.xAxis.path)}`, columns: map.xAxis.values.map((v) => `${short(map.xAxis.path)}=${v}`), rows };
+  const lineText = (l: MapData['dCrit'][number] | undefined): string =>
+    !l ? '–' : l.text ?? (l.value == null ? '–' : `${l.kind === 'not-reached' ? '≥ ' : ''}${l.value}`);
+  const footer = [
+    ...(map.dCrit.length ? [{ header: `D_crit (ε=${map.epsilon})`, cells: map.xAxis.values.map((_, i) => lineText(map.dCrit.find((l) => l.x === i))) }] : []),
+    ...(map.dMem.length ? [{ header: 'D_mem (measured)', cells: map.xAxis.values.map((_, i) => lineText(map.dMem.find((l) => l.x === i))) }] : []),
+  ];
+  return { corner: `${short(map.yAxis.path)} \\ ${short(map.xAxis.path)}`, columns: map.xAxis.values.map((v) => `${short(map.xAxis.path)}=${v}`), rows, footer };
 }
