@@ -12,6 +12,8 @@ import { heatmapSvg } from '../../webview/regimeMap/svg';
 import { lineChartSvg } from '../../webview/shared/svg';
 import { stackSvgs } from '../../webview/shared/svgStack';
 import { REGIMES, type RegimeName } from '../../webview/regimeMap/protocol';
+import { groupDescription, runDescription } from '../../src/extension/model/runsModel';
+import type { RunSummary } from '../../src/store/types';
 import { buildMapData } from '../../src/extension/model/mapModel';
 import { mapTable } from '../../webview/regimeMap/table';
 import { formatCds } from '../../src/analysis/format';
@@ -148,3 +150,13 @@ function parseXml(xml: string): { error?: string; elements: string[]; attributes
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as { error?: string; elements: string[]; attributes: string[]; text: string };
 }
+
+test('the Grok view describes runs and groups by their converged outcome (as the map and the CDS), not the last eval', () => {
+  const run = (id: string, valAcc: number, moving = false): RunSummary => ({
+    id, params: { seed: 0 }, status: 'done', regime: 'grokking', stopReason: 'steps',
+    final: { trainAcc: 1, valAcc: 0.5, trainLoss: 0, valLoss: 1 }, outcome: { trainAcc: 1, valAcc, moving },
+    steps: { trainFit: 100, valFit: 900, last: 1000 },
+  });
+  assert.equal(runDescription(run('a', 0.9, true)), 'done · grokking · val 90.0% / train 100.0% (moving) · steps');
+  assert.equal(groupDescription({ key: 'k', label: 'all', params: {}, runs: [run('a', 0.9), run('b', 0.7)] }), '2× grokking · val 80.0% · 2/2 done');
+});

@@ -3,6 +3,7 @@
 // No vscode import (unit-tested).
 import { basename } from 'node:path';
 import type { RunParams, RunSummary } from '../../store/types';
+import { outcomeOf } from '../../analysis/runs';
 import type { TableRow } from '../../../webview/runsTable/protocol';
 import { listRuns, readManifest } from '../results/store';
 
@@ -67,7 +68,8 @@ const pct = (v: number | undefined | null) => (v == null || !Number.isFinite(v) 
 export function runDescription(r: RunSummary): string {
   const parts: string[] = [r.status];
   if (r.regime) parts.push(r.regime);
-  if (r.final) parts.push(`val ${pct(r.final.valAcc)} / train ${pct(r.final.trainAcc)}`);
+  const o = outcomeOf(r);
+  if (o) parts.push(`val ${pct(o.valAcc)} / train ${pct(o.trainAcc)}${o.moving ? ' (moving)' : ''}`);
   if (r.stopReason) parts.push(r.stopReason);
   if (r.error) parts.push(r.error.split('\n')[0]!);
   return parts.join(' · ');
@@ -77,7 +79,7 @@ export function runDescription(r: RunSummary): string {
 export function groupDescription(g: RunGroupOverview): string {
   const regimes = new Map<string, number>();
   for (const r of g.runs) if (r.regime) regimes.set(r.regime, (regimes.get(r.regime) ?? 0) + 1);
-  const vals = g.runs.map((r) => r.final?.valAcc).filter((v): v is number => v != null);
+  const vals = g.runs.map((r) => outcomeOf(r)?.valAcc).filter((v): v is number => v != null);
   const done = g.runs.filter((r) => r.status === 'done').length;
   const parts = [[...regimes].map(([k, n]) => `${n}× ${k}`).join(', ') || 'no regime yet'];
   if (vals.length) parts.push(`val ${pct(vals.reduce((a, b) => a + b, 0) / vals.length)}`);
