@@ -10,6 +10,7 @@ import { readBlock, writeBlock } from '../../src/trainer/engine/checkpoint';
 import { ModelRunner } from '../../src/trainer/engine/runner';
 import { instantiateKernels } from '../../src/trainer/engine/wasm';
 import { modelDims } from '../../src/trainer/models/dims';
+import { foldsEmbedding } from '../../src/trainer/models/transformer';
 import { referenceLogits, referenceLoss, type RefParams } from '../../src/trainer/models/reference';
 import { Rng } from '../../src/util/rng';
 import type { Dataset } from '../../src/trainer/tasks/types';
@@ -79,6 +80,18 @@ for (const layerNorm of ['none', 'pre', 'post'] as const) {
       check(modelConfig({ ...shapes, layerNorm, activation })));
   }
 }
+// The first block's K and V come from the embedding tables where the tables are small next to the
+// batch (foldsEmbedding): 6 + 3 table rows for 7 examples above; with P = 11 (12 + 3 rows) the
+// products run over the rows, as they do for minibatches of big vocabularies.
+test('the checks above fold the first block through the embedding tables; P = 11 does not, and checks the row products', async () => {
+  const dims = (p: number) => modelDims(modelConfig({ ...shapes }), additionDataset(p));
+  assert.equal(foldsEmbedding(dims(P), 0, EXAMPLES), true);
+  assert.equal(foldsEmbedding(dims(P), 1, EXAMPLES), false, 'only the first block sees the embeddings');
+  assert.equal(foldsEmbedding(modelDims(modelConfig({ ...shapes, layerNorm: 'pre' }), additionDataset(P)), 0, EXAMPLES), false, 'pre-LN: the first block sees LN(X)');
+  assert.equal(foldsEmbedding(dims(11), 0, EXAMPLES), false);
+  for (const layerNorm of ['none', 'post'] as const) await check(modelConfig({ ...shapes, layerNorm }), additionDataset(11));
+});
+
 for (const activation of ['relu', 'gelu'] as const) {
   test(`mlp gradients match float64 finite differences (${activation})`, () =>
     check(modelConfig({ kind: 'mlp', ...shapes, activation })));

@@ -16,12 +16,25 @@ function queryPositions(dims: ModelDims, l: number): number {
   return l === dims.L - 1 ? 1 : dims.S;
 }
 
+/**
+ * Whether block l computes K and V over n rows from the embedding tables. Its attention input is then
+ * X = tok[t] + pos[s] (the first block, without pre-LN), so X·W = (tok·W)[t] + (pos·W)[s]: the
+ * product runs over the V + S table rows instead of the S·n rows and the rows are gathered, and the
+ * backward pass sums dK, dV per token and per position before its products. Worth it where the
+ * tables have at most half the rows (full batches of small-vocabulary tasks: 102 rows instead of
+ * 1536 per chunk at P = 97); the choice depends only on the shapes, so it never depends on threads.
+ */
+export function foldsEmbedding(dims: ModelDims, l: number, n: number): boolean {
+  return l === 0 && dims.layerNorm !== 'pre' && 2 * (dims.V + dims.S) <= dims.S * n;
+}
+
 /** Float counts of block l's buffers (its input stream is the previous block's output, or X). */
 function blockBufferSizes(dims: ModelDims, l: number, cap: number): Record<string, number> {
   const { S, d, H, F, layerNorm } = dims;
   const Sq = queryPositions(dims, l), final = l === dims.L - 1;
   const seq = S * cap * d, q = Sq * cap * d, qrows = Sq * cap;
   const pre = layerNorm === 'pre', post = layerNorm === 'post';
+  const fold = foldsEmbedding(dims, l, cap);
   // Buffers a LayerNorm mode does not use get no room (the arena still hands out 16 bytes). dR of a
   // block below the last is the next block's input gradient (dA or dX), so it has none of its own.
   return {
@@ -31,6 +44,8 @@ function blockBufferSizes(dims: ModelDims, l: number, cap: number): Record<strin
     Z1: qrows * F, Y1: qrows * F, M: q, R0: q, R: post || (pre && final) ? q : 0,
     xhatF: pre && final ? q : 0, rstdF: pre && final ? qrows : 0,
     dR: final ? q : 0, dR0: post || (pre && final) ? q : 0, dY1: qrows * F, dU: pre ? q : 0, dH0: post ? q : 0,
+    // The tables tok·Wk, tok·Wv, pos·Wk, pos·Wv of the folded first block; backward: dK, dV summed per token and position.
+    tokK: fold ? dims.V * d : 0, tokV: fold ? dims.V * d : 0, posK: fold ? S * d : 0, posV: fold ? S * d : 0,
     dO: q, dQ: q, dK: seq, dV: seq, dKt: Sq > 1 ? seq : 0, dVt: Sq > 1 ? seq : 0, dA: seq, dX: pre ? seq : 0,
   };
 }
@@ -67,6 +82,9 @@ class DecoderBlock {
   readonly final: boolean;
   private readonly pre: boolean;
   private readonly post: boolean;
+  /** The whole model's tables (the first block folds its K and V projections through them). */
+  private readonly tok: Ptr;
+  private readonly pos: Ptr;
 
   /** `dR`: where the gradient of the block's output arrives (the next block's input gradient). */
   constructor(net: NetworkParts, readonly l: number, private readonly act: ActCode, dR: Ptr | null) {
@@ -83,6 +101,8 @@ class DecoderBlock {
     }
     if (dR !== null) buffers.dR = dR;
     this.p = { ...net, params: blockTensors(net.params, l, this.final), buffers };
+    this.tok = net.params['embed.tok']!;
+    this.pos = net.params['embed.pos']!;
   }
 
   /** The block's output stream: [S, n, d], or the last position [n, d] for the last block. */
@@ -114,14 +134,24 @@ class DecoderBlock {
     return { A: this.pre ? b.A! : x, h, u: this.pre ? b.U! : h };
   }
 
-  /** x: the input stream [S, n, d]. */
-  forward(x: Ptr, n: number): void {
-    const { kernels: k, dims: { S, d, H }, params: w, buffers: b } = this.p;
+  /** x: the input stream [S, n, d] of examples idx (tokens in inputs). */
+  forward(x: Ptr, n: number, inputs: Ptr, idx: Ptr): void {
+    const { kernels: k, dims, params: w, buffers: b } = this.p;
+    const { S, V, d, H } = dims;
     const { A, h, u } = this.streams(x);
     const dh = d / H, first = S - this.Sq, nq = this.Sq * n;
     if (this.pre) k.layerNorm(x, w['ln1.g']!, w['ln1.b']!, b.A!, b.xhat1!, b.rstd1!, S * n, d);
-    k.matmul(A, w['attn.wk']!, b.K!, S * n, d, d, false);
-    k.matmul(A, w['attn.wv']!, b.V!, S * n, d, d, false);
+    if (foldsEmbedding(dims, this.l, n)) {
+      k.matmul(this.tok, w['attn.wk']!, b.tokK!, V, d, d, false);
+      k.matmul(this.pos, w['attn.wk']!, b.posK!, S, d, d, false);
+      k.embedGather(inputs, idx, n, S, b.tokK!, b.posK!, b.K!, d, n * d * 4, d * 4);
+      k.matmul(this.tok, w['attn.wv']!, b.tokV!, V, d, d, false);
+      k.matmul(this.pos, w['attn.wv']!, b.posV!, S, d, d, false);
+      k.embedGather(inputs, idx, n, S, b.tokV!, b.posV!, b.V!, d, n * d * 4, d * 4);
+    } else {
+      k.matmul(A, w['attn.wk']!, b.K!, S * n, d, d, false);
+      k.matmul(A, w['attn.wv']!, b.V!, S * n, d, d, false);
+    }
     k.matmul(this.at(A, first, n), w['attn.wq']!, b.Q!, nq, d, d, false);
     for (let j = 0; j < this.Sq; j++) {
       k.attentionForward(this.at(b.Q!, j, n), b.K!, b.V!, this.probs(j, n), this.at(b.O!, j, n), n, first + j + 1, H, dh, 1 / Math.sqrt(dh));
@@ -132,8 +162,9 @@ class DecoderBlock {
   }
 
   /** From the gradient at dR to the input gradient (returned: dIn); g: the whole model's gradients. */
-  backward(x: Ptr, n: number, grads: Tensors): Ptr {
-    const { kernels: k, dims: { S, d, H }, params: w, buffers: b, scratch } = this.p;
+  backward(x: Ptr, n: number, grads: Tensors, inputs: Ptr, idx: Ptr): Ptr {
+    const { kernels: k, dims, params: w, buffers: b, scratch } = this.p;
+    const { S, V, d, H } = dims;
     const g = blockTensors(grads, this.l, this.final);
     const { A, u } = this.streams(x);
     const dh = d / H, first = S - this.Sq, nq = this.Sq * n;
@@ -151,11 +182,29 @@ class DecoderBlock {
       }
     }
     k.matmulTN(this.at(A, first, n), b.dQ!, g['attn.wq']!, nq, d, d, true);
-    k.matmulTN(A, b.dK!, g['attn.wk']!, S * n, d, d, true);
-    k.matmulTN(A, b.dV!, g['attn.wv']!, S * n, d, d, true);
-    k.matmulNT(b.dK!, w['attn.wk']!, b.dA!, S * n, d, d, false, scratch);
-    k.matmulNT(b.dV!, w['attn.wv']!, b.dA!, S * n, d, d, true, scratch);
-    k.matmulNT(b.dQ!, w['attn.wq']!, this.at(b.dA!, first, n), nq, d, d, true, scratch);
+    if (foldsEmbedding(dims, this.l, n)) {
+      // dW = Xᵀ·dK = tokᵀ·(dK summed per token) + posᵀ·(dK summed per position); the embeddings'
+      // gradients through K are those sums times Wkᵀ, added straight into the tables' gradients.
+      const gTok = grads['embed.tok']!, gPos = grads['embed.pos']!;
+      for (const [name, dY, perTok, perPos] of [['attn.wk', b.dK!, b.tokK!, b.posK!], ['attn.wv', b.dV!, b.tokV!, b.posV!]] as const) {
+        k.zero(perTok, V * d);
+        k.zero(perPos, S * d);
+        k.embedScatter(inputs, idx, n, S, dY, perTok, perPos, d, n * d * 4, d * 4);
+        k.matmulTN(this.tok, perTok, g[name]!, V, d, d, true);
+        k.matmulTN(this.pos, perPos, g[name]!, S, d, d, true);
+        k.matmulNT(perTok, w[name]!, gTok, V, d, d, true, scratch);
+        k.matmulNT(perPos, w[name]!, gPos, S, d, d, true, scratch);
+      }
+      // What is left of the input gradient: the queries' part (nothing before the first query).
+      if (first > 0) k.zero(b.dA!, first * n * d);
+      k.matmulNT(b.dQ!, w['attn.wq']!, this.at(b.dA!, first, n), nq, d, d, false, scratch);
+    } else {
+      k.matmulTN(A, b.dK!, g['attn.wk']!, S * n, d, d, true);
+      k.matmulTN(A, b.dV!, g['attn.wv']!, S * n, d, d, true);
+      k.matmulNT(b.dK!, w['attn.wk']!, b.dA!, S * n, d, d, false, scratch);
+      k.matmulNT(b.dV!, w['attn.wv']!, b.dA!, S * n, d, d, true, scratch);
+      k.matmulNT(b.dQ!, w['attn.wq']!, this.at(b.dA!, first, n), nq, d, d, true, scratch);
+    }
     // The input stream: LN1'(dA) (pre) or dA, plus the residual path at the query positions.
     if (this.pre) k.layerNormBackward(b.dA!, b.xhat1!, b.rstd1!, w['ln1.g']!, b.dX!, g['ln1.g']!, g['ln1.b']!, S * n, d, false);
     const dIn = this.dIn;
@@ -187,7 +236,7 @@ class Transformer implements Network {
   forward(inputs: Ptr, idx: Ptr, n: number): void {
     const { kernels: k, dims: { S, d, C }, params: w, buffers: b } = this.p;
     k.embedGather(inputs, idx, n, S, w['embed.tok']!, w['embed.pos']!, b.X!, d, n * d * 4, d * 4);
-    this.blocks.forEach((block, l) => block.forward(this.input(l), n));
+    this.blocks.forEach((block, l) => block.forward(this.input(l), n, inputs, idx));
     k.matmul(this.last.out, w['unembed.w']!, b.logits!, n, d, C, false);
   }
 
@@ -197,7 +246,7 @@ class Transformer implements Network {
     k.matmulTN(last.out, b.logits!, g['unembed.w']!, n, d, C, true);
     k.matmulNT(b.logits!, w['unembed.w']!, last.p.buffers.dR!, n, C, d, false, scratch);
     let dX = 0;
-    for (let l = this.blocks.length - 1; l >= 0; l--) dX = this.blocks[l]!.backward(this.input(l), n, g);
+    for (let l = this.blocks.length - 1; l >= 0; l--) dX = this.blocks[l]!.backward(this.input(l), n, g, inputs, idx);
     k.embedScatter(inputs, idx, n, S, dX, g['embed.tok']!, g['embed.pos']!, d, n * d * 4, d * 4);
   }
 }
