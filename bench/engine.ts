@@ -108,8 +108,14 @@ function profile(steps: number, prepared: Awaited<ReturnType<typeof prepareEngin
   // ms per model-step of the untimed CPU time, by the group's share of the timed pass's wall time
   const share = (x: number) => Number(((untimed * x) / wall / steps).toFixed(3));
   const per = (x: number) => Number((x / steps).toFixed(3));
+  const { S, d, F, C } = prepared.plan.dims;
   return {
-    flopPerModelStep: flop / steps,
+    // The products' FLOP of the bench's 1-layer model as PyTorch computes them: per example, K and V
+    // over S positions, Q, the output projection, the MLP and the unembedding, forward and both
+    // backward products. The engine executes fewer where it folds the first block's K and V through
+    // the embedding tables (models/transformer.ts foldsEmbedding): flopExecutedPerModelStep.
+    flopPerModelStep: 3 * 2 * N_TRAIN * (2 * S * d * d + 2 * d * d + 2 * d * F + d * C),
+    flopExecutedPerModelStep: flop / steps,
     profile: { ...Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, share(v)])), glue: share(wall - kernelsMs), cpu: per(untimed),
       timedCpu: per(timedCpu), timedWall: per(wall),
       products: Object.fromEntries(Object.entries(products).map(([k, v]) => [k, share(v)])) },
