@@ -89,6 +89,7 @@ test('the checks above fold the first block through the embedding tables; P = 11
   assert.equal(foldsEmbedding(dims(P), 1, EXAMPLES), false, 'only the first block sees the embeddings');
   assert.equal(foldsEmbedding(modelDims(modelConfig({ ...shapes, layerNorm: 'pre' }), additionDataset(P)), 0, EXAMPLES), false, 'pre-LN: the first block sees LN(X)');
   assert.equal(foldsEmbedding(dims(11), 0, EXAMPLES), false);
+  assert.equal(foldsEmbedding({ ...dims(P), d: 128 }, 0, 512), false, 'd = 128 keeps the row products (FOLD_MAX_WIDTH)');
   for (const layerNorm of ['none', 'post'] as const) await check(modelConfig({ ...shapes, layerNorm }), additionDataset(11));
 });
 

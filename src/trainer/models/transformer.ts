@@ -17,6 +17,15 @@ function queryPositions(dims: ModelDims, l: number): number {
 }
 
 /**
+ * Widths up to which the first block folds (below). Not a speed limit (the fold saves the same share
+ * at d = 128): with it, the parity suite's strict d = 128 case (d128-alpha2, 50 AdamW steps) ended
+ * 1.14e-4 from torch float32 (bar 1e-4; torch's own float32 and float64 differ by 6.9e-5 there), a
+ * trajectory that amplifies any rounding change (docs/engine.md, parity). Wider models keep the
+ * row products until that case's bar is settled.
+ */
+export const FOLD_MAX_WIDTH = 64;
+
+/**
  * Whether block l computes K and V over n rows from the embedding tables. Its attention input is then
  * X = tok[t] + pos[s] (the first block, without pre-LN), so X·W = (tok·W)[t] + (pos·W)[s]: the
  * product runs over the V + S table rows instead of the S·n rows and the rows are gathered, and the
@@ -25,7 +34,7 @@ function queryPositions(dims: ModelDims, l: number): number {
  * 1536 per chunk at P = 97); the choice depends only on the shapes, so it never depends on threads.
  */
 export function foldsEmbedding(dims: ModelDims, l: number, n: number): boolean {
-  return l === 0 && dims.layerNorm !== 'pre' && 2 * (dims.V + dims.S) <= dims.S * n;
+  return l === 0 && dims.layerNorm !== 'pre' && dims.d <= FOLD_MAX_WIDTH && 2 * (dims.V + dims.S) <= dims.S * n;
 }
 
 /** Float counts of block l's buffers (its input stream is the previous block's output, or X). */
