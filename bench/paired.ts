@@ -1,7 +1,7 @@
 // `npm run bench` (scripts/run-bench.mjs builds, then runs this): the engine against PyTorch on the
 // same cores, in paired, interleaved rounds, so that a burst of load on a shared machine hits both
 // sides instead of one.
-//   node --import tsx bench/paired.ts [--cases d32-m1,d128-m1,d32-m16] [--rounds 5] [--segment-ms 400]
+//   node --import tsx bench/paired.ts [--cases d32-m1,d128-m1,d32-m16] [--rounds 7] [--segment-ms 400]
 //        [--steps N] [--warmup 3] [--threads N] [--profile-steps 5] [--json] [--no-torch]
 // (from the repository root, after `npm run build`; scripts/run-bench.mjs does both)
 //
@@ -32,7 +32,7 @@ import { bestByMedian, keepConfigs, median, noisyReasons, othersCores, pairedRat
 
 const { values } = parseArgs({ options: {
   cases: { type: 'string', default: 'd32-m1,d128-m1,d32-m16' },
-  rounds: { type: 'string', default: '5' },
+  rounds: { type: 'string', default: '7' },
   'segment-ms': { type: 'string', default: '400' },
   steps: { type: 'string' },
   warmup: { type: 'string', default: '3' },
@@ -44,6 +44,7 @@ const { values } = parseArgs({ options: {
 } });
 const T = Number(values.threads);
 const ROUNDS = Number(values.rounds);
+const MIN_SEGMENT_STEPS = 6;
 if (!(ROUNDS >= 1)) throw new Error(`--rounds ${values.rounds}: a whole number ≥ 1`);
 const PYTHON = '/usr/bin/python3';
 /** Pause before each segment: OpenBLAS's threads spin for a while after their last product. */
@@ -158,8 +159,10 @@ async function benchCase(name: string, engine: Peer, peakCore: number, withTorch
   for (const c of torch.filter((x) => dropped.includes(x.name))) await c.peer.close();
   torch = torch.filter((c) => !dropped.includes(c.name));
 
-  const steps = new Map<string, number>([['ours', fixedSteps ?? stepsFor(oursWarm.wallMs, target)]]);
-  for (const t of trials) if (!dropped.includes(t.name)) steps.set(t.name, fixedSteps ?? stepsFor(t.wallMs, target));
+  // at least MIN_SEGMENT_STEPS steps a segment: at d=128 a 400 ms segment held 2-3 steps, and
+  // torch's step time there jumps between ~77 and ~125 ms, so 5 such rounds gave 0.68-1.15
+  const steps = new Map<string, number>([['ours', fixedSteps ?? stepsFor(oursWarm.wallMs, target, MIN_SEGMENT_STEPS)]]);
+  for (const t of trials) if (!dropped.includes(t.name)) steps.set(t.name, fixedSteps ?? stepsFor(t.wallMs, target, MIN_SEGMENT_STEPS));
   const segs = new Map<string, Segment[]>([['ours', []], ...torch.map((c): [string, Segment[]] => [c.name, []])]);
   const peers = new Map<string, Peer>([['ours', engine], ...torch.map((c): [string, Peer] => [c.name, c.peer])]);
   for (let r = 0; r < ROUNDS; r++) {

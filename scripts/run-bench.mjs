@@ -1,5 +1,5 @@
 // `npm run bench`: the engine against PyTorch on the same cores, in paired, interleaved rounds.
-//   npm run bench [-- --cases d32-m1,d128-m1,d32-m16] [--rounds 5] [--segment-ms 400] [--steps N]
+//   npm run bench [-- --cases d32-m1,d128-m1,d32-m16] [--rounds 7] [--segment-ms 400] [--steps N]
 //                 [--threads N] [--json] [--no-torch]      (--device gpu: bench/gpu.ts instead)
 // Builds the kernels, the bundles and the peak probe, then runs bench/paired.ts: one warm engine
 // process (bench/engine.ts --serve) and one warm PyTorch process per torch configuration
