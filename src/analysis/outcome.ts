@@ -50,12 +50,17 @@ export function changeOver(window: readonly EvalMetrics[], acc: (e: EvalMetrics)
   return slope(steps, window.map(acc)) * (steps[steps.length - 1]! - steps[0]!);
 }
 
+/** The evals a converged accuracy is the median of: the last endEvals (at least one). */
+function lastEvals(history: readonly EvalMetrics[], endEvals: number): readonly EvalMetrics[] {
+  return history.slice(-Math.max(1, endEvals));
+}
+
 /** The converged outcome of a history (in step order); null without evals. */
 export function convergedOutcome(history: readonly EvalMetrics[], opts: OutcomeOptions): ConvergedOutcome | null {
   const lastEval = history.at(-1);
   if (!lastEval) return null;
   const window = endWindow(history, opts);
-  const tail = history.slice(-Math.max(1, opts.endEvals));
+  const tail = lastEvals(history, opts.endEvals);
   const valAcc = median(tail.map((e) => e.valAcc));
   const trainAcc = median(tail.map((e) => e.trainAcc));
   const valTrend = changeOver(window, (e) => e.valAcc);
@@ -74,7 +79,7 @@ export function convergedOutcome(history: readonly EvalMetrics[], opts: OutcomeO
  * accuracy over the same last endEvals evals as convergedOutcome; null without component metrics.
  */
 export function convergedComponents(history: readonly EvalMetrics[], opts: Pick<AnalysisOptions, 'endEvals'>): Record<string, { trainAcc: number; valAcc: number }> | null {
-  const tail = history.slice(-Math.max(1, opts.endEvals)).filter((e) => e.components);
+  const tail = lastEvals(history, opts.endEvals).filter((e) => e.components);
   const names = Object.keys(tail.at(-1)?.components ?? {});
   if (names.length === 0) return null;
   const of = (name: string, split: 'train' | 'val') => median(tail.flatMap((e) => { const c = e.components?.[name]; return c ? [c[split].acc] : []; }));

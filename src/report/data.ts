@@ -162,10 +162,11 @@ function describeConfig(c: ExperimentConfig): string[] {
 
 function runRow(r: LoadedRun): RunRow {
   const s = r.summary;
+  // The converged outcome (median of the last evals), as the map, the CDS and the regimes use.
+  const outcome = outcomeOf(s);
   const row: RunRow = {
     id: s.id, params: s.params, status: s.status, regime: s.regime, reason: r.report?.reason ?? null,
-    // The converged outcome (median of the last evals), as the map, the CDS and the regimes use.
-    trainAcc: outcomeOf(s)?.trainAcc ?? null, valAcc: outcomeOf(s)?.valAcc ?? null, moving: outcomeOf(s)?.moving ?? false,
+    trainAcc: outcome?.trainAcc ?? null, valAcc: outcome?.valAcc ?? null, moving: outcome?.moving ?? false,
     trainFitStep: r.report?.trainFitStep ?? null, valReachStep: r.report?.valReachStep ?? null,
     grokDelay: r.report?.grokDelay ?? null, lastStep: s.steps.last,
   };

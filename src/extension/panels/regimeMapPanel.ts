@@ -74,6 +74,7 @@ export class RegimeMapPanel {
     const manifest = readManifest(this.resultsDir);
     const summary = readSummary(this.resultsDir);
     const config = manifest?.config;
+    const dataAxis = config ? dataAxisOf(config) : null;
     const t0 = Date.now();
     // D_mem: this sweep's memorization runs and/or the sweep analysis.memorizationResults names.
     const mem = memorizationSource(manifest ?? null, summary);
@@ -82,7 +83,7 @@ export class RegimeMapPanel {
     const map = buildMapData({
       name: manifest?.name ?? summary?.name ?? 'sweep', resultsDir: this.resultsDir, summary, memorization: mem.entries,
       runs: manifest?.runs ?? [], epsilon: config?.analysis?.epsilon ?? 0.95,
-      ...(config ? { dataAxis: dataAxisOf(config), component: componentOfAxis(config, dataAxisOf(config)) } : {}), slice: this.slice,
+      ...(config && dataAxis ? { dataAxis, component: componentOfAxis(config, dataAxis) } : {}), slice: this.slice,
     });
     if (this.dirs.length > 1) {
       map.sliceAxes = { [SWEEP_AXIS]: this.names, ...map.sliceAxes };
